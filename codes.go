@@ -1,0 +1,294 @@
+package iorules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Incoterm is an Incoterms 2020 rule, such as FOB or DAP.
+type Incoterm string
+
+// The Incoterms 2020 rules.
+const (
+	EXW Incoterm = "EXW" // Ex Works
+	FCA Incoterm = "FCA" // Free Carrier
+	CPT Incoterm = "CPT" // Carriage Paid To
+	CIP Incoterm = "CIP" // Carriage and Insurance Paid To
+	DAP Incoterm = "DAP" // Delivered at Place
+	DPU Incoterm = "DPU" // Delivered at Place Unloaded
+	DDP Incoterm = "DDP" // Delivered Duty Paid
+	FAS Incoterm = "FAS" // Free Alongside Ship
+	FOB Incoterm = "FOB" // Free on Board
+	CFR Incoterm = "CFR" // Cost and Freight
+	CIF Incoterm = "CIF" // Cost, Insurance and Freight
+)
+
+// Incoterms lists every valid Incoterm in the order of the Incoterms 2020 rules.
+var Incoterms = []Incoterm{EXW, FCA, CPT, CIP, DAP, DPU, DDP, FAS, FOB, CFR, CIF}
+
+// IsValid reports whether t is an Incoterms 2020 rule.
+func (t Incoterm) IsValid() bool { return slices.Contains(Incoterms, t) }
+
+// TransportMode is how the goods cross into the destination.
+type TransportMode string
+
+// The transport modes.
+const (
+	TransportSea  TransportMode = "sea"
+	TransportAir  TransportMode = "air"
+	TransportRoad TransportMode = "road"
+	TransportRail TransportMode = "rail"
+)
+
+// TransportModes lists every valid TransportMode.
+var TransportModes = []TransportMode{TransportSea, TransportAir, TransportRoad, TransportRail}
+
+// IsValid reports whether m is a known transport mode.
+func (m TransportMode) IsValid() bool { return slices.Contains(TransportModes, m) }
+
+// Category is the kind of product a line carries. It drives which approvals
+// apply and which HS subheadings the line can lawfully fall in.
+type Category string
+
+// The product categories.
+const (
+	CategoryServer              Category = "server"
+	CategoryStorage             Category = "storage"
+	CategorySwitch              Category = "switch"
+	CategoryRouter              Category = "router"
+	CategoryWirelessAccessPoint Category = "wireless_access_point"
+	CategoryFirewall            Category = "firewall"
+	CategoryGPUAccelerator      Category = "gpu_accelerator"
+	CategoryGPUServer           Category = "gpu_server"
+	CategoryTransceiver         Category = "transceiver"
+	CategoryUPS                 Category = "ups"
+	CategoryPDU                 Category = "pdu"
+	CategoryCooling             Category = "cooling"
+	CategoryCableCopper         Category = "cable_copper"
+	CategoryCableFiber          Category = "cable_fiber"
+	CategoryRack                Category = "rack"
+	CategoryLaptop              Category = "laptop"
+	CategoryMobilePhone         Category = "mobile_phone"
+	CategoryOther               Category = "other"
+)
+
+// Categories lists every valid Category.
+var Categories = []Category{
+	CategoryServer, CategoryStorage, CategorySwitch, CategoryRouter,
+	CategoryWirelessAccessPoint, CategoryFirewall, CategoryGPUAccelerator,
+	CategoryGPUServer, CategoryTransceiver, CategoryUPS, CategoryPDU,
+	CategoryCooling, CategoryCableCopper, CategoryCableFiber, CategoryRack,
+	CategoryLaptop, CategoryMobilePhone, CategoryOther,
+}
+
+// IsValid reports whether c is a known category.
+func (c Category) IsValid() bool { return slices.Contains(Categories, c) }
+
+// Condition is whether goods are new, refurbished or used.
+type Condition string
+
+// The conditions.
+const (
+	ConditionNew         Condition = "new"
+	ConditionRefurbished Condition = "refurbished"
+	ConditionUsed        Condition = "used"
+)
+
+// Conditions lists every valid Condition.
+var Conditions = []Condition{ConditionNew, ConditionRefurbished, ConditionUsed}
+
+// IsValid reports whether c is a known condition.
+func (c Condition) IsValid() bool { return slices.Contains(Conditions, c) }
+
+// Radio is a radio technology an item contains.
+type Radio string
+
+// The radio technologies.
+const (
+	RadioWiFi      Radio = "wifi"
+	RadioBluetooth Radio = "bluetooth"
+	RadioCellular  Radio = "cellular"
+	RadioLoRa      Radio = "lora"
+	RadioZigbee    Radio = "zigbee"
+	RadioNFC       Radio = "nfc"
+	RadioOther     Radio = "other"
+)
+
+// Radios lists every valid Radio.
+var Radios = []Radio{RadioWiFi, RadioBluetooth, RadioCellular, RadioLoRa, RadioZigbee, RadioNFC, RadioOther}
+
+// IsValid reports whether r is a known radio technology.
+func (r Radio) IsValid() bool { return slices.Contains(Radios, r) }
+
+// HSCode is a Harmonized System code held as its digits only: an HS-6
+// subheading ("847150") or a national tariff line of up to 12 digits
+// ("84715010"). The zero HSCode is not valid.
+type HSCode string
+
+// ParseHSCode accepts "8471.50.10", "84715010" or "8471 50 10" and keeps the
+// digits. A code has 6 to 12 digits; dots and spaces may separate groups.
+func ParseHSCode(s string) (HSCode, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch >= '0' && ch <= '9':
+			b.WriteByte(ch)
+		case ch == '.' || ch == ' ':
+			if i == 0 || i == len(s)-1 || s[i-1] == '.' || s[i-1] == ' ' {
+				return "", fmt.Errorf("malformed HS code %q: misplaced separator", s)
+			}
+		default:
+			return "", fmt.Errorf("malformed HS code %q: only digits, dots and spaces are allowed", s)
+		}
+	}
+	digits := b.String()
+	if len(digits) < 6 || len(digits) > 12 {
+		return "", fmt.Errorf("malformed HS code %q: want 6 to 12 digits, got %d", s, len(digits))
+	}
+	return HSCode(digits), nil
+}
+
+// MustParseHSCode is ParseHSCode for constants in tests and examples; it
+// panics on a malformed code.
+func MustParseHSCode(s string) HSCode {
+	c, err := ParseHSCode(s)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// IsValid reports whether c holds 6 to 12 digits.
+func (c HSCode) IsValid() bool {
+	if len(c) < 6 || len(c) > 12 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		if c[i] < '0' || c[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Digits returns the code's digits, such as "84715010".
+func (c HSCode) Digits() string { return string(c) }
+
+// HS6 returns the six-digit subheading ("847150"), or "" for an invalid code.
+func (c HSCode) HS6() string {
+	if len(c) < 6 {
+		return ""
+	}
+	return string(c[:6])
+}
+
+// HS4 returns the four-digit heading ("8471"), or "" for an invalid code.
+func (c HSCode) HS4() string {
+	if len(c) < 6 {
+		return ""
+	}
+	return string(c[:4])
+}
+
+// String formats the code with dots after the heading and then every two
+// digits: "8471.50.10". An odd trailing digit stays on its own ("8471.50.101").
+func (c HSCode) String() string {
+	s := string(c)
+	if len(s) <= 4 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:4])
+	for i := 4; i < len(s); i += 2 {
+		b.WriteByte('.')
+		b.WriteString(s[i:min(i+2, len(s))])
+	}
+	return b.String()
+}
+
+// MarshalText formats the code as String does.
+func (c HSCode) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText parses the code as ParseHSCode does.
+func (c *HSCode) UnmarshalText(b []byte) error {
+	parsed, err := ParseHSCode(string(b))
+	if err != nil {
+		return err
+	}
+	*c = parsed
+	return nil
+}
+
+// Date is a calendar date without a time of day or zone, written
+// "2006-01-02" in JSON. The zero Date is not valid; IsZero reports it.
+type Date struct {
+	t time.Time // midnight UTC
+}
+
+// NewDate returns the date y-m-d. It normalises out-of-range values as
+// time.Date does; use ParseDate to reject them.
+func NewDate(y int, m time.Month, d int) Date {
+	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// ParseDate parses "2006-01-02" and rejects dates that do not exist.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("invalid date %q: want YYYY-MM-DD", s)
+	}
+	return Date{t: t}, nil
+}
+
+// MustParseDate is ParseDate for constants in tests; it panics on error.
+func MustParseDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// String formats the date as "2006-01-02".
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.t.After(e.t) }
+
+// Equal reports whether d and e are the same day.
+func (d Date) Equal(e Date) bool { return d.t.Equal(e.t) }
+
+// AddDays returns the date n days after d (before it when n < 0).
+func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
+
+// DaysUntil returns the number of days from d to e (negative when e is earlier).
+func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
+
+// Time returns the date as midnight UTC.
+func (d Date) Time() time.Time { return d.t }
+
+// MarshalText formats the date as String does.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses the date as ParseDate does.
+func (d *Date) UnmarshalText(b []byte) error {
+	parsed, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
+}

@@ -1,0 +1,9 @@
+// Package valuation turns a shipment into its customs value: invoice value,
+// FOB and CIF derived from the incoterm and the charges without counting any
+// cost twice, conversion to the destination currency at the caller's rate,
+// rounding to the currency's minor unit, and allocation of freight and
+// insurance to lines so that the lines always sum exactly to the totals.
+//
+// It knows no tax rates; market policies compute taxes on the values it
+// returns.
+package valuation
