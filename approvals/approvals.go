@@ -1,0 +1,148 @@
+package approvals
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/iorules/iorules"
+)
+
+// Stage says when an approval must exist.
+type Stage string
+
+// The stages, from the earliest to the latest.
+const (
+	// BeforeShipment: the carrier or the origin needs it before loading
+	// (Saudi SCoC, Egypt ACID).
+	BeforeShipment Stage = "before_shipment"
+	// BeforeClearance: the customs declaration needs it (Turkey TAREKS).
+	BeforeClearance Stage = "before_clearance"
+	// AfterClearance: needed to sell or operate; it does not hold the cargo.
+	AfterClearance Stage = "after_clearance"
+)
+
+// IsValid reports whether s is a known stage.
+func (s Stage) IsValid() bool {
+	return s == BeforeShipment || s == BeforeClearance || s == AfterClearance
+}
+
+// Blocks reports whether a missing approval of this stage holds the cargo.
+func (s Stage) Blocks() bool { return s == BeforeShipment || s == BeforeClearance }
+
+// Status is whether the shipment holds an approval on its date.
+type Status string
+
+// The statuses.
+const (
+	StatusRequired Status = "required" // needed and not held
+	StatusHeld     Status = "held"     // held and valid on the shipment date
+	StatusExpired  Status = "expired"  // held, but expired before the shipment date
+)
+
+// Requirement is one line's need for one approval, as a market policy
+// raises it.
+type Requirement struct {
+	ID           string // "<market>.<scheme>", e.g. "br.anatel"
+	Authority    string // the acronym the market uses, e.g. "ANATEL"
+	Title        string
+	Stage        Stage
+	LeadTimeDays int
+	Source       string
+	Confidence   string
+	Rule         string // the policy rule that raised it
+	Line         int
+}
+
+// Approval is one approval the shipment needs, merged over the lines that
+// need it and split by status.
+type Approval struct {
+	ID             string `json:"id"`
+	Authority      string `json:"authority"`
+	Title          string `json:"title"`
+	Lines          []int  `json:"lines"`
+	Stage          Stage  `json:"stage"`
+	BeforeShipment bool   `json:"before_shipment"`
+	LeadTimeDays   int    `json:"lead_time_days"`
+	Status         Status `json:"status"`
+	// References lists the certificate numbers held, for held and expired
+	// approvals.
+	References []string `json:"references,omitempty"`
+	Source     string   `json:"source"`
+	Confidence string   `json:"confidence,omitempty"`
+	Rule       string   `json:"rule,omitempty"`
+}
+
+// LineStatus returns the status of approval id for item on date, and the
+// reference of the certificate found.
+func LineStatus(item iorules.Item, id string, date iorules.Date) (Status, string) {
+	status, ref := StatusRequired, ""
+	for _, h := range item.ApprovalsHeld {
+		if h.ID != id {
+			continue
+		}
+		if h.ValidUntil.IsZero() || !h.ValidUntil.Before(date) {
+			return StatusHeld, h.Reference
+		}
+		status, ref = StatusExpired, h.Reference
+	}
+	return status, ref
+}
+
+// Merge combines requirements into one Approval per approval id and status,
+// with the status of each line read from the shipment's held approvals on
+// its date. The result is sorted by id, then status (required, expired,
+// held); lines and references are sorted.
+func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
+	items := make(map[int]iorules.Item, len(s.Items))
+	for _, it := range s.Items {
+		items[it.Line] = it
+	}
+	type key struct {
+		id     string
+		status Status
+	}
+	merged := map[key]*Approval{}
+	for _, r := range reqs {
+		status, ref := LineStatus(items[r.Line], r.ID, s.Date)
+		k := key{r.ID, status}
+		a, ok := merged[k]
+		if !ok {
+			a = &Approval{
+				ID: r.ID, Authority: r.Authority, Title: r.Title, Stage: r.Stage,
+				BeforeShipment: r.Stage == BeforeShipment, LeadTimeDays: r.LeadTimeDays,
+				Status: status, Source: r.Source, Confidence: r.Confidence, Rule: r.Rule,
+			}
+			merged[k] = a
+		}
+		if !slices.Contains(a.Lines, r.Line) {
+			a.Lines = append(a.Lines, r.Line)
+		}
+		if ref != "" && !slices.Contains(a.References, ref) {
+			a.References = append(a.References, ref)
+		}
+	}
+	out := make([]Approval, 0, len(merged))
+	for _, a := range merged {
+		slices.Sort(a.Lines)
+		slices.Sort(a.References)
+		out = append(out, *a)
+	}
+	rank := map[Status]int{StatusRequired: 0, StatusExpired: 1, StatusHeld: 2}
+	slices.SortFunc(out, func(a, b Approval) int {
+		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(rank[a.Status], rank[b.Status]))
+	})
+	return out
+}
+
+// EarliestShipDate returns the first date the cargo can move: asOf plus the
+// longest lead time among approvals that block the cargo and are not held.
+// It returns asOf when nothing blocks.
+func EarliestShipDate(asOf iorules.Date, approvals []Approval) iorules.Date {
+	longest := 0
+	for _, a := range approvals {
+		if a.Status != StatusHeld && a.Stage.Blocks() {
+			longest = max(longest, a.LeadTimeDays)
+		}
+	}
+	return asOf.AddDays(longest)
+}

@@ -1,0 +1,95 @@
+package classify
+
+import (
+	"encoding/csv"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+// referencePath is the whole HS 2022 nomenclature (section, hscode,
+// description, parent, level), kept outside the module and never copied in.
+var referencePath = filepath.Join("..", "..", "shared", "reference", "hs2022.csv")
+
+type refRow struct {
+	code, description, parent, level string
+}
+
+// readReference loads the reference nomenclature, or skips the test when
+// the file is not there.
+func readReference(t *testing.T) map[string]refRow {
+	t.Helper()
+	f, err := os.Open(referencePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("reference nomenclature %s not present", referencePath)
+	}
+	require.NoError(t, err)
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	require.NotEmpty(t, records)
+	require.Equal(t, []string{"section", "hscode", "description", "parent", "level"}, records[0])
+	rows := make(map[string]refRow, len(records))
+	for _, r := range records[1:] {
+		rows[r[1]] = refRow{code: r[1], description: r[2], parent: r[3], level: r[4]}
+	}
+	return rows
+}
+
+func TestNomenclatureAgainstReference(t *testing.T) {
+	ref := readReference(t)
+	tb, err := data()
+	require.NoError(t, err)
+
+	for _, h := range tb.headings {
+		t.Run("heading "+h.Heading, func(t *testing.T) {
+			r, ok := ref[h.Heading]
+			require.True(t, ok, "heading %s is not in HS 2022", h.Heading)
+			require.Equal(t, "4", r.level)
+			require.Equal(t, h.Chapter, r.parent, "heading %s sits under chapter %s, not %s", h.Heading, r.parent, h.Chapter)
+			require.NotEqual(t, normalisedText(r.description), normalisedText(h.Description), "description must be our own words")
+		})
+	}
+	for _, s := range tb.subs {
+		t.Run("subheading "+s.HS6, func(t *testing.T) {
+			r, ok := ref[s.HS6]
+			require.True(t, ok, "subheading %s is not in HS 2022", s.HS6)
+			require.Equal(t, "6", r.level)
+			require.Equal(t, s.Heading, r.parent, "subheading %s sits under %s, not %s", s.HS6, r.parent, s.Heading)
+			require.NotEqual(t, normalisedText(r.description), normalisedText(s.Description), "description must be our own words")
+		})
+	}
+}
+
+// TestCodeListMatchesReference checks that the embedded code list holds
+// exactly the six-digit subheadings of its chapters, no more, no fewer.
+func TestCodeListMatchesReference(t *testing.T) {
+	ref := readReference(t)
+	tb, err := data()
+	require.NoError(t, err)
+
+	var want []string
+	for code, r := range ref {
+		if r.level == "6" && tb.listed[code[:2]] {
+			want = append(want, code)
+		}
+	}
+	slices.Sort(want)
+	var got []string
+	for code := range tb.exists {
+		got = append(got, code)
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("embedded code list differs from the reference (-reference +embedded):\n%s", diff)
+	}
+}
+
+func normalisedText(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }

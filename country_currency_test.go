@@ -1,0 +1,63 @@
+package iorules
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCountryCurrency(t *testing.T) {
+	tests := map[Country]Currency{
+		"BR": "BRL", "TR": "TRY", "SA": "SAR", "VN": "VND", "EG": "EGP", "MY": "MYR",
+		"PH": "PHP", "IN": "INR", "KZ": "KZT", "UZ": "UZS", "RS": "RSD", "US": "USD",
+		"DE": "EUR", "FR": "EUR", "HR": "EUR", "BG": "EUR", "ME": "EUR", "MX": "MXN",
+		"CN": "CNY", "JP": "JPY", "GB": "GBP", "CH": "CHF", "LI": "CHF", "EC": "USD",
+		"SN": "XOF", "CM": "XAF", "NC": "XPF", "GL": "DKK", "PR": "USD",
+		"AQ": "", "PS": "", "XX": "", "": "", "br": "",
+	}
+	for c, want := range tests {
+		require.Equal(t, want, c.Currency(), "country %q", c)
+	}
+}
+
+// TestCountryCurrencyComplete checks the table against the country and
+// currency lists: every assigned country has a valid currency, except the
+// two that have none, and the table names no unknown country.
+func TestCountryCurrencyComplete(t *testing.T) {
+	none := []Country{"AQ", "PS"}
+	for _, code := range strings.Fields(iso3166) {
+		c := Country(code)
+		if slices.Contains(none, c) {
+			require.Empty(t, c.Currency(), "country %s", c)
+			continue
+		}
+		require.True(t, c.Currency().IsValid(), "country %s: currency %q", c, c.Currency())
+	}
+	for c := range countryCurrency {
+		require.True(t, c.IsValid(), "table names unknown country %q", c)
+	}
+	require.Len(t, countryCurrency, len(strings.Fields(iso3166))-len(none))
+}
+
+func TestSubdivisions(t *testing.T) {
+	br := Subdivisions("BR")
+	require.Len(t, br, 27)
+	require.True(t, slices.IsSorted(br))
+	require.Equal(t, len(br), len(slices.Compact(slices.Clone(br))))
+	for _, s := range br {
+		require.Regexp(t, subdivisionForm, string(s))
+		require.Equal(t, Country("BR"), s.Country())
+	}
+	require.Contains(t, br, Subdivision("BR-SP"))
+	require.Contains(t, br, Subdivision("BR-DF"))
+
+	br[0] = "BR-XX"
+	require.Equal(t, Subdivision("BR-AC"), Subdivisions("BR")[0], "callers get a copy")
+
+	require.Nil(t, Subdivisions("TR"))
+	require.True(t, SubdivisionRequired("BR"))
+	require.False(t, SubdivisionRequired("TR"))
+	require.False(t, SubdivisionRequired(""))
+}

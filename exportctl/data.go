@@ -1,0 +1,527 @@
+package exportctl
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/iorules/iorules"
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed data/*.yaml
+var embedded embed.FS
+
+// Rule and data statuses and confidences, as written in the YAML.
+const (
+	statusInForce     = "in_force"
+	statusNotEnforced = "not_enforced"
+	statusSuperseded  = "superseded"
+
+	confirmed   = "confirmed"
+	unconfirmed = "unconfirmed"
+)
+
+// window is the span of days a fact holds: from its first day to its last
+// day inclusive; a zero to means open-ended.
+type window struct {
+	from, to iorules.Date
+}
+
+func (w window) covers(d iorules.Date) bool {
+	if d.Before(w.from) {
+		return false
+	}
+	return w.to.IsZero() || !d.After(w.to)
+}
+
+// membership is one country's membership of a group over a window.
+type membership struct {
+	window
+	country    iorules.Country
+	source     string
+	confidence string
+	note       string
+}
+
+// rule is one period of a legal rule the engine applies or reports.
+type rule struct {
+	window
+	id          string
+	title       string
+	regime      string
+	source      string
+	status      string
+	statusSince iorules.Date
+	confidence  string
+	note        string
+	params      map[string]decimal.Decimal
+	categories  []iorules.Category
+	countries   []iorules.Country
+}
+
+// embargo is one embargoed place over a window.
+type embargo struct {
+	window
+	id           string
+	place        string
+	country      iorules.Country
+	subdivisions []iorules.Subdivision
+	reach        string // any_origin | ear_subject
+	treatment    string // decline | syria_2025 | confirm_region
+	parties      bool
+	sources      map[string]string
+	confidence   string
+	note         string
+}
+
+// chplItem is one HS-6 subheading of the Common High Priority List.
+type chplItem struct {
+	hs6         string
+	tier        string
+	description string
+	confidence  string
+	note        string
+}
+
+// listEffect says what a match on a restricted-party list means.
+type listEffect struct {
+	code       string
+	names      []string
+	effect     iorules.Severity
+	source     string
+	confidence string
+}
+
+// dataset is the immutable, validated data the engine reads.
+type dataset struct {
+	coverage        window
+	reviewedThrough iorules.Date
+	groups          map[Group][]membership
+	rules           map[string][]rule
+	embargoes       []embargo
+	chpl            map[string]chplItem
+	chplWindow      window
+	chplSource      string
+	lists           []listEffect
+}
+
+// Rule ids the engine refers to; loading fails if one has no record.
+var requiredRules = []string{
+	ruleScope, ruleFDP, ruleDeMinimis, rule3A090, rule3A090HQ, ruleAIDiffusion,
+	ruleCaseByCase, ruleCarveOut, ruleACA, ruleNAC, rule740_2, rule744_23, rule744_21,
+	ruleENC, rule5A992, ruleATOnly, ruleEAR99, ruleCountryChart, rulePresumedEAR99,
+	rule746_8, ruleSyriaSPP, ruleCHPL, ruleEUAnnexI, ruleEU001, ruleEUIntra,
+	ruleEUCatchAll, ruleEUAdvanced, ruleEU12g, ruleUKDualUse, ruleUKAdvanced, ruleScreening,
+}
+
+// Group ids the engine refers to; loading fails if one is missing.
+var requiredGroups = []Group{
+	GroupA5, GroupA6, GroupB, GroupD1, GroupD3, GroupD4, GroupD5, GroupE1, GroupE2,
+	GroupMacau, GroupEU, GroupEU001, GroupEUAnnexVIII, GroupCHPLDiversion, groupReviewed,
+}
+
+var loadEmbedded = sync.OnceValues(func() (*dataset, error) {
+	sub, err := fs.Sub(embedded, "data")
+	if err != nil {
+		return nil, err
+	}
+	return loadData(sub)
+})
+
+// YAML shapes.
+type (
+	yMember struct {
+		Countries     []string `yaml:"countries"`
+		EffectiveFrom string   `yaml:"effective_from"`
+		EffectiveTo   string   `yaml:"effective_to"`
+		Source        string   `yaml:"source"`
+		Confidence    string   `yaml:"confidence"`
+		Note          string   `yaml:"note"`
+	}
+	yGroup struct {
+		ID      string    `yaml:"id"`
+		Title   string    `yaml:"title"`
+		Members []yMember `yaml:"members"`
+	}
+	yGroupsFile struct {
+		Coverage struct {
+			From            string `yaml:"from"`
+			ReviewedThrough string `yaml:"reviewed_through"`
+			Source          string `yaml:"source"`
+		} `yaml:"coverage"`
+		Groups []yGroup `yaml:"groups"`
+	}
+	yRule struct {
+		ID            string            `yaml:"id"`
+		Title         string            `yaml:"title"`
+		Regime        string            `yaml:"regime"`
+		Source        string            `yaml:"source"`
+		Status        string            `yaml:"status"`
+		StatusSince   string            `yaml:"status_since"`
+		EffectiveFrom string            `yaml:"effective_from"`
+		EffectiveTo   string            `yaml:"effective_to"`
+		Confidence    string            `yaml:"confidence"`
+		Note          string            `yaml:"note"`
+		Params        map[string]string `yaml:"params"`
+		Categories    []string          `yaml:"categories"`
+		Countries     []string          `yaml:"countries"`
+	}
+	yRulesFile struct {
+		Rules []yRule `yaml:"rules"`
+	}
+	yEmbargo struct {
+		ID            string            `yaml:"id"`
+		Place         string            `yaml:"place"`
+		Country       string            `yaml:"country"`
+		Subdivisions  []string          `yaml:"subdivisions"`
+		Reach         string            `yaml:"reach"`
+		Treatment     string            `yaml:"treatment"`
+		Parties       bool              `yaml:"parties"`
+		Sources       map[string]string `yaml:"sources"`
+		EffectiveFrom string            `yaml:"effective_from"`
+		EffectiveTo   string            `yaml:"effective_to"`
+		Confidence    string            `yaml:"confidence"`
+		Note          string            `yaml:"note"`
+	}
+	yEmbargoesFile struct {
+		Embargoes []yEmbargo `yaml:"embargoes"`
+	}
+	yCHPLFile struct {
+		List struct {
+			Source        string `yaml:"source"`
+			EffectiveFrom string `yaml:"effective_from"`
+			EffectiveTo   string `yaml:"effective_to"`
+		} `yaml:"list"`
+		Items []struct {
+			HS6         string `yaml:"hs6"`
+			Tier        string `yaml:"tier"`
+			Description string `yaml:"description"`
+			Confidence  string `yaml:"confidence"`
+			Note        string `yaml:"note"`
+		} `yaml:"items"`
+	}
+	yListsFile struct {
+		Lists []struct {
+			Code       string   `yaml:"code"`
+			Names      []string `yaml:"names"`
+			Effect     string   `yaml:"effect"`
+			Source     string   `yaml:"source"`
+			Confidence string   `yaml:"confidence"`
+		} `yaml:"lists"`
+	}
+)
+
+// loadData reads and validates the five data files from fsys. It reports
+// every problem it finds, each prefixed with its file and record.
+func loadData(fsys fs.FS) (*dataset, error) {
+	d := &dataset{
+		groups: map[Group][]membership{},
+		rules:  map[string][]rule{},
+		chpl:   map[string]chplItem{},
+	}
+	var errs []error
+	bad := func(file, rec, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s: %s", file, rec, fmt.Sprintf(format, args...)))
+	}
+	win := func(file, rec, from, to string) window {
+		var w window
+		var err error
+		if w.from, err = iorules.ParseDate(from); err != nil {
+			bad(file, rec, "effective_from: %v", err)
+		}
+		if to != "" {
+			if w.to, err = iorules.ParseDate(to); err != nil {
+				bad(file, rec, "effective_to: %v", err)
+			} else if w.to.Before(w.from) {
+				bad(file, rec, "effective_to %s is before effective_from %s", to, from)
+			}
+		}
+		return w
+	}
+	conf := func(file, rec, c string) {
+		if c != confirmed && c != unconfirmed {
+			bad(file, rec, "confidence must be confirmed or unconfirmed, got %q", c)
+		}
+	}
+	src := func(file, rec, s string) {
+		if strings.TrimSpace(s) == "" {
+			bad(file, rec, "source is missing")
+		}
+	}
+	country := func(file, rec, c string) iorules.Country {
+		parsed, err := iorules.ParseCountry(c)
+		if err != nil {
+			bad(file, rec, "%v", err)
+		}
+		return parsed
+	}
+
+	// groups.yaml
+	var gf yGroupsFile
+	if err := decodeYAML(fsys, "groups.yaml", &gf); err != nil {
+		errs = append(errs, err)
+	} else {
+		var err error
+		if d.coverage.from, err = iorules.ParseDate(gf.Coverage.From); err != nil {
+			bad("groups.yaml", "coverage", "from: %v", err)
+		}
+		if d.reviewedThrough, err = iorules.ParseDate(gf.Coverage.ReviewedThrough); err != nil {
+			bad("groups.yaml", "coverage", "reviewed_through: %v", err)
+		}
+		for _, g := range gf.Groups {
+			id := Group(g.ID)
+			if _, dup := d.groups[id]; dup {
+				bad("groups.yaml", g.ID, "group listed twice")
+			}
+			if len(g.Members) == 0 {
+				bad("groups.yaml", g.ID, "group has no members")
+			}
+			for i, m := range g.Members {
+				rec := fmt.Sprintf("%s members[%d]", g.ID, i)
+				w := win("groups.yaml", rec, m.EffectiveFrom, m.EffectiveTo)
+				conf("groups.yaml", rec, m.Confidence)
+				src("groups.yaml", rec, m.Source)
+				for _, c := range m.Countries {
+					d.groups[id] = append(d.groups[id], membership{
+						window: w, country: country("groups.yaml", rec, c),
+						source: m.Source, confidence: m.Confidence, note: m.Note,
+					})
+				}
+			}
+		}
+	}
+
+	// rules.yaml
+	var rf yRulesFile
+	if err := decodeYAML(fsys, "rules.yaml", &rf); err != nil {
+		errs = append(errs, err)
+	}
+	for i, r := range rf.Rules {
+		rec := fmt.Sprintf("rules[%d] %s", i, r.ID)
+		if !strings.HasPrefix(r.ID, "exportctl.") {
+			bad("rules.yaml", rec, "id must start with exportctl.")
+		}
+		switch r.Status {
+		case statusInForce, statusNotEnforced, statusSuperseded:
+		default:
+			bad("rules.yaml", rec, "status must be in_force, not_enforced or superseded, got %q", r.Status)
+		}
+		conf("rules.yaml", rec, r.Confidence)
+		src("rules.yaml", rec, r.Source)
+		out := rule{
+			window: win("rules.yaml", rec, r.EffectiveFrom, r.EffectiveTo),
+			id:     r.ID, title: r.Title, regime: r.Regime, source: r.Source,
+			status: r.Status, confidence: r.Confidence, note: r.Note,
+			params: map[string]decimal.Decimal{},
+		}
+		if r.StatusSince != "" {
+			var err error
+			if out.statusSince, err = iorules.ParseDate(r.StatusSince); err != nil {
+				bad("rules.yaml", rec, "status_since: %v", err)
+			}
+		}
+		for k, v := range r.Params {
+			dv, err := decimal.NewFromString(v)
+			if err != nil {
+				bad("rules.yaml", rec, "params.%s: %q is not a decimal", k, v)
+			}
+			out.params[k] = dv
+		}
+		for _, c := range r.Categories {
+			if !iorules.Category(c).IsValid() {
+				bad("rules.yaml", rec, "unknown category %q", c)
+			}
+			out.categories = append(out.categories, iorules.Category(c))
+		}
+		for _, c := range r.Countries {
+			out.countries = append(out.countries, country("rules.yaml", rec, c))
+		}
+		for _, prev := range d.rules[r.ID] {
+			if overlaps(prev.window, out.window) {
+				bad("rules.yaml", rec, "window overlaps another record of the same rule")
+			}
+		}
+		d.rules[r.ID] = append(d.rules[r.ID], out)
+	}
+
+	// embargoes.yaml
+	var ef yEmbargoesFile
+	if err := decodeYAML(fsys, "embargoes.yaml", &ef); err != nil {
+		errs = append(errs, err)
+	}
+	for i, e := range ef.Embargoes {
+		rec := fmt.Sprintf("embargoes[%d] %s", i, e.ID)
+		out := embargo{
+			window: win("embargoes.yaml", rec, e.EffectiveFrom, e.EffectiveTo),
+			id:     e.ID, place: e.Place, country: country("embargoes.yaml", rec, e.Country),
+			reach: e.Reach, treatment: e.Treatment, parties: e.Parties,
+			sources: e.Sources, confidence: e.Confidence, note: e.Note,
+		}
+		conf("embargoes.yaml", rec, e.Confidence)
+		if e.Reach != reachAnyOrigin && e.Reach != reachEARSubject {
+			bad("embargoes.yaml", rec, "reach must be any_origin or ear_subject, got %q", e.Reach)
+		}
+		switch e.Treatment {
+		case treatDecline, treatSyria2025, treatConfirmRegion:
+		default:
+			bad("embargoes.yaml", rec, "unknown treatment %q", e.Treatment)
+		}
+		if e.Sources[regimeEAR] == "" {
+			bad("embargoes.yaml", rec, "sources needs a %q entry", regimeEAR)
+		}
+		for k := range e.Sources {
+			if k != regimeEAR && k != regimeEU && k != regimeUK {
+				bad("embargoes.yaml", rec, "unknown regime %q in sources", k)
+			}
+		}
+		for _, s := range e.Subdivisions {
+			sub := iorules.Subdivision(s)
+			if sub.Country() != out.country {
+				bad("embargoes.yaml", rec, "subdivision %s is not in %s", s, e.Country)
+			}
+			out.subdivisions = append(out.subdivisions, sub)
+		}
+		if e.Parties && len(out.subdivisions) > 0 {
+			bad("embargoes.yaml", rec, "parties cannot be tested against a subdivision")
+		}
+		d.embargoes = append(d.embargoes, out)
+	}
+
+	// chpl.yaml
+	var cf yCHPLFile
+	if err := decodeYAML(fsys, "chpl.yaml", &cf); err != nil {
+		errs = append(errs, err)
+	} else {
+		d.chplWindow = win("chpl.yaml", "list", cf.List.EffectiveFrom, cf.List.EffectiveTo)
+		d.chplSource = cf.List.Source
+		src("chpl.yaml", "list", cf.List.Source)
+		for i, it := range cf.Items {
+			rec := fmt.Sprintf("items[%d] %s", i, it.HS6)
+			if _, err := iorules.ParseHSCode(it.HS6); err != nil || len(it.HS6) != 6 {
+				bad("chpl.yaml", rec, "hs6 must be six digits")
+			}
+			if _, dup := d.chpl[it.HS6]; dup {
+				bad("chpl.yaml", rec, "listed twice")
+			}
+			conf("chpl.yaml", rec, it.Confidence)
+			d.chpl[it.HS6] = chplItem{hs6: it.HS6, tier: it.Tier, description: it.Description, confidence: it.Confidence, note: it.Note}
+		}
+	}
+
+	// lists.yaml
+	var lf yListsFile
+	if err := decodeYAML(fsys, "lists.yaml", &lf); err != nil {
+		errs = append(errs, err)
+	}
+	for i, l := range lf.Lists {
+		rec := fmt.Sprintf("lists[%d] %s", i, l.Code)
+		sev := iorules.Severity(l.Effect)
+		if sev != iorules.SeverityDecline && sev != iorules.SeverityCondition {
+			bad("lists.yaml", rec, "effect must be decline or condition, got %q", l.Effect)
+		}
+		conf("lists.yaml", rec, l.Confidence)
+		src("lists.yaml", rec, l.Source)
+		d.lists = append(d.lists, listEffect{code: l.Code, names: l.Names, effect: sev, source: l.Source, confidence: l.Confidence})
+	}
+
+	for _, id := range requiredRules {
+		if len(d.rules[id]) == 0 {
+			bad("rules.yaml", id, "rule the engine needs is missing")
+		}
+	}
+	for _, g := range requiredGroups {
+		if len(d.groups[g]) == 0 {
+			bad("groups.yaml", string(g), "group the engine needs is missing")
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return d, nil
+}
+
+func overlaps(a, b window) bool {
+	aEndsBeforeB := !a.to.IsZero() && a.to.Before(b.from)
+	bEndsBeforeA := !b.to.IsZero() && b.to.Before(a.from)
+	return !aEndsBeforeB && !bEndsBeforeA
+}
+
+// decodeYAML decodes one file strictly: unknown fields are errors.
+func decodeYAML(fsys fs.FS, name string, v any) error {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	return nil
+}
+
+// ruleOn returns the record of rule id whose window covers day, whatever its
+// status.
+func (d *dataset) ruleOn(id string, day iorules.Date) (rule, bool) {
+	for _, r := range d.rules[id] {
+		if r.covers(day) {
+			return r, true
+		}
+	}
+	return rule{}, false
+}
+
+// inForce returns the record of rule id that applies on day: its window
+// covers the day and its status is in_force. A rule with any other status is
+// never applied.
+func (d *dataset) inForce(id string, day iorules.Date) (rule, bool) {
+	r, ok := d.ruleOn(id, day)
+	if !ok || r.status != statusInForce {
+		return rule{}, false
+	}
+	return r, true
+}
+
+// member returns c's membership of g on day.
+func (d *dataset) member(g Group, c iorules.Country, day iorules.Date) (membership, bool) {
+	if c == "" {
+		return membership{}, false
+	}
+	for _, m := range d.groups[g] {
+		if m.country == c && m.covers(day) {
+			return m, true
+		}
+	}
+	return membership{}, false
+}
+
+func (d *dataset) in(g Group, c iorules.Country, day iorules.Date) bool {
+	_, ok := d.member(g, c, day)
+	return ok
+}
+
+// listEffectOf finds what a match on the named list means; a list the data
+// does not know is treated as a decline.
+func (d *dataset) listEffectOf(name string) (listEffect, bool) {
+	key := normalizeListName(name)
+	for _, l := range d.lists {
+		if normalizeListName(l.code) == key {
+			return l, true
+		}
+		if slices.ContainsFunc(l.names, func(n string) bool { return normalizeListName(n) == key }) {
+			return l, true
+		}
+	}
+	return listEffect{effect: iorules.SeverityDecline}, false
+}
+
+func normalizeListName(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(strings.NewReplacer(".", " ", "-", " ", "_", " ").Replace(s))), " ")
+}

@@ -1,0 +1,138 @@
+package exportctl
+
+import (
+	"slices"
+
+	"github.com/iorules/iorules"
+)
+
+// Group is a country group the rules test membership of: an EAR Country
+// Group of 15 CFR 740 Supp. 1 ("D:5"), Macau's special advanced-computing
+// status, or a list of the EU regime ("EU", "EU001").
+type Group string
+
+// The groups in the embedded data.
+const (
+	GroupA5    Group = "A:5"   // EAR Country Group A:5
+	GroupA6    Group = "A:6"   // EAR Country Group A:6
+	GroupB     Group = "B"     // EAR Country Group B
+	GroupD1    Group = "D:1"   // EAR Country Group D:1 (national security)
+	GroupD3    Group = "D:3"   // EAR Country Group D:3 (chemical and biological weapons)
+	GroupD4    Group = "D:4"   // EAR Country Group D:4 (missile technology)
+	GroupD5    Group = "D:5"   // EAR Country Group D:5 (US arms embargoed countries)
+	GroupE1    Group = "E:1"   // EAR Country Group E:1 (terrorist supporting countries)
+	GroupE2    Group = "E:2"   // EAR Country Group E:2 (unilateral embargo)
+	GroupMacau Group = "Macau" // Macau: not in D:5 but treated like it for advanced computing
+
+	GroupEU            Group = "EU"                  // Member States of the European Union
+	GroupEU001         Group = "EU001"               // destinations of Union General Export Authorisation EU001
+	GroupEUAnnexVIII   Group = "EU Annex VIII"       // partner countries exempt from the 12g no-Russia clause
+	GroupCHPLDiversion Group = "CHPL diversion risk" // Russia-diversion hubs for Common High Priority List items
+
+	// groupReviewed lists destinations reviewed as outside D and E, so that
+	// their absence from those groups is a finding rather than a gap.
+	groupReviewed Group = "A-only reviewed"
+)
+
+// publicGroups is the order CountryGroups reports memberships in.
+var publicGroups = []Group{
+	GroupA5, GroupA6, GroupB, GroupD1, GroupD3, GroupD4, GroupD5, GroupE1, GroupE2,
+	GroupMacau, GroupEU, GroupEU001, GroupEUAnnexVIII, GroupCHPLDiversion,
+}
+
+// GroupMembership is a country's membership of a group, with the source it
+// rests on and the window it holds for.
+type GroupMembership struct {
+	// Group is the group.
+	Group Group `json:"group"`
+	// Country is the member.
+	Country iorules.Country `json:"country"`
+	// EffectiveFrom is the first day of the membership.
+	EffectiveFrom iorules.Date `json:"effective_from"`
+	// EffectiveTo is the last day of the membership; zero means open-ended.
+	EffectiveTo iorules.Date `json:"effective_to,omitzero"`
+	// Source is the legal or documentary source.
+	Source string `json:"source"`
+	// Confidence is "confirmed" or "unconfirmed".
+	Confidence string `json:"confidence"`
+	// Note qualifies the entry where needed.
+	Note string `json:"note,omitempty"`
+}
+
+// CountryGroups returns the groups country c belongs to on day on, in the
+// order of the Group constants. It returns nil when c belongs to none, or
+// when the embedded data failed to load (which the package's tests rule
+// out).
+func CountryGroups(c iorules.Country, on iorules.Date) []GroupMembership {
+	d, err := loadEmbedded()
+	if err != nil {
+		return nil
+	}
+	return d.countryGroups(c, on)
+}
+
+func (d *dataset) countryGroups(c iorules.Country, on iorules.Date) []GroupMembership {
+	var out []GroupMembership
+	for _, g := range publicGroups {
+		if m, ok := d.member(g, c, on); ok {
+			out = append(out, GroupMembership{
+				Group: g, Country: c, EffectiveFrom: m.from, EffectiveTo: m.to,
+				Source: m.source, Confidence: m.confidence, Note: m.note,
+			})
+		}
+	}
+	return out
+}
+
+// InGroup reports whether country c is a member of group g on day on.
+func InGroup(c iorules.Country, g Group, on iorules.Date) bool {
+	d, err := loadEmbedded()
+	if err != nil {
+		return false
+	}
+	return d.in(g, c, on)
+}
+
+// destGroups is what the EAR rules need to know about one country on one day.
+type destGroups struct {
+	known          bool // some EAR group data covers the country
+	a5, a6         bool
+	d1, d4, d5     bool
+	macau          bool
+	e1, e2         bool
+	unconfirmedD5  bool // the D:5 or Macau membership rests on an unconfirmed entry
+	unconfirmedAny []Group
+}
+
+func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {
+	var g destGroups
+	check := func(grp Group, set *bool) {
+		if m, ok := d.member(grp, c, on); ok {
+			*set = true
+			if m.confidence != confirmed {
+				g.unconfirmedAny = append(g.unconfirmedAny, grp)
+			}
+		}
+	}
+	check(GroupA5, &g.a5)
+	check(GroupA6, &g.a6)
+	check(GroupD1, &g.d1)
+	check(GroupD4, &g.d4)
+	check(GroupD5, &g.d5)
+	check(GroupMacau, &g.macau)
+	check(GroupE1, &g.e1)
+	check(GroupE2, &g.e2)
+	var b, reviewed, d3 bool
+	check(GroupB, &b)
+	check(groupReviewed, &reviewed)
+	check(GroupD3, &d3)
+	g.known = g.a5 || g.a6 || g.d1 || g.d4 || g.d5 || g.macau || g.e1 || g.e2 || b || reviewed || d3
+	g.unconfirmedD5 = slices.Contains(g.unconfirmedAny, GroupD5) && !g.macau
+	return g
+}
+
+// d5OrMacau reports the advanced-computing "D:5 or Macau" test.
+func (g destGroups) d5OrMacau() bool { return g.d5 || g.macau }
+
+// aOnly reports a destination outside every D and E group.
+func (g destGroups) aOnly() bool { return g.known && !g.d1 && !g.d4 && !g.d5 && !g.macau && !g.e1 && !g.e2 }

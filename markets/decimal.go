@@ -1,0 +1,113 @@
+package markets
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"github.com/shopspring/decimal"
+)
+
+// decimalType is the CEL type of exact decimals. It supports + - * unary -
+// and ordering through the value's traits; division and rounding are named
+// functions with explicit places, so no precision is ever implied.
+var decimalType = types.NewOpaqueType("decimal").WithTraits(
+	traits.AdderType | traits.SubtractorType | traits.MultiplierType |
+		traits.NegatorType | traits.ComparerType)
+
+var decimalReflectType = reflect.TypeFor[decimal.Decimal]()
+
+// celDecimal carries a decimal.Decimal through CEL evaluation.
+type celDecimal struct{ d decimal.Decimal }
+
+func newDec(d decimal.Decimal) ref.Val { return celDecimal{d: d} }
+
+// asDecimal unwraps a CEL value that must be a decimal.
+func asDecimal(v ref.Val) (decimal.Decimal, bool) {
+	d, ok := v.(celDecimal)
+	return d.d, ok
+}
+
+func (c celDecimal) ConvertToNative(typeDesc reflect.Type) (any, error) {
+	switch typeDesc {
+	case decimalReflectType:
+		return c.d, nil
+	case reflect.TypeFor[string]():
+		return c.d.String(), nil
+	}
+	return nil, fmt.Errorf("decimal cannot convert to %v", typeDesc)
+}
+
+func (c celDecimal) ConvertToType(t ref.Type) ref.Val {
+	switch t {
+	case decimalType:
+		return c
+	case types.StringType:
+		return types.String(c.d.String())
+	case types.TypeType:
+		return decimalType
+	}
+	return types.NewErr("type conversion error from decimal to %s", t.TypeName())
+}
+
+func (c celDecimal) Equal(other ref.Val) ref.Val {
+	o, ok := other.(celDecimal)
+	if !ok {
+		return types.False
+	}
+	return types.Bool(c.d.Equal(o.d))
+}
+
+func (c celDecimal) Type() ref.Type { return decimalType }
+func (c celDecimal) Value() any     { return c.d }
+
+func (c celDecimal) Add(other ref.Val) ref.Val {
+	o, ok := other.(celDecimal)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(other)
+	}
+	return celDecimal{d: c.d.Add(o.d)}
+}
+
+func (c celDecimal) Subtract(other ref.Val) ref.Val {
+	o, ok := other.(celDecimal)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(other)
+	}
+	return celDecimal{d: c.d.Sub(o.d)}
+}
+
+func (c celDecimal) Multiply(other ref.Val) ref.Val {
+	o, ok := other.(celDecimal)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(other)
+	}
+	return celDecimal{d: c.d.Mul(o.d)}
+}
+
+func (c celDecimal) Negate() ref.Val { return celDecimal{d: c.d.Neg()} }
+
+func (c celDecimal) Compare(other ref.Val) ref.Val {
+	o, ok := other.(celDecimal)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(other)
+	}
+	return types.Int(c.d.Cmp(o.d))
+}
+
+// maxPlaces bounds the places argument of div and round so a policy cannot
+// ask for a gigantic expansion.
+const maxPlaces = 18
+
+func checkPlaces(v ref.Val) (int32, ref.Val) {
+	p, ok := v.(types.Int)
+	if !ok {
+		return 0, types.MaybeNoSuchOverloadErr(v)
+	}
+	if p < 0 || p > maxPlaces {
+		return 0, types.NewErr("places must be between 0 and %d, got %d", maxPlaces, int64(p))
+	}
+	return int32(p), nil
+}

@@ -1,0 +1,98 @@
+package markets
+
+import (
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/classify"
+	"github.com/iorules/iorules/valuation"
+	"github.com/shopspring/decimal"
+)
+
+// Verdict is the outcome of pre-qualification.
+type Verdict string
+
+// The verdicts.
+const (
+	// Clear: nothing blocks the shipment as it stands.
+	Clear Verdict = "clear"
+	// Conditional: clearable once the listed approvals, licences or facts
+	// are in hand.
+	Conditional Verdict = "conditional"
+	// Decline: the importer of record cannot clear the shipment.
+	Decline Verdict = "decline"
+)
+
+// Decision is the outcome of pre-qualifying one shipment for one market.
+// Amounts are in the market's currency, rounded to its minor unit.
+type Decision struct {
+	ShipmentID string          `json:"shipment_id"`
+	Market     iorules.Country `json:"market"`
+	AsOf       iorules.Date    `json:"as_of"`
+	Verdict    Verdict         `json:"verdict"`
+	// Reasons explain the verdict, the most severe first.
+	Reasons []iorules.Reason `json:"reasons"`
+	// Approvals lists every regulatory approval the lines need, by id and
+	// status.
+	Approvals []approvals.Approval `json:"approvals"`
+	// EarliestShipDate is AsOf plus the longest lead time of the blocking
+	// approvals not yet held.
+	EarliestShipDate iorules.Date              `json:"earliest_ship_date"`
+	Classification   []classify.Result         `json:"classification"`
+	ExportControl    exportResult          `json:"export_control"`
+	Valuation        *valuation.Valuation      `json:"valuation"`
+	Taxes            []Tax                     `json:"taxes"`
+	TotalTaxes       *decimal.Decimal          `json:"total_taxes"`
+	LandedCost       *decimal.Decimal          `json:"landed_cost"`
+	Lines            []Line                    `json:"lines"`
+	NotEvaluated     []string                  `json:"not_evaluated,omitempty"`
+	Fired            []FiredRule               `json:"fired"`
+	Policy           PolicyRef                 `json:"policy"`
+}
+
+// Tax is one tax or fee of the decision, summed over the declaration.
+type Tax struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Base is the sum of the bases of the declaration groups; empty for a
+	// tax given as an amount.
+	Base *decimal.Decimal `json:"base,omitempty"`
+	// Rate is the rate when every group used the same one.
+	Rate   *decimal.Decimal `json:"rate,omitempty"`
+	Amount decimal.Decimal  `json:"amount"`
+	// Informational taxes are shown but not added to TotalTaxes.
+	Informational bool   `json:"informational,omitempty"`
+	Source        string `json:"source"`
+	Confidence    string `json:"confidence"`
+	Rule          string `json:"rule"`
+}
+
+// Line is one invoice line's share of the decision.
+type Line struct {
+	Line         int             `json:"line"`
+	Group        int             `json:"group"`
+	CustomsValue decimal.Decimal `json:"customs_value"`
+	Taxes        []LineTax       `json:"taxes"`
+}
+
+// LineTax is one tax on one line: the line's share of its group's amount.
+type LineTax struct {
+	ID     string           `json:"id"`
+	Rate   *decimal.Decimal `json:"rate,omitempty"`
+	Amount decimal.Decimal  `json:"amount"`
+}
+
+// FiredRule records a rule whose condition held, and on which lines.
+type FiredRule struct {
+	Rule  string `json:"rule"`
+	Lines []int  `json:"lines,omitempty"`
+}
+
+// PolicyRef identifies the policy that decided.
+type PolicyRef struct {
+	Market        iorules.Country `json:"market"`
+	Version       string          `json:"version"`
+	File          string          `json:"file"`
+	SHA256        string          `json:"sha256"`
+	EffectiveFrom iorules.Date    `json:"effective_from"`
+	EffectiveTo   iorules.Date    `json:"effective_to,omitzero"`
+}

@@ -1,0 +1,176 @@
+package markets
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	"github.com/iorules/iorules"
+)
+
+//go:embed policies/*.yaml
+var embedded embed.FS
+
+// Embedded returns the policies shipped with the library, as a file system
+// whose root holds one <market>.yaml per market (and their _test.yaml
+// cases), for callers who want to read, copy or test them.
+func Embedded() fs.FS {
+	sub, err := fs.Sub(embedded, "policies")
+	if err != nil {
+		return embedded
+	}
+	return sub
+}
+
+// Engine evaluates shipments against compiled market policies. It is
+// immutable after New and safe for concurrent use.
+type Engine struct {
+	env      *environment
+	policies map[iorules.Country]*policy
+	order    []iorules.Country
+	digest   string
+}
+
+// Option configures New.
+type Option func(*options)
+
+type options struct {
+	fsys      fs.FS
+	costLimit uint64
+}
+
+// WithPolicies loads the market policies from fsys instead of the embedded
+// ones: every *.yaml file at its root except *_test.yaml case files.
+func WithPolicies(fsys fs.FS) Option { return func(o *options) { o.fsys = fsys } }
+
+// WithRuntimeCostLimit aborts any single expression evaluation whose CEL
+// cost exceeds limit, on top of the static estimate checked at load. The
+// evaluation then fails closed with a rule_error reason. Zero means none.
+func WithRuntimeCostLimit(limit uint64) Option { return func(o *options) { o.costLimit = limit } }
+
+// EvalOption configures one evaluation.
+type EvalOption func(*evalConfig)
+
+type evalConfig struct {
+	screening screenOptions
+}
+
+// WithScreening supplies the restricted-party list, threshold and
+// dispositions for export-control screening. Without it no party screening
+// is done, and the decision says so.
+func WithScreening(o screenOptions) EvalOption {
+	return func(c *evalConfig) { c.screening = o }
+}
+
+// UnknownMarketError is returned for a market that has no loaded policy.
+type UnknownMarketError struct {
+	Market iorules.Country
+}
+
+func (e *UnknownMarketError) Error() string {
+	return fmt.Sprintf("no policy for market %q", string(e.Market))
+}
+
+// New compiles the market policies (the embedded ones unless WithPolicies
+// says otherwise). Every expression is compiled and checked once here; a
+// policy that fails to load returns a *LoadError listing every problem as
+// FILE:LINE:COL: rule ID: message.
+func New(opts ...Option) (*Engine, error) {
+	o := options{fsys: Embedded()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	env, err := newEnvironment()
+	if err != nil {
+		return nil, err
+	}
+	progOpts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	if o.costLimit > 0 {
+		progOpts = append(progOpts, cel.CostLimit(o.costLimit))
+	}
+	names, err := fs.Glob(o.fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{env: env, policies: map[iorules.Country]*policy{}}
+	var issues []Issue
+	overall := sha256.New()
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.yaml") {
+			continue
+		}
+		src, err := fs.ReadFile(o.fsys, name)
+		if err != nil {
+			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: err.Error()})
+			continue
+		}
+		c := &compiler{env: env, file: name, opts: progOpts}
+		p := c.compilePolicy(src)
+		issues = append(issues, c.issues...)
+		if p == nil || len(c.issues) > 0 {
+			continue
+		}
+		sum := sha256.Sum256(src)
+		p.digest = hex.EncodeToString(sum[:])
+		fmt.Fprintf(overall, "%s %s\n", path.Base(name), p.digest)
+		if prev, dup := e.policies[p.market]; dup {
+			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("market %s is already defined by %s", p.market, prev.file)})
+			continue
+		}
+		e.policies[p.market] = p
+		e.order = append(e.order, p.market)
+	}
+	if len(issues) > 0 {
+		return nil, &LoadError{Issues: issues}
+	}
+	if len(e.order) == 0 {
+		return nil, &LoadError{Issues: []Issue{{File: ".", Line: 1, Col: 1, Msg: "no policy files (*.yaml) found"}}}
+	}
+	slices.Sort(e.order)
+	e.digest = hex.EncodeToString(overall.Sum(nil))
+	return e, nil
+}
+
+// Markets lists the markets that have a policy, in order.
+func (e *Engine) Markets() []iorules.Country { return slices.Clone(e.order) }
+
+// PolicyInfo describes a loaded policy.
+type PolicyInfo struct {
+	Market        iorules.Country
+	Name          string
+	Currency      iorules.Currency
+	Version       string
+	File          string
+	SHA256        string
+	EffectiveFrom iorules.Date
+	EffectiveTo   iorules.Date
+	Rules         []string // rule ids, in policy order
+	Taxes         []string // tax ids, in chain order
+}
+
+// Policy describes the policy of a market.
+func (e *Engine) Policy(market iorules.Country) (PolicyInfo, bool) {
+	p, ok := e.policies[market]
+	if !ok {
+		return PolicyInfo{}, false
+	}
+	info := PolicyInfo{Market: p.market, Name: p.name, Currency: p.currency, Version: p.version,
+		File: p.file, SHA256: p.digest, EffectiveFrom: p.effectiveFrom, EffectiveTo: p.effectiveTo}
+	for _, r := range p.rules {
+		info.Rules = append(info.Rules, r.id)
+	}
+	for _, t := range p.taxes {
+		info.Taxes = append(info.Taxes, t.id)
+	}
+	return info, true
+}
+
+// PolicySetSHA256 is the content hash of every loaded policy file, for the
+// audit record.
+func (e *Engine) PolicySetSHA256() string { return e.digest }

@@ -1,0 +1,260 @@
+package markets
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common"
+	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/operators"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/ext"
+	"github.com/google/cel-go/parser"
+	"github.com/iorules/iorules"
+	"github.com/shopspring/decimal"
+)
+
+// ctxVar is the hidden variable through which the helper functions reach the
+// state of one evaluation (shipment date, current item, tables, recorder).
+// Policies call table(...), held(...) and friends; macros rewrite those calls
+// into member calls on ctxVar.
+const ctxVar = "_ctx"
+
+var contextType = types.NewOpaqueType("iorules.Context")
+
+// contextFunctions are the helpers a policy may call; argc is their arity.
+var contextFunctions = []struct {
+	name string
+	argc int
+}{
+	{"table", 2}, {"has_entry", 2}, {"tiered", 2},
+	{"held", 1}, {"registered", 1}, {"registration_level", 1},
+}
+
+// The variables a policy sees. Not every variable is bound in every
+// expression kind; see the policy format documentation.
+const (
+	varShipment    = "shipment"
+	varItem        = "item"
+	varImporter    = "importer"
+	varLine        = "line"
+	varDeclaration = "declaration"
+	varTax         = "tax"
+	varRate        = "rate"
+)
+
+// environment holds the CEL environment and the type provider shared by
+// every policy an Engine loads. Both are immutable after construction.
+type environment struct {
+	env      *cel.Env
+	provider *modelProvider
+}
+
+func newEnvironment() (*environment, error) {
+	provider, err := newModelProvider(nil)
+	if err != nil {
+		return nil, err
+	}
+	objs := modelTypes(provider)
+	provider.byType = objs
+	for _, ot := range objs {
+		provider.byName[ot.name] = ot
+	}
+
+	macros := make([]cel.Macro, 0, len(contextFunctions))
+	for _, f := range contextFunctions {
+		name := f.name
+		macros = append(macros, parser.NewGlobalMacro(name, f.argc,
+			func(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
+				return eh.NewMemberCall(name, eh.NewIdent(ctxVar), args...), nil
+			}))
+	}
+
+	D, S, I, B := decimalType, cel.StringType, cel.IntType, cel.BoolType
+	binary := func(fn func(a, b ref.Val) ref.Val) cel.OverloadOpt { return cel.BinaryBinding(fn) }
+	opts := []cel.EnvOption{
+		cel.CustomTypeAdapter(provider),
+		cel.CustomTypeProvider(provider),
+		cel.Macros(macros...),
+		ext.Strings(),
+		cel.Variable(varShipment, cel.ObjectType("iorules.Shipment")),
+		cel.Variable(varItem, cel.ObjectType("iorules.Item")),
+		cel.Variable(varImporter, cel.ObjectType("iorules.Party")),
+		cel.Variable(varLine, cel.ObjectType("iorules.LineValues")),
+		cel.Variable(varDeclaration, cel.ObjectType("iorules.Declaration")),
+		cel.Variable(varTax, cel.MapType(S, D)),
+		cel.Variable(varRate, D),
+		cel.Variable(ctxVar, contextType),
+
+		// Operators dispatch on the value's traits; the declarations let the
+		// checker accept decimal operands.
+		cel.Function(operators.Add, cel.Overload("add_decimal", []*cel.Type{D, D}, D)),
+		cel.Function(operators.Subtract, cel.Overload("subtract_decimal", []*cel.Type{D, D}, D)),
+		cel.Function(operators.Multiply, cel.Overload("multiply_decimal", []*cel.Type{D, D}, D)),
+		cel.Function(operators.Negate, cel.Overload("negate_decimal", []*cel.Type{D}, D)),
+		cel.Function(operators.Less, cel.Overload("less_decimal", []*cel.Type{D, D}, B)),
+		cel.Function(operators.LessEquals, cel.Overload("less_equals_decimal", []*cel.Type{D, D}, B)),
+		cel.Function(operators.Greater, cel.Overload("greater_decimal", []*cel.Type{D, D}, B)),
+		cel.Function(operators.GreaterEquals, cel.Overload("greater_equals_decimal", []*cel.Type{D, D}, B)),
+
+		cel.Function("decimal",
+			cel.Overload("decimal_string", []*cel.Type{S}, D, cel.UnaryBinding(decimalFromString)),
+			cel.Overload("decimal_int", []*cel.Type{I}, D, cel.UnaryBinding(func(v ref.Val) ref.Val {
+				return newDec(decimal.NewFromInt(int64(v.(types.Int))))
+			}))),
+		cel.Function("div",
+			cel.MemberOverload("decimal_div", []*cel.Type{D, D, I}, D, cel.FunctionBinding(decimalDiv))),
+		cel.Function("round",
+			cel.MemberOverload("decimal_round", []*cel.Type{D, I}, D, binary(func(a, p ref.Val) ref.Val {
+				return roundWith(a, p, decimal.Decimal.Round)
+			}))),
+		cel.Function("round_even",
+			cel.MemberOverload("decimal_round_even", []*cel.Type{D, I}, D, binary(func(a, p ref.Val) ref.Val {
+				return roundWith(a, p, decimal.Decimal.RoundBank)
+			}))),
+		cel.Function("max", cel.Overload("max_decimal", []*cel.Type{D, D}, D, binary(func(a, b ref.Val) ref.Val {
+			if a.(celDecimal).d.Cmp(b.(celDecimal).d) >= 0 {
+				return a
+			}
+			return b
+		}))),
+		cel.Function("min", cel.Overload("min_decimal", []*cel.Type{D, D}, D, binary(func(a, b ref.Val) ref.Val {
+			if a.(celDecimal).d.Cmp(b.(celDecimal).d) <= 0 {
+				return a
+			}
+			return b
+		}))),
+		cel.Function("str", cel.MemberOverload("decimal_str", []*cel.Type{D}, S, cel.UnaryBinding(func(v ref.Val) ref.Val {
+			return types.String(v.(celDecimal).d.String())
+		}))),
+
+		cel.Function("table", cel.MemberOverload("ctx_table", []*cel.Type{contextType, S, S}, D, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.table(string(a[0].(types.String)), string(a[1].(types.String)))
+		})))),
+		cel.Function("has_entry", cel.MemberOverload("ctx_has_entry", []*cel.Type{contextType, S, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.hasEntry(string(a[0].(types.String)), string(a[1].(types.String)))
+		})))),
+		cel.Function("tiered", cel.MemberOverload("ctx_tiered", []*cel.Type{contextType, S, I}, D, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.tiered(string(a[0].(types.String)), int64(a[1].(types.Int)))
+		})))),
+		cel.Function("held", cel.MemberOverload("ctx_held", []*cel.Type{contextType, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.held(string(a[0].(types.String)))
+		})))),
+		cel.Function("registered", cel.MemberOverload("ctx_registered", []*cel.Type{contextType, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
+			_, ok := c.registration(string(a[0].(types.String)))
+			return types.Bool(ok)
+		})))),
+		cel.Function("registration_level", cel.MemberOverload("ctx_registration_level", []*cel.Type{contextType, S}, S, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
+			r, _ := c.registration(string(a[0].(types.String)))
+			return types.String(r.Level)
+		})))),
+	}
+	env, err := cel.NewEnv(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("markets: building the CEL environment: %w", err)
+	}
+	return &environment{env: env, provider: provider}, nil
+}
+
+// ctxCall adapts a helper on *evalCtx to a CEL function binding whose first
+// argument is the hidden context value.
+func ctxCall(fn func(*evalCtx, []ref.Val) ref.Val) func(...ref.Val) ref.Val {
+	return func(args ...ref.Val) ref.Val {
+		c, ok := args[0].(ctxVal)
+		if !ok || c.c == nil {
+			return types.NewErr("helper called outside an evaluation")
+		}
+		return fn(c.c, args[1:])
+	}
+}
+
+func decimalFromString(v ref.Val) ref.Val {
+	s, ok := v.(types.String)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(v)
+	}
+	d, err := parsePlainDecimal(string(s))
+	if err != nil {
+		return types.WrapErr(err)
+	}
+	return newDec(d)
+}
+
+func decimalDiv(args ...ref.Val) ref.Val {
+	a, ok1 := asDecimal(args[0])
+	b, ok2 := asDecimal(args[1])
+	if !ok1 || !ok2 {
+		return types.NewErr("div needs decimal operands")
+	}
+	places, errVal := checkPlaces(args[2])
+	if errVal != nil {
+		return errVal
+	}
+	if b.IsZero() {
+		return types.NewErr("division by zero")
+	}
+	return newDec(a.DivRound(b, places))
+}
+
+func roundWith(a, p ref.Val, fn func(decimal.Decimal, int32) decimal.Decimal) ref.Val {
+	d, ok := asDecimal(a)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(a)
+	}
+	places, errVal := checkPlaces(p)
+	if errVal != nil {
+		return errVal
+	}
+	return newDec(fn(d, places))
+}
+
+// ctxVal is the CEL value of the hidden context variable.
+type ctxVal struct{ c *evalCtx }
+
+func (v ctxVal) ConvertToNative(reflect.Type) (any, error) {
+	return nil, fmt.Errorf("the evaluation context has no native form")
+}
+func (v ctxVal) ConvertToType(t ref.Type) ref.Val {
+	if t == types.TypeType {
+		return contextType
+	}
+	return types.NewErr("the evaluation context cannot be converted")
+}
+func (v ctxVal) Equal(ref.Val) ref.Val { return types.False }
+func (v ctxVal) Type() ref.Type        { return contextType }
+func (v ctxVal) Value() any            { return v.c }
+
+// evalCtx is the per-evaluation state the helpers read.
+type evalCtx struct {
+	date     iorules.Date
+	item     *iorules.Item
+	importer *iorules.Party
+	tables   map[string]*table
+	rec      *recorder
+}
+
+func (c *evalCtx) held(id string) ref.Val {
+	if c.item == nil {
+		return types.NewErr("held(%q) needs an item: use it in an item-scope rule", id)
+	}
+	for _, h := range c.item.ApprovalsHeld {
+		if h.ID == id && (h.ValidUntil.IsZero() || !h.ValidUntil.Before(c.date)) {
+			return types.True
+		}
+	}
+	return types.False
+}
+
+func (c *evalCtx) registration(scheme string) (iorules.Registration, bool) {
+	if c.importer == nil {
+		return iorules.Registration{}, false
+	}
+	for _, r := range c.importer.Registrations {
+		if r.Scheme == scheme && (r.ValidUntil.IsZero() || !r.ValidUntil.Before(c.date)) {
+			return r, true
+		}
+	}
+	return iorules.Registration{}, false
+}

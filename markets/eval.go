@@ -1,0 +1,453 @@
+package markets
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/interpreter"
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/classify"
+	"github.com/iorules/iorules/valuation"
+	"github.com/shopspring/decimal"
+)
+
+// activation binds the policy variables for one expression evaluation
+// without building a map.
+type activation struct {
+	shipment    ref.Val
+	importer    ref.Val
+	declaration ref.Val
+	item        ref.Val
+	line        ref.Val
+	tax         ref.Val
+	rate        ref.Val
+	ctx         ctxVal
+}
+
+func (a *activation) ResolveName(name string) (any, bool) {
+	var v ref.Val
+	switch name {
+	case varShipment:
+		v = a.shipment
+	case varImporter:
+		v = a.importer
+	case varDeclaration:
+		v = a.declaration
+	case varItem:
+		v = a.item
+	case varLine:
+		v = a.line
+	case varTax:
+		v = a.tax
+	case varRate:
+		v = a.rate
+	case ctxVar:
+		return a.ctx, true
+	}
+	return v, v != nil
+}
+
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// evaluation is the state of one Prequalify call.
+type evaluation struct {
+	engine *Engine
+	pol    *policy
+	s      *iorules.Shipment
+	rec    recorder
+	ctx    evalCtx
+	act    activation
+	d      *Decision
+	reqs   []approvals.Requirement
+	lines  []lineValues // by item index
+	ruleErr map[string]bool
+	decl    *declarationValues
+}
+
+// run evaluates an expression and returns its value, or a reason when it
+// could not be evaluated: a condition when a fact was missing (a table row,
+// digits of an HS code), a decline naming the rule otherwise: an
+// expression that fails must never let a shipment clear.
+func (ev *evaluation) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *iorules.Reason) {
+	gaps := len(ev.rec.gaps)
+	val, _, err := prg.Eval(&ev.act)
+	if err == nil {
+		if types.IsError(val) {
+			err = fmt.Errorf("%v", val)
+		} else {
+			return val, nil
+		}
+	}
+	if len(ev.rec.gaps) > gaps {
+		return nil, &iorules.Reason{
+			Code: "fact_missing", Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
+			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, ev.rec.gaps[len(ev.rec.gaps)-1]),
+			Unblock: "Supply the missing fact named in the message.",
+		}
+	}
+	return nil, &iorules.Reason{
+		Code: "rule_error", Severity: iorules.SeverityDecline, Lines: lines, Rule: ruleID,
+		Message: fmt.Sprintf("%s of %s failed: %v; the shipment cannot be cleared on a rule that does not evaluate", what, ruleID, err),
+		Unblock: "Fix the market policy or the input it rejects.",
+	}
+}
+
+func (ev *evaluation) addReason(r iorules.Reason) {
+	ev.d.Reasons = append(ev.d.Reasons, r)
+}
+
+// Prequalify evaluates the shipment against the policy of its destination
+// market.
+func (e *Engine) Prequalify(s iorules.Shipment, opts ...EvalOption) (Decision, error) {
+	return e.PrequalifyMarket(s.Destination, s, opts...)
+}
+
+// PrequalifyAll evaluates the shipment against every loaded market, in
+// market order.
+func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decision, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	out := make([]Decision, 0, len(e.order))
+	for _, m := range e.order {
+		d, err := e.PrequalifyMarket(m, s, opts...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// PrequalifyMarket evaluates the shipment against one market's policy,
+// which need not be the shipment's destination (to compare markets before
+// choosing one). It returns an error only for an invalid shipment (a joined
+// error of *iorules.FieldError) or an unknown market (*UnknownMarketError).
+func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, opts ...EvalOption) (Decision, error) {
+	pol, ok := e.policies[market]
+	if !ok {
+		return Decision{}, &UnknownMarketError{Market: market}
+	}
+	if err := s.Validate(); err != nil {
+		return Decision{}, err
+	}
+	var cfg evalConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	d := &Decision{
+		ShipmentID: s.ID, Market: market, AsOf: s.Date,
+		Reasons: []iorules.Reason{}, Approvals: []approvals.Approval{}, Taxes: []Tax{},
+		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: pol.notEvaluated,
+		Policy: PolicyRef{Market: pol.market, Version: pol.version, File: pol.file, SHA256: pol.digest,
+			EffectiveFrom: pol.effectiveFrom, EffectiveTo: pol.effectiveTo},
+	}
+	ev := &evaluation{engine: e, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}}
+	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, tables: pol.tables, rec: &ev.rec}
+
+	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
+		ev.addReason(iorules.Reason{
+			Code: "policy_out_of_window", Severity: iorules.SeverityCondition, Rule: "policy",
+			Message: fmt.Sprintf("the shipment date %s is outside the window %s..%s for which the %s policy %s is known good; rates and rules may have changed",
+				s.Date, pol.effectiveFrom, orOpen(pol.effectiveTo), market, pol.version),
+			Unblock: "Re-run with a policy version whose window covers the shipment date.",
+		})
+	}
+
+	d.Classification, ev.d.Reasons = classifyInto(market, s, ev.d.Reasons)
+	d.ExportControl = screenTmp(s, cfg.screening)
+	d.Reasons = append(d.Reasons, d.ExportControl.Reasons...)
+
+	val, err := valuation.Value(s, pol.basis, pol.currency)
+	var missing *valuation.MissingRateError
+	switch {
+	case errors.As(err, &missing):
+		ev.addReason(iorules.Reason{
+			Code: "exchange_rate_missing", Severity: iorules.SeverityCondition, Rule: "valuation",
+			Message: fmt.Sprintf("no exchange rate from %s to %s: the customs value and taxes were not computed", missing.From, missing.To),
+			Unblock: fmt.Sprintf("Supply exchange_rates.%s: %s per %s on %s.", missing.From, missing.To, missing.From, s.Date),
+		})
+	case err != nil:
+		return Decision{}, err
+	default:
+		d.Valuation = &val
+		d.Reasons = append(d.Reasons, val.Reasons...)
+	}
+	ev.bindShipment(val, err == nil)
+	ev.applyRules()
+	ev.applyApprovals()
+	if d.Valuation != nil {
+		ev.applyTaxes()
+	}
+	ev.noteUnconfirmed()
+	ev.finish()
+	return *d, nil
+}
+
+func orOpen(d iorules.Date) string {
+	if d.IsZero() {
+		return "(open)"
+	}
+	return d.String()
+}
+
+func classifyInto(market iorules.Country, s iorules.Shipment, reasons []iorules.Reason) ([]classify.Result, []iorules.Reason) {
+	results, rs := classify.CheckShipment(market, s)
+	return results, append(reasons, rs...)
+}
+
+// bindShipment prepares the variables every expression can read.
+func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
+	s := ev.s
+	items := make([]ref.Val, len(s.Items))
+	for i := range s.Items {
+		items[i] = ev.engine.env.provider.NativeToValue(&s.Items[i])
+	}
+	view := &shipmentView{
+		s: s, date: types.String(s.Date.String()),
+		items:    types.NewRefValList(ev.engine.env.provider, items),
+		exporter: &s.Exporter, importer: &s.ImporterOfRecord, endUser: &s.EndUser,
+	}
+	decl := &declarationValues{Lines: int64(len(s.Items)), ExchangeRate: decimal.NewFromInt(1)}
+	ev.lines = make([]lineValues, len(s.Items))
+	if valued {
+		byLine := make(map[int]valuation.Line, len(val.Lines))
+		for _, l := range val.Lines {
+			byLine[l.Line] = l
+		}
+		for i, it := range s.Items {
+			l := byLine[it.Line]
+			ev.lines[i] = lineValues{
+				CustomsValue: l.CustomsValue, InvoiceValue: l.InvoiceValue, FOBValue: l.FOBValue,
+				Freight: l.Freight, Insurance: l.Insurance, Quantity: int64(it.Quantity),
+				NetWeightKg: it.NetWeightKg.Mul(decimal.NewFromInt(int64(it.Quantity))),
+			}
+			decl.add(ev.lines[i])
+		}
+		decl.DestinationHandling = val.DestinationHandling
+		decl.DestinationInland = val.DestinationInland
+		decl.ExchangeRate = val.ExchangeRate
+	}
+	p := ev.engine.env.provider
+	ev.act = activation{
+		shipment:    p.NativeToValue(view),
+		importer:    p.NativeToValue(&s.ImporterOfRecord),
+		declaration: p.NativeToValue(decl),
+		ctx:         ctxVal{c: &ev.ctx},
+	}
+	ev.decl = decl
+}
+
+func (ev *evaluation) bindItem(i int) {
+	p := ev.engine.env.provider
+	ev.ctx.item = &ev.s.Items[i]
+	ev.act.item = p.NativeToValue(&ev.s.Items[i])
+	ev.act.line = p.NativeToValue(&ev.lines[i])
+}
+
+func (ev *evaluation) unbindItem() {
+	ev.ctx.item = nil
+	ev.act.item, ev.act.line = nil, nil
+}
+
+// applyRules evaluates every rule in force on the shipment date.
+func (ev *evaluation) applyRules() {
+	date := ev.s.Date
+	for _, r := range ev.pol.rules {
+		if r.when == nil || !inWindow(date, r.effectiveFrom, r.effectiveTo) {
+			continue
+		}
+		var fired []int
+		var message string
+		if r.scope == scopeShipment {
+			if ev.check(r, nil) {
+				fired = []int{}
+				message = ev.message(r, nil)
+			}
+		} else {
+			for i := range ev.s.Items {
+				ev.bindItem(i)
+				line := ev.s.Items[i].Line
+				if ev.check(r, []int{line}) {
+					if fired == nil {
+						message = ev.message(r, []int{line})
+					}
+					fired = append(fired, line)
+					if r.kind == kindApproval {
+						req := r.approval
+						req.Line = line
+						ev.reqs = append(ev.reqs, req)
+					}
+				}
+			}
+			ev.unbindItem()
+		}
+		if fired == nil {
+			continue
+		}
+		ev.d.Fired = append(ev.d.Fired, FiredRule{Rule: r.id, Lines: fired})
+		if r.confidence == "unconfirmed" {
+			ev.addReason(iorules.Reason{
+				Code: "unconfirmed_rule", Severity: iorules.SeverityInfo, Lines: fired, Rule: r.id, Source: r.source,
+				Message: fmt.Sprintf("rule %s rests on a fact the policy marks unconfirmed; verify it with the authority before relying on it", r.id),
+			})
+		}
+		if r.kind == kindApproval {
+			continue
+		}
+		ev.addReason(iorules.Reason{
+			Code: r.code, Severity: severityOf(r.kind), Message: message, Lines: fired,
+			Rule: r.id, Source: r.source, Unblock: r.unblock,
+		})
+	}
+}
+
+func severityOf(kind string) iorules.Severity {
+	switch kind {
+	case kindDecline, kindImporter:
+		return iorules.SeverityDecline
+	case kindCondition:
+		return iorules.SeverityCondition
+	}
+	return iorules.SeverityInfo
+}
+
+// check evaluates a rule's condition. A condition that cannot be evaluated
+// adds its reason once per rule and counts as not fired.
+func (ev *evaluation) check(r *rule, lines []int) bool {
+	val, reason := ev.run(r.when, r.id, "the condition", lines)
+	if reason != nil {
+		ev.ruleFailed(r.id, reason)
+		return false
+	}
+	return val == types.True
+}
+
+// ruleFailed reports a rule that could not be evaluated, merging the lines
+// of repeated failures of the same rule into one reason.
+func (ev *evaluation) ruleFailed(id string, reason *iorules.Reason) {
+	if ev.ruleErr[id] {
+		for i := range ev.d.Reasons {
+			if rr := &ev.d.Reasons[i]; rr.Rule == id && (rr.Code == "fact_missing" || rr.Code == "rule_error") {
+				rr.Lines = append(rr.Lines, reason.Lines...)
+				return
+			}
+		}
+	}
+	ev.ruleErr[id] = true
+	ev.addReason(*reason)
+}
+
+func (ev *evaluation) message(r *rule, lines []int) string {
+	if r.messageExpr == nil {
+		return r.message
+	}
+	val, reason := ev.run(r.messageExpr, r.id, "the message", lines)
+	if reason != nil {
+		return r.message
+	}
+	if s, ok := val.(types.String); ok && s != "" {
+		return string(s)
+	}
+	return r.message
+}
+
+// applyApprovals merges the approval requirements and reports the ones
+// that are not held.
+func (ev *evaluation) applyApprovals() {
+	d := ev.d
+	d.Approvals = approvals.Merge(*ev.s, ev.reqs)
+	for _, a := range d.Approvals {
+		if a.Status == approvals.StatusHeld {
+			continue
+		}
+		sev := iorules.SeverityCondition
+		if !a.Stage.Blocks() {
+			sev = iorules.SeverityInfo
+		}
+		code, what := "approval_missing", "is required"
+		if a.Status == approvals.StatusExpired {
+			code, what = "approval_expired", "has expired"
+		}
+		ev.addReason(iorules.Reason{
+			Code: code, Severity: sev, Lines: a.Lines, Rule: a.Rule, Source: a.Source,
+			Message: fmt.Sprintf("%s %s (%s) %s %s", a.Authority, a.Title, a.ID, what, stagePhrase(a.Stage)),
+			Unblock: fmt.Sprintf("Obtain %s from %s (lead time about %d days) and list it in approvals_held as %q.", a.Title, a.Authority, a.LeadTimeDays, a.ID),
+		})
+	}
+	d.EarliestShipDate = approvals.EarliestShipDate(ev.s.Date, d.Approvals)
+}
+
+func stagePhrase(s approvals.Stage) string {
+	switch s {
+	case approvals.BeforeShipment:
+		return "before the goods are shipped"
+	case approvals.BeforeClearance:
+		return "before the customs declaration"
+	}
+	return "after clearance, to sell or operate the goods; it does not hold the cargo"
+}
+
+// noteUnconfirmed adds one info reason per unconfirmed table row used.
+func (ev *evaluation) noteUnconfirmed() {
+	seen := map[*tableEntry]bool{}
+	for _, u := range ev.rec.used {
+		if u.entry.Confidence != "unconfirmed" || seen[u.entry] {
+			continue
+		}
+		seen[u.entry] = true
+		ev.addReason(iorules.Reason{
+			Code: "unconfirmed_rate", Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
+			Message: fmt.Sprintf("table %s entry %s = %s is unconfirmed: check it against the official tariff before relying on the figure",
+				u.table, u.entry.Key+tierLabel(u.entry), u.entry.Value),
+		})
+	}
+}
+
+func tierLabel(e *tableEntry) string {
+	if e.Key != "" {
+		return ""
+	}
+	if e.To == 0 {
+		return fmt.Sprintf("%d+", e.From)
+	}
+	return fmt.Sprintf("%d-%d", e.From, e.To)
+}
+
+// finish orders the reasons and sets the verdict.
+func (ev *evaluation) finish() {
+	d := ev.d
+	for i := range d.Reasons {
+		slices.Sort(d.Reasons[i].Lines)
+		d.Reasons[i].Lines = slices.Compact(d.Reasons[i].Lines)
+	}
+	slices.SortStableFunc(d.Reasons, func(a, b iorules.Reason) int {
+		return cmp.Compare(b.Severity.Rank(), a.Severity.Rank())
+	})
+	d.Verdict = Clear
+	for _, r := range d.Reasons {
+		switch r.Severity {
+		case iorules.SeverityDecline:
+			d.Verdict = Decline
+			return
+		case iorules.SeverityCondition:
+			d.Verdict = Conditional
+		}
+	}
+}
+
+// joinLines formats line numbers for messages.
+func joinLines(lines []int) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprint(l)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,686 @@
+package markets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/checker"
+	"github.com/google/cel-go/common/ast"
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/valuation"
+	"go.yaml.in/yaml/v3"
+)
+
+// Issue is one problem found while loading a policy, at a place in its file.
+type Issue struct {
+	File string
+	Line int
+	Col  int
+	Rule string // the rule, tax or table concerned; "" for the policy itself
+	Msg  string
+}
+
+// String formats the issue as FILE:LINE:COL: rule ID: message.
+func (i Issue) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: ", i.File, max(i.Line, 1), max(i.Col, 1))
+	if i.Rule != "" {
+		fmt.Fprintf(&b, "rule %s: ", i.Rule)
+	}
+	b.WriteString(i.Msg)
+	return b.String()
+}
+
+// LoadError reports every problem found in a set of policies.
+type LoadError struct {
+	Issues []Issue
+}
+
+// Error lists the issues one per line.
+func (e *LoadError) Error() string {
+	lines := make([]string, len(e.Issues))
+	for i, is := range e.Issues {
+		lines[i] = is.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Cost bounds. Expressions are estimated statically at load with shipments
+// of at most MaxLines lines; an item-scope expression runs once per line, so
+// its estimate is multiplied by MaxLines.
+const (
+	// MaxLines is the largest shipment the cost estimate assumes.
+	MaxLines = 10_000
+	// maxExpressionCost bounds one evaluation of one expression.
+	maxExpressionCost = 1_000_000
+	// maxPerShipmentCost bounds one expression over a whole shipment.
+	maxPerShipmentCost = 20_000_000
+)
+
+// Kinds of rules.
+const (
+	kindApproval  = "approval"
+	kindDecline   = "decline"
+	kindCondition = "condition"
+	kindInfo      = "info"
+	kindImporter  = "importer"
+)
+
+const (
+	scopeItem        = "item"
+	scopeShipment    = "shipment"
+	scopeGroup       = "group"
+	scopeDeclaration = "declaration"
+)
+
+// Fields a declaration may group lines by.
+var groupFields = []string{"line", "hs_code", "hs6", "country_of_origin", "tariff_exemption", "category", "condition"}
+
+// policy is a compiled market policy.
+type policy struct {
+	file          string
+	market        iorules.Country
+	name          string
+	currency      iorules.Currency
+	version       string
+	effectiveFrom iorules.Date
+	effectiveTo   iorules.Date
+	basis         valuation.Basis
+	groupBy       []string
+	halfEven      bool
+	notEvaluated  []string
+	tables        map[string]*table
+	rules         []*rule
+	taxes         []*tax
+	digest        string
+}
+
+type rule struct {
+	id            string
+	kind          string
+	scope         string
+	when          cel.Program
+	approval      approvals.Requirement
+	code          string
+	message       string
+	messageExpr   cel.Program
+	unblock       string
+	source        string
+	effectiveFrom iorules.Date
+	effectiveTo   iorules.Date
+	confidence    string
+}
+
+type tax struct {
+	id            string
+	short         string
+	name          string
+	scope         string
+	when, rate    cel.Program
+	base, amount  cel.Program
+	halfEven      bool
+	informational bool
+	source        string
+	effectiveFrom iorules.Date
+	effectiveTo   iorules.Date
+	confidence    string
+}
+
+func inWindow(d, from, to iorules.Date) bool {
+	return (from.IsZero() || !d.Before(from)) && (to.IsZero() || !d.After(to))
+}
+
+// compiler gathers the issues of one policy file.
+type compiler struct {
+	env    *environment
+	file   string
+	issues []Issue
+	opts   []cel.ProgramOption
+	lines  []string // the file's lines, to find block scalars' indentation
+	// earlier lists the short names of the taxes before the one being
+	// compiled, which its expressions may read as tax.<name>.
+	earlier []string
+}
+
+func (c *compiler) errorf(pos position, ruleID, format string, args ...any) {
+	c.issues = append(c.issues, Issue{File: c.file, Line: pos.line, Col: pos.col, Rule: ruleID, Msg: fmt.Sprintf(format, args...)})
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// compilePolicy parses and checks one policy file.
+func (c *compiler) compilePolicy(src []byte) *policy {
+	c.lines = strings.Split(string(src), "\n")
+	var pf policyFile
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&pf); err != nil {
+		c.yamlError(err)
+		return nil
+	}
+	p := &policy{file: c.file, name: pf.Name, version: pf.Version, tables: map[string]*table{}, notEvaluated: pf.NotEvaluated}
+	top := position{1, 1}
+	if m, err := iorules.ParseCountry(pf.Market); err != nil {
+		c.errorf(top, "", "market: %v", err)
+	} else {
+		p.market = m
+	}
+	if cur, err := iorules.ParseCurrency(pf.Currency); err != nil {
+		c.errorf(top, "", "currency: %v", err)
+	} else {
+		p.currency = cur
+	}
+	if pf.Version == "" {
+		c.errorf(top, "", "version: required")
+	}
+	p.effectiveFrom = c.date(pf.EffectiveFrom, "", "effective_from")
+	p.effectiveTo = c.date(pf.EffectiveTo, "", "effective_to")
+	if p.effectiveFrom.IsZero() {
+		c.errorf(top, "", "effective_from: required (the first date the policy's data is known good)")
+	}
+	switch b := valuation.Basis(pf.Valuation.Basis); b {
+	case valuation.CIF, valuation.FOB:
+		p.basis = b
+	default:
+		c.errorf(top, "", "valuation.basis: want CIF or FOB, got %q", pf.Valuation.Basis)
+	}
+	p.groupBy = pf.Declaration.GroupBy
+	if len(p.groupBy) == 0 {
+		p.groupBy = []string{"line"}
+	}
+	for _, g := range p.groupBy {
+		if !slices.Contains(groupFields, g) {
+			c.errorf(top, "", "declaration.group_by: unknown field %q (want one of %s)", g, strings.Join(groupFields, ", "))
+		}
+	}
+	switch pf.Declaration.Rounding {
+	case "", "half_up":
+	case "half_even":
+		p.halfEven = true
+	default:
+		c.errorf(top, "", "declaration.rounding: want half_up or half_even, got %q", pf.Declaration.Rounding)
+	}
+
+	names := make([]string, 0, len(pf.Tables))
+	for name := range pf.Tables {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if t := c.compileTable(name, pf.Tables[name], pf.Sources); t != nil {
+			p.tables[name] = t
+		}
+	}
+
+	seen := map[string]position{}
+	for _, rs := range pf.Rules {
+		if r := c.compileRule(p, rs, pf.Sources, seen); r != nil {
+			p.rules = append(p.rules, r)
+		}
+	}
+	var earlier []string
+	for _, ts := range pf.Taxes {
+		if t := c.compileTax(p, ts, pf.Sources, seen, earlier); t != nil {
+			p.taxes = append(p.taxes, t)
+			earlier = append(earlier, t.short)
+		}
+	}
+	return p
+}
+
+func (c *compiler) yamlError(err error) {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		for _, e := range te.Errors {
+			c.issues = append(c.issues, yamlIssue(c.file, e))
+		}
+		return
+	}
+	c.issues = append(c.issues, yamlIssue(c.file, err.Error()))
+}
+
+func yamlIssue(file, msg string) Issue {
+	is := Issue{File: file, Line: 1, Col: 1}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if m := yamlLineRE.FindStringSubmatchIndex(msg); m != nil {
+		is.Line, _ = strconv.Atoi(msg[m[2]:m[3]])
+		msg = msg[:m[0]] + msg[m[1]:]
+	}
+	is.Msg = strings.TrimSpace(msg)
+	return is
+}
+
+func (c *compiler) date(d yamlDate, ruleID, field string) iorules.Date {
+	if d.err != "" {
+		c.errorf(d.pos, ruleID, "%s: %s", field, d.err)
+	}
+	return d.date
+}
+
+func (c *compiler) source(s string, sources map[string]string, pos position, ruleID string) string {
+	if name, ok := strings.CutPrefix(s, "@"); ok {
+		if v, found := sources[name]; found {
+			return v
+		}
+		c.errorf(pos, ruleID, "source: no source named %q under sources", name)
+		return s
+	}
+	if strings.TrimSpace(s) == "" {
+		c.errorf(pos, ruleID, "source: required (the legal or documentary source)")
+	}
+	return s
+}
+
+func (c *compiler) confidence(v string, pos position, ruleID string, required bool) string {
+	switch v {
+	case "confirmed", "unconfirmed":
+		return v
+	case "":
+		if !required {
+			return "confirmed"
+		}
+		c.errorf(pos, ruleID, "confidence: required (confirmed or unconfirmed)")
+	default:
+		c.errorf(pos, ruleID, "confidence: want confirmed or unconfirmed, got %q", v)
+	}
+	return "unconfirmed"
+}
+
+var digitsRE = regexp.MustCompile(`^[0-9]{2,12}$`)
+
+func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]string) *table {
+	id := "table " + name
+	if ts == nil {
+		c.errorf(position{1, 1}, id, "empty table")
+		return nil
+	}
+	t := &table{name: name, match: ts.Match.value}
+	switch t.match {
+	case matchExact, matchHSPrefix, matchTiers:
+	default:
+		c.errorf(ts.Match.pos, id, "match: want exact, hs_prefix or tiers, got %q", t.match)
+		return nil
+	}
+	if len(ts.Entries) == 0 {
+		c.errorf(ts.Match.pos, id, "no entries")
+	}
+	for _, es := range ts.Entries {
+		pos := es.Value.pos
+		if es.Key.pos.line > 0 {
+			pos = es.Key.pos
+		}
+		e := &tableEntry{
+			Key: es.Key.value, From: es.From, To: es.To, Value: es.Value.value,
+			Source:        c.source(es.Source, sources, pos, id),
+			EffectiveFrom: c.date(es.EffectiveFrom, id, "effective_from"),
+			EffectiveTo:   c.date(es.EffectiveTo, id, "effective_to"),
+			Confidence:    c.confidence(es.Confidence, pos, id, true),
+		}
+		switch {
+		case !es.Value.set:
+			c.errorf(pos, id, "entry %q: value required", e.Key)
+		case es.Value.err != "":
+			c.errorf(es.Value.pos, id, "entry %q: value: %s", e.Key, es.Value.err)
+		}
+		switch t.match {
+		case matchTiers:
+			if e.From < 1 || (e.To != 0 && e.To < e.From) {
+				c.errorf(pos, id, "tier from %d to %d: want 1 <= from <= to (to 0 = no upper bound)", e.From, e.To)
+			}
+		case matchHSPrefix:
+			if !digitsRE.MatchString(e.Key) {
+				c.errorf(pos, id, "entry key %q: want 2 to 12 digits of an HS code", e.Key)
+			}
+		default:
+			if e.Key == "" {
+				c.errorf(pos, id, "entry: key required")
+			}
+		}
+		if !e.EffectiveFrom.IsZero() && !e.EffectiveTo.IsZero() && e.EffectiveTo.Before(e.EffectiveFrom) {
+			c.errorf(pos, id, "entry %q: effective_to before effective_from", e.Key)
+		}
+		for _, o := range t.entries {
+			if o.Key == e.Key && o.From == e.From && windowsOverlap(o, e) {
+				c.errorf(pos, id, "entry %q overlaps another entry with the same key in time", e.Key)
+			}
+		}
+		t.entries = append(t.entries, e)
+	}
+	slices.SortStableFunc(t.entries, func(a, b *tableEntry) int {
+		if t.match == matchTiers {
+			return a.From - b.From
+		}
+		return len(b.Key) - len(a.Key)
+	})
+	return t
+}
+
+func windowsOverlap(a, b *tableEntry) bool {
+	aEndsBeforeB := !a.EffectiveTo.IsZero() && !b.EffectiveFrom.IsZero() && a.EffectiveTo.Before(b.EffectiveFrom)
+	bEndsBeforeA := !b.EffectiveTo.IsZero() && !a.EffectiveFrom.IsZero() && b.EffectiveTo.Before(a.EffectiveFrom)
+	return !aEndsBeforeB && !bEndsBeforeA
+}
+
+func (c *compiler) checkID(id posString, seen map[string]position) bool {
+	if id.value == "" {
+		c.errorf(id.pos, "", "id: required")
+		return false
+	}
+	if prev, dup := seen[id.value]; dup {
+		c.errorf(id.pos, id.value, "duplicate id (first defined at line %d)", prev.line)
+		return false
+	}
+	seen[id.value] = id.pos
+	return true
+}
+
+func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]string, seen map[string]position) *rule {
+	if !c.checkID(rs.ID, seen) {
+		return nil
+	}
+	id, pos := rs.ID.value, rs.ID.pos
+	r := &rule{
+		id: id, kind: rs.Kind, scope: rs.Scope, code: rs.Code, message: rs.Message, unblock: rs.Unblock,
+		source:        c.source(rs.Source, sources, pos, id),
+		effectiveFrom: c.date(rs.EffectiveFrom, id, "effective_from"),
+		effectiveTo:   c.date(rs.EffectiveTo, id, "effective_to"),
+		confidence:    c.confidence(rs.Confidence, pos, id, false),
+	}
+	switch r.kind {
+	case kindApproval, kindDecline, kindCondition, kindInfo:
+		if r.scope == "" {
+			r.scope = scopeItem
+		}
+	case kindImporter:
+		if r.scope == "" {
+			r.scope = scopeShipment
+		}
+	default:
+		c.errorf(pos, id, "kind: want approval, decline, condition, info or importer, got %q", r.kind)
+		return nil
+	}
+	if r.scope != scopeItem && r.scope != scopeShipment {
+		c.errorf(pos, id, "scope: want item or shipment, got %q", r.scope)
+		return nil
+	}
+	if r.kind == kindApproval {
+		if rs.Approval == nil {
+			c.errorf(pos, id, "approval: required for kind approval (authority, title, stage, lead_time_days)")
+			return nil
+		}
+		a := rs.Approval
+		stage := approvals.Stage(a.Stage)
+		if !stage.IsValid() {
+			c.errorf(pos, id, "approval.stage: want before_shipment, before_clearance or after_clearance, got %q", a.Stage)
+		}
+		if a.Authority == "" || a.Title == "" {
+			c.errorf(pos, id, "approval: authority and title are required")
+		}
+		if a.LeadTimeDays < 0 || a.LeadTimeDays > 3650 {
+			c.errorf(pos, id, "approval.lead_time_days: want 0 to 3650, got %d", a.LeadTimeDays)
+		}
+		if r.scope != scopeItem {
+			c.errorf(pos, id, "approval rules are item-scope: an approval covers lines")
+		}
+		r.approval = approvals.Requirement{
+			ID: id, Authority: a.Authority, Title: a.Title, Stage: stage, LeadTimeDays: a.LeadTimeDays,
+			Source: r.source, Confidence: r.confidence, Rule: id,
+		}
+	} else {
+		if rs.Approval != nil {
+			c.errorf(pos, id, "approval: only kind approval takes an approval block")
+		}
+		if r.message == "" {
+			c.errorf(pos, id, "message: required")
+		}
+		if r.code == "" {
+			r.code = defaultCode(r.kind)
+		}
+	}
+	allowed := []string{varShipment, varImporter, varDeclaration}
+	if r.scope == scopeItem {
+		allowed = append(allowed, varItem, varLine)
+	}
+	if !rs.When.set {
+		c.errorf(pos, id, "when: required (a CEL condition; write true for always)")
+		return nil
+	}
+	r.when = c.program(p, rs.When, id, cel.BoolType, allowed, r.scope == scopeItem)
+	if rs.MessageExpr.set {
+		r.messageExpr = c.program(p, rs.MessageExpr, id, cel.StringType, allowed, false)
+	}
+	return r
+}
+
+func defaultCode(kind string) string {
+	switch kind {
+	case kindImporter:
+		return "ior_registration_missing"
+	case kindDecline:
+		return "declined"
+	case kindCondition:
+		return "condition"
+	}
+	return "note"
+}
+
+func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string, seen map[string]position, earlier []string) *tax {
+	if !c.checkID(ts.ID, seen) {
+		return nil
+	}
+	id, pos := ts.ID.value, ts.ID.pos
+	prefix := strings.ToLower(string(p.market)) + "."
+	short, ok := strings.CutPrefix(id, prefix)
+	if !ok || short == "" || strings.Contains(short, ".") {
+		c.errorf(pos, id, "tax ids are %s<tax> in lower case", prefix)
+		return nil
+	}
+	t := &tax{
+		id: id, short: short, name: ts.Name, scope: ts.Scope, informational: ts.Informational,
+		source:        c.source(ts.Source, sources, pos, id),
+		effectiveFrom: c.date(ts.EffectiveFrom, id, "effective_from"),
+		effectiveTo:   c.date(ts.EffectiveTo, id, "effective_to"),
+		confidence:    c.confidence(ts.Confidence, pos, id, false),
+		halfEven:      p.halfEven,
+	}
+	if t.name == "" {
+		c.errorf(pos, id, "name: required")
+	}
+	switch ts.Rounding {
+	case "":
+	case "half_up":
+		t.halfEven = false
+	case "half_even":
+		t.halfEven = true
+	default:
+		c.errorf(pos, id, "rounding: want half_up or half_even, got %q", ts.Rounding)
+	}
+	if t.scope == "" {
+		t.scope = scopeGroup
+	}
+	allowed := []string{varShipment, varDeclaration, varImporter}
+	switch t.scope {
+	case scopeGroup:
+		allowed = append(allowed, varItem, varLine, varTax)
+	case scopeDeclaration:
+	default:
+		c.errorf(pos, id, "scope: want group or declaration, got %q", t.scope)
+		return nil
+	}
+	perGroup := t.scope == scopeGroup
+	c.earlier = earlier
+	if ts.When.set {
+		t.when = c.program(p, ts.When, id, cel.BoolType, allowed, perGroup)
+	}
+	switch {
+	case ts.Amount.set && !ts.Rate.set && !ts.Base.set:
+		t.amount = c.program(p, ts.Amount, id, decimalType, allowed, perGroup)
+	case ts.Rate.set && ts.Base.set && !ts.Amount.set:
+		t.rate = c.program(p, ts.Rate, id, decimalType, allowed, perGroup)
+		t.base = c.program(p, ts.Base, id, decimalType, append(allowed, varRate), perGroup)
+	default:
+		c.errorf(pos, id, "a tax needs rate and base, or amount alone")
+	}
+	c.earlier = nil
+	return t
+}
+
+// program compiles one expression, checks its type, the variables it
+// uses, the tables it names and its cost, and plans it.
+func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, allowed []string, perLine bool) cel.Program {
+	if e.block && e.line < len(c.lines) {
+		content := c.lines[e.line] // the line after the indicator
+		e.indent = len(content) - len(strings.TrimLeft(content, " "))
+	}
+	checked, iss := c.env.env.Compile(e.text)
+	if iss != nil && iss.Err() != nil {
+		for _, ce := range iss.Errors() {
+			line, col := e.fileLocation(ce.Location.Line(), ce.Location.Column())
+			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: ce.Message})
+		}
+		return nil
+	}
+	at := func(id int64) (int, int) {
+		loc := checked.NativeRep().SourceInfo().GetStartLocation(id)
+		return e.fileLocation(loc.Line(), loc.Column())
+	}
+	if !checked.OutputType().IsExactType(want) && checked.OutputType() != cel.DynType {
+		line, col := e.fileLocation(1, 0)
+		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
+			Msg: fmt.Sprintf("expression has type %s, want %s", checked.OutputType(), want)})
+		return nil
+	}
+	ok := true
+	nav := ast.NavigateAST(checked.NativeRep())
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
+		name := n.AsIdent()
+		if name == ctxVar || !isVariable(name) || slices.Contains(allowed, name) {
+			continue
+		}
+		line, col := at(n.ID())
+		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
+			Msg: fmt.Sprintf("%s is not available here (available: %s)", name, strings.Join(allowed, ", "))})
+		ok = false
+	}
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
+		sel := n.AsSelect()
+		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax && !slices.Contains(c.earlier, sel.FieldName()) {
+			line, col := at(n.ID())
+			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
+				Msg: fmt.Sprintf("tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))})
+			ok = false
+		}
+	}
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
+		call := n.AsCall()
+		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar {
+			continue
+		}
+		if call.FunctionName() != "table" && call.FunctionName() != "has_entry" && call.FunctionName() != "tiered" {
+			continue
+		}
+		line, col := at(n.ID())
+		arg := call.Args()[0]
+		if arg.Kind() != ast.LiteralKind {
+			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
+				Msg: fmt.Sprintf("%s: the table name must be a string literal", call.FunctionName())})
+			ok = false
+			continue
+		}
+		name, _ := arg.AsLiteral().Value().(string)
+		t, found := p.tables[name]
+		switch {
+		case !found:
+			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
+				Msg: fmt.Sprintf("%s: no table named %q", call.FunctionName(), name)})
+			ok = false
+		case (call.FunctionName() == "tiered") != (t.match == matchTiers):
+			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
+				Msg: fmt.Sprintf("%s: table %q has match %s", call.FunctionName(), name, t.match)})
+			ok = false
+		}
+	}
+	if !ok {
+		return nil
+	}
+	est, err := c.env.env.EstimateCost(checked, sizeEstimator{})
+	if err != nil {
+		line, col := e.fileLocation(1, 0)
+		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: "cost estimate: " + err.Error()})
+		return nil
+	}
+	total := est.Max
+	if perLine && total < maxPerShipmentCost {
+		total *= MaxLines
+	}
+	if est.Max > maxExpressionCost || total > maxPerShipmentCost {
+		line, col := e.fileLocation(1, 0)
+		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: fmt.Sprintf(
+			"expression too costly: estimated cost up to %d per evaluation (limit %d) and %d per shipment of %d lines (limit %d); avoid nested loops over shipment.items, and loops over items in per-line rules (use scope: shipment)",
+			est.Max, maxExpressionCost, total, MaxLines, maxPerShipmentCost)})
+		return nil
+	}
+	prg, err := c.env.env.Program(checked, c.opts...)
+	if err != nil {
+		line, col := e.fileLocation(1, 0)
+		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: err.Error()})
+		return nil
+	}
+	return prg
+}
+
+func isVariable(name string) bool {
+	switch name {
+	case varShipment, varItem, varImporter, varLine, varDeclaration, varTax, varRate:
+		return true
+	}
+	return false
+}
+
+// fileLocation maps a CEL location (1-based line, 0-based column within the
+// expression) to a 1-based line and column in the policy file.
+func (e expr) fileLocation(line, col int) (int, int) {
+	if line < 1 {
+		line = 1
+	}
+	if e.block {
+		// Block scalars start on the line after the indicator; each
+		// expression line sits at the block's indentation.
+		return e.line + line, e.indent + col + 1
+	}
+	if line == 1 {
+		return e.line, e.col + col
+	}
+	return e.line + line - 1, col + 1
+}
+
+// sizeEstimator bounds the sizes the cost estimator cannot know: lists of
+// the shipment's lines and registrations, and strings.
+type sizeEstimator struct{}
+
+func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {
+	path := element.Path()
+	if len(path) > 0 {
+		switch path[len(path)-1] {
+		case "items":
+			return &checker.SizeEstimate{Min: 0, Max: MaxLines}
+		case "registrations", "radio":
+			return &checker.SizeEstimate{Min: 0, Max: 64}
+		}
+	}
+	if t := element.Type(); t != nil && t.Kind() == cel.StringType.Kind() {
+		return &checker.SizeEstimate{Min: 0, Max: 1024}
+	}
+	return nil
+}
+
+func (sizeEstimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+	return nil
+}

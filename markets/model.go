@@ -1,0 +1,173 @@
+package markets
+
+import (
+	"reflect"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/iorules/iorules"
+	"github.com/shopspring/decimal"
+)
+
+// The records policies read. Each is built once per evaluation (shipment,
+// parties, declaration) or once per line/group, and exposed to CEL through
+// objectType getters, without reflection.
+
+// shipmentView is what `shipment` refers to.
+type shipmentView struct {
+	s        *iorules.Shipment
+	date     types.String
+	items    ref.Val
+	exporter *iorules.Party
+	importer *iorules.Party
+	endUser  *iorules.Party
+}
+
+// lineValues are the customs values of one line, or of one declaration
+// group in tax expressions, in the destination currency.
+type lineValues struct {
+	CustomsValue decimal.Decimal
+	InvoiceValue decimal.Decimal
+	FOBValue     decimal.Decimal
+	Freight      decimal.Decimal
+	Insurance    decimal.Decimal
+	Quantity     int64
+	NetWeightKg  decimal.Decimal
+}
+
+func (l *lineValues) add(o lineValues) {
+	l.CustomsValue = l.CustomsValue.Add(o.CustomsValue)
+	l.InvoiceValue = l.InvoiceValue.Add(o.InvoiceValue)
+	l.FOBValue = l.FOBValue.Add(o.FOBValue)
+	l.Freight = l.Freight.Add(o.Freight)
+	l.Insurance = l.Insurance.Add(o.Insurance)
+	l.Quantity += o.Quantity
+	l.NetWeightKg = l.NetWeightKg.Add(o.NetWeightKg)
+}
+
+// declarationValues are shipment-wide figures in the destination currency.
+type declarationValues struct {
+	lineValues
+	DestinationHandling decimal.Decimal
+	DestinationInland   decimal.Decimal
+	ExchangeRate        decimal.Decimal
+	Groups              int64
+	Lines               int64
+}
+
+func str(s string) ref.Val { return types.String(s) }
+
+func stringList(adapter types.Adapter, in []iorules.Radio) ref.Val {
+	out := make([]string, len(in))
+	for i, r := range in {
+		out[i] = string(r)
+	}
+	return types.NewStringList(adapter, out)
+}
+
+// modelTypes declares the record types and their fields. adapter turns
+// nested Go values into CEL values.
+func modelTypes(adapter types.Adapter) map[reflect.Type]*objectType {
+	S, I, B, D := types.StringType, types.IntType, types.BoolType, decimalType
+	party := types.NewObjectType("iorules.Party")
+	registration := types.NewObjectType("iorules.Registration")
+	encryption := types.NewObjectType("iorules.Encryption")
+	item := types.NewObjectType("iorules.Item")
+
+	objs := []*objectType{
+		newObjectType("iorules.Shipment",
+			objectField[shipmentView]{"id", S, func(v *shipmentView) ref.Val { return str(v.s.ID) }},
+			objectField[shipmentView]{"date", S, func(v *shipmentView) ref.Val { return v.date }},
+			objectField[shipmentView]{"origin", S, func(v *shipmentView) ref.Val { return str(string(v.s.Origin)) }},
+			objectField[shipmentView]{"destination", S, func(v *shipmentView) ref.Val { return str(string(v.s.Destination)) }},
+			objectField[shipmentView]{"destination_subdivision", S, func(v *shipmentView) ref.Val { return str(string(v.s.DestinationSubdivision)) }},
+			objectField[shipmentView]{"incoterm", S, func(v *shipmentView) ref.Val { return str(string(v.s.Incoterm)) }},
+			objectField[shipmentView]{"transport_mode", S, func(v *shipmentView) ref.Val { return str(string(v.s.TransportMode)) }},
+			objectField[shipmentView]{"currency", S, func(v *shipmentView) ref.Val { return str(string(v.s.Currency)) }},
+			objectField[shipmentView]{"exporter", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.exporter) }},
+			objectField[shipmentView]{"importer", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.importer) }},
+			objectField[shipmentView]{"end_user", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.endUser) }},
+			objectField[shipmentView]{"items", types.NewListType(item), func(v *shipmentView) ref.Val { return v.items }},
+		),
+		newObjectType("iorules.Party",
+			objectField[iorules.Party]{"name", S, func(p *iorules.Party) ref.Val { return str(p.Name) }},
+			objectField[iorules.Party]{"country", S, func(p *iorules.Party) ref.Val { return str(string(p.Country)) }},
+			objectField[iorules.Party]{"headquarters_country", S, func(p *iorules.Party) ref.Val { return str(string(p.HeadquartersCountry)) }},
+			objectField[iorules.Party]{"registrations", types.NewListType(registration), func(p *iorules.Party) ref.Val {
+				vals := make([]ref.Val, len(p.Registrations))
+				for i := range p.Registrations {
+					vals[i] = adapter.NativeToValue(&p.Registrations[i])
+				}
+				return types.NewRefValList(adapter, vals)
+			}},
+		),
+		newObjectType("iorules.Registration",
+			objectField[iorules.Registration]{"scheme", S, func(r *iorules.Registration) ref.Val { return str(r.Scheme) }},
+			objectField[iorules.Registration]{"id", S, func(r *iorules.Registration) ref.Val { return str(r.ID) }},
+			objectField[iorules.Registration]{"level", S, func(r *iorules.Registration) ref.Val { return str(r.Level) }},
+			objectField[iorules.Registration]{"valid_until", S, func(r *iorules.Registration) ref.Val { return str(r.ValidUntil.String()) }},
+		),
+		newObjectType("iorules.Encryption",
+			objectField[iorules.Encryption]{"present", B, func(e *iorules.Encryption) ref.Val { return types.Bool(e.Present) }},
+			objectField[iorules.Encryption]{"mass_market", B, func(e *iorules.Encryption) ref.Val { return types.Bool(e.MassMarket) }},
+		),
+		newObjectType("iorules.Item",
+			objectField[iorules.Item]{"line", I, func(it *iorules.Item) ref.Val { return types.Int(it.Line) }},
+			objectField[iorules.Item]{"sku", S, func(it *iorules.Item) ref.Val { return str(it.SKU) }},
+			objectField[iorules.Item]{"model", S, func(it *iorules.Item) ref.Val { return str(it.Model) }},
+			objectField[iorules.Item]{"description", S, func(it *iorules.Item) ref.Val { return str(it.Description) }},
+			objectField[iorules.Item]{"category", S, func(it *iorules.Item) ref.Val { return str(string(it.Category)) }},
+			objectField[iorules.Item]{"hs_code", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.Digits()) }},
+			objectField[iorules.Item]{"hs6", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.HS6()) }},
+			objectField[iorules.Item]{"hs4", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.HS4()) }},
+			objectField[iorules.Item]{"quantity", I, func(it *iorules.Item) ref.Val { return types.Int(it.Quantity) }},
+			objectField[iorules.Item]{"unit_value", D, func(it *iorules.Item) ref.Val { return newDec(it.UnitValue) }},
+			objectField[iorules.Item]{"net_weight_kg", D, func(it *iorules.Item) ref.Val { return newDec(it.NetWeightKg) }},
+			objectField[iorules.Item]{"condition", S, func(it *iorules.Item) ref.Val { return str(string(it.Condition)) }},
+			objectField[iorules.Item]{"country_of_origin", S, func(it *iorules.Item) ref.Val { return str(string(it.CountryOfOrigin)) }},
+			objectField[iorules.Item]{"radio", types.NewListType(S), func(it *iorules.Item) ref.Val { return stringList(adapter, it.Radio) }},
+			objectField[iorules.Item]{"encryption", encryption, func(it *iorules.Item) ref.Val { return adapter.NativeToValue(&it.Encryption) }},
+			objectField[iorules.Item]{"eccn", S, func(it *iorules.Item) ref.Val { return str(it.ECCN) }},
+			objectField[iorules.Item]{"has_tpp", B, func(it *iorules.Item) ref.Val { return types.Bool(it.TPP != nil) }},
+			objectField[iorules.Item]{"tpp", D, func(it *iorules.Item) ref.Val {
+				if it.TPP == nil {
+					return newDec(decimal.Zero)
+				}
+				return newDec(*it.TPP)
+			}},
+			objectField[iorules.Item]{"tariff_exemption", S, func(it *iorules.Item) ref.Val { return str(it.TariffExemption) }},
+		),
+		newObjectType("iorules.LineValues",
+			objectField[lineValues]{"customs_value", D, func(l *lineValues) ref.Val { return newDec(l.CustomsValue) }},
+			objectField[lineValues]{"invoice_value", D, func(l *lineValues) ref.Val { return newDec(l.InvoiceValue) }},
+			objectField[lineValues]{"fob_value", D, func(l *lineValues) ref.Val { return newDec(l.FOBValue) }},
+			objectField[lineValues]{"freight", D, func(l *lineValues) ref.Val { return newDec(l.Freight) }},
+			objectField[lineValues]{"insurance", D, func(l *lineValues) ref.Val { return newDec(l.Insurance) }},
+			objectField[lineValues]{"quantity", I, func(l *lineValues) ref.Val { return types.Int(l.Quantity) }},
+			objectField[lineValues]{"net_weight_kg", D, func(l *lineValues) ref.Val { return newDec(l.NetWeightKg) }},
+		),
+		newObjectType("iorules.Declaration",
+			objectField[declarationValues]{"customs_value", D, func(d *declarationValues) ref.Val { return newDec(d.CustomsValue) }},
+			objectField[declarationValues]{"invoice_value", D, func(d *declarationValues) ref.Val { return newDec(d.InvoiceValue) }},
+			objectField[declarationValues]{"fob_value", D, func(d *declarationValues) ref.Val { return newDec(d.FOBValue) }},
+			objectField[declarationValues]{"freight", D, func(d *declarationValues) ref.Val { return newDec(d.Freight) }},
+			objectField[declarationValues]{"insurance", D, func(d *declarationValues) ref.Val { return newDec(d.Insurance) }},
+			objectField[declarationValues]{"destination_handling", D, func(d *declarationValues) ref.Val { return newDec(d.DestinationHandling) }},
+			objectField[declarationValues]{"destination_inland", D, func(d *declarationValues) ref.Val { return newDec(d.DestinationInland) }},
+			objectField[declarationValues]{"exchange_rate", D, func(d *declarationValues) ref.Val { return newDec(d.ExchangeRate) }},
+			objectField[declarationValues]{"groups", I, func(d *declarationValues) ref.Val { return types.Int(d.Groups) }},
+			objectField[declarationValues]{"lines", I, func(d *declarationValues) ref.Val { return types.Int(d.Lines) }},
+		),
+	}
+	out := make(map[reflect.Type]*objectType, len(objs))
+	goTypes := []reflect.Type{
+		reflect.TypeFor[*shipmentView](), reflect.TypeFor[*iorules.Party](),
+		reflect.TypeFor[*iorules.Registration](), reflect.TypeFor[*iorules.Encryption](),
+		reflect.TypeFor[*iorules.Item](), reflect.TypeFor[*lineValues](),
+		reflect.TypeFor[*declarationValues](),
+	}
+	for i, ot := range objs {
+		out[goTypes[i]] = ot
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+package markets
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+)
+
+// objectType describes one record type that policies see (iorules.Item,
+// iorules.Party, ...): its CEL type and, per field, the field's CEL type and
+// a getter that reads the field from the Go value without reflection.
+type objectType struct {
+	name   string
+	celTyp *types.Type
+	fields map[string]*types.FieldType
+	names  []string
+}
+
+// objectField declares one field of an objectType.
+type objectField[T any] struct {
+	name string
+	typ  *types.Type
+	get  func(*T) ref.Val
+}
+
+// newObjectType builds an objectType over *T.
+func newObjectType[T any](name string, fields ...objectField[T]) *objectType {
+	ot := &objectType{name: name, celTyp: types.NewObjectType(name), fields: map[string]*types.FieldType{}}
+	for _, f := range fields {
+		get := f.get
+		ot.fields[f.name] = &types.FieldType{
+			Type:  f.typ,
+			IsSet: func(target any) bool { _, ok := target.(*T); return ok },
+			GetFrom: func(target any) (any, error) {
+				v, ok := target.(*T)
+				if !ok {
+					return nil, fmt.Errorf("field %s: unexpected target %T", f.name, target)
+				}
+				return get(v), nil
+			},
+		}
+		ot.names = append(ot.names, f.name)
+	}
+	sort.Strings(ot.names)
+	return ot
+}
+
+// objectVal is a CEL value wrapping a pointer to one of the model's records.
+type objectVal struct {
+	typ *objectType
+	ptr any
+}
+
+func (o objectVal) ConvertToNative(t reflect.Type) (any, error) {
+	if reflect.TypeOf(o.ptr) == t {
+		return o.ptr, nil
+	}
+	return nil, fmt.Errorf("%s cannot convert to %v", o.typ.name, t)
+}
+
+func (o objectVal) ConvertToType(t ref.Type) ref.Val {
+	if t == types.TypeType {
+		return o.typ.celTyp
+	}
+	if t.TypeName() == o.typ.name {
+		return o
+	}
+	return types.NewErr("type conversion error from %s to %s", o.typ.name, t.TypeName())
+}
+
+func (o objectVal) Equal(other ref.Val) ref.Val {
+	p, ok := other.(objectVal)
+	return types.Bool(ok && p.ptr == o.ptr)
+}
+
+func (o objectVal) Type() ref.Type { return o.typ.celTyp }
+func (o objectVal) Value() any     { return o.ptr }
+
+// Get lets dynamically typed expressions select fields too.
+func (o objectVal) Get(index ref.Val) ref.Val {
+	name, ok := index.(types.String)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(index)
+	}
+	ft, ok := o.typ.fields[string(name)]
+	if !ok {
+		return types.NewErr("no such field '%s' on %s", string(name), o.typ.name)
+	}
+	v, err := ft.GetFrom(o.ptr)
+	if err != nil {
+		return types.WrapErr(err)
+	}
+	return v.(ref.Val)
+}
+
+// modelProvider extends the standard registry with the model's record types
+// and adapts their Go pointers to CEL values.
+type modelProvider struct {
+	*types.Registry
+	byName map[string]*objectType
+	byType map[reflect.Type]*objectType
+}
+
+func newModelProvider(objs map[reflect.Type]*objectType) (*modelProvider, error) {
+	reg, err := types.NewRegistry()
+	if err != nil {
+		return nil, err
+	}
+	p := &modelProvider{Registry: reg, byName: map[string]*objectType{}, byType: objs}
+	for _, ot := range objs {
+		p.byName[ot.name] = ot
+	}
+	return p, nil
+}
+
+func (p *modelProvider) FindStructType(name string) (*types.Type, bool) {
+	if ot, ok := p.byName[name]; ok {
+		return types.NewTypeTypeWithParam(ot.celTyp), true
+	}
+	return p.Registry.FindStructType(name)
+}
+
+func (p *modelProvider) FindStructFieldNames(name string) ([]string, bool) {
+	if ot, ok := p.byName[name]; ok {
+		return ot.names, true
+	}
+	return p.Registry.FindStructFieldNames(name)
+}
+
+func (p *modelProvider) FindStructFieldType(name, field string) (*types.FieldType, bool) {
+	if ot, ok := p.byName[name]; ok {
+		ft, found := ot.fields[field]
+		return ft, found
+	}
+	return p.Registry.FindStructFieldType(name, field)
+}
+
+func (p *modelProvider) NewValue(name string, fields map[string]ref.Val) ref.Val {
+	if _, ok := p.byName[name]; ok {
+		return types.NewErr("policies cannot construct %s values", name)
+	}
+	return p.Registry.NewValue(name, fields)
+}
+
+func (p *modelProvider) NativeToValue(value any) ref.Val {
+	if ot, ok := p.byType[reflect.TypeOf(value)]; ok {
+		return objectVal{typ: ot, ptr: value}
+	}
+	return p.Registry.NativeToValue(value)
+}

@@ -1,0 +1,284 @@
+package markets
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/valuation"
+	"github.com/shopspring/decimal"
+)
+
+// group is one declaration item (an adição in Brazil): the lines that share
+// the policy's group_by fields. Taxes are computed and rounded per group.
+type group struct {
+	items   []int // indexes into Shipment.Items
+	values  lineValues
+	taxes   map[ref.Val]ref.Val
+	taxVal  ref.Val
+	amounts map[string]decimal.Decimal
+	rates   map[string]decimal.Decimal
+	bases   map[string]decimal.Decimal
+}
+
+func groupKey(it *iorules.Item, fields []string) string {
+	var b strings.Builder
+	for _, f := range fields {
+		switch f {
+		case "line":
+			fmt.Fprint(&b, it.Line)
+		case "hs_code":
+			b.WriteString(it.HSCode.Digits())
+		case "hs6":
+			b.WriteString(it.HSCode.HS6())
+		case "country_of_origin":
+			b.WriteString(string(it.CountryOfOrigin))
+		case "tariff_exemption":
+			b.WriteString(it.TariffExemption)
+		case "category":
+			b.WriteString(string(it.Category))
+		case "condition":
+			b.WriteString(string(it.Condition))
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// groups splits the lines into declaration groups, in order of first line.
+func (ev *evaluation) groups() []*group {
+	index := map[string]*group{}
+	var out []*group
+	for i := range ev.s.Items {
+		k := groupKey(&ev.s.Items[i], ev.pol.groupBy)
+		g, ok := index[k]
+		if !ok {
+			g = &group{
+				taxes:   map[ref.Val]ref.Val{},
+				amounts: map[string]decimal.Decimal{},
+				rates:   map[string]decimal.Decimal{},
+				bases:   map[string]decimal.Decimal{},
+			}
+			g.taxVal = types.NewRefValMap(ev.engine.env.provider, g.taxes)
+			index[k] = g
+			out = append(out, g)
+		}
+		g.items = append(g.items, i)
+		g.values.add(ev.lines[i])
+	}
+	return out
+}
+
+func (ev *evaluation) round(t *tax, d decimal.Decimal) decimal.Decimal {
+	places := ev.pol.currency.MinorUnits()
+	if t.halfEven {
+		return d.RoundBank(places)
+	}
+	return d.Round(places)
+}
+
+// decimalResult unwraps an expression result that the checker typed as a
+// decimal.
+func decimalResult(v ref.Val) (decimal.Decimal, error) {
+	d, ok := asDecimal(v)
+	if !ok {
+		return decimal.Decimal{}, fmt.Errorf("expression gave %s, want a decimal", v.Type().TypeName())
+	}
+	return d, nil
+}
+
+// computeTax evaluates when, rate, base or amount of t with the variables
+// currently bound. It returns ok=false with the amount zero when `when` is
+// false, and a reason when the tax could not be computed.
+func (ev *evaluation) computeTax(t *tax, lines []int) (amount, base, rate decimal.Decimal, applies, hasRate bool, reason *iorules.Reason) {
+	ev.act.rate = nil
+	if t.when != nil {
+		v, r := ev.run(t.when, t.id, "the condition", lines)
+		if r != nil {
+			return amount, base, rate, false, false, r
+		}
+		if v != types.True {
+			return decimal.Zero, base, rate, false, false, nil
+		}
+	}
+	if t.amount != nil {
+		v, r := ev.run(t.amount, t.id, "the amount", lines)
+		if r != nil {
+			return amount, base, rate, false, false, r
+		}
+		a, err := decimalResult(v)
+		if err != nil {
+			return amount, base, rate, false, false, ev.typeReason(t.id, lines, err)
+		}
+		return ev.round(t, a), base, rate, true, false, nil
+	}
+	v, r := ev.run(t.rate, t.id, "the rate", lines)
+	if r != nil {
+		return amount, base, rate, false, false, r
+	}
+	rate, err := decimalResult(v)
+	if err != nil {
+		return amount, base, rate, false, false, ev.typeReason(t.id, lines, err)
+	}
+	ev.act.rate = newDec(rate)
+	v, r = ev.run(t.base, t.id, "the base", lines)
+	ev.act.rate = nil
+	if r != nil {
+		return amount, base, rate, false, false, r
+	}
+	base, err = decimalResult(v)
+	if err != nil {
+		return amount, base, rate, false, false, ev.typeReason(t.id, lines, err)
+	}
+	return ev.round(t, base.Mul(rate)), base, rate, true, true, nil
+}
+
+func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Reason {
+	return &iorules.Reason{Code: "rule_error", Severity: iorules.SeverityDecline, Lines: lines, Rule: id,
+		Message: fmt.Sprintf("%s: %v", id, err), Unblock: "Fix the market policy."}
+}
+
+// applyTaxes runs the tax chain over the declaration groups, then splits
+// each group's amounts over its lines and sums the declaration totals.
+func (ev *evaluation) applyTaxes() {
+	d := ev.d
+	groups := ev.groups()
+	places := ev.pol.currency.MinorUnits()
+	groupCV := make([]decimal.Decimal, len(groups))
+	for i, g := range groups {
+		groupCV[i] = g.values.CustomsValue
+	}
+	var done []*tax
+	complete := true
+chain:
+	for _, t := range ev.pol.taxes {
+		if !inWindow(ev.s.Date, t.effectiveFrom, t.effectiveTo) {
+			continue
+		}
+		summary := Tax{ID: t.id, Name: t.name, Informational: t.informational, Source: t.source, Confidence: t.confidence, Rule: t.id}
+		if t.scope == scopeDeclaration {
+			ev.unbindItem()
+			ev.act.tax = nil
+			amount, base, rate, applies, hasRate, reason := ev.computeTax(t, nil)
+			if reason != nil {
+				ev.addReason(*reason)
+				complete = false
+				break chain
+			}
+			if !applies {
+				amount = decimal.Zero
+			}
+			shares, err := valuation.Allocate(amount, groupCV, places)
+			if err != nil {
+				ev.addReason(*ev.typeReason(t.id, nil, err))
+				complete = false
+				break chain
+			}
+			for i, g := range groups {
+				g.amounts[t.short] = shares[i]
+				g.taxes[types.String(t.short)] = newDec(shares[i])
+				if hasRate {
+					g.rates[t.short] = rate
+				}
+			}
+			if hasRate && applies {
+				summary.Base, summary.Rate = &base, &rate
+			}
+			summary.Amount = amount
+		} else {
+			total, baseSum := decimal.Zero, decimal.Zero
+			var uniform *decimal.Decimal
+			mixed, anyRate := false, false
+			for _, g := range groups {
+				first := g.items[0]
+				ev.bindItem(first)
+				ev.act.line = ev.engine.env.provider.NativeToValue(&g.values)
+				ev.act.tax = g.taxVal
+				lines := ev.groupLines(g)
+				amount, base, rate, applies, hasRate, reason := ev.computeTax(t, lines)
+				if reason != nil {
+					ev.addReason(*reason)
+					complete = false
+					break chain
+				}
+				g.amounts[t.short] = amount
+				g.taxes[types.String(t.short)] = newDec(amount)
+				if applies && hasRate {
+					g.rates[t.short], g.bases[t.short] = rate, base
+					baseSum = baseSum.Add(base)
+					anyRate = true
+					switch {
+					case uniform == nil:
+						r := rate
+						uniform = &r
+					case !uniform.Equal(rate):
+						mixed = true
+					}
+				}
+				total = total.Add(amount)
+			}
+			ev.unbindItem()
+			ev.act.tax = nil
+			if anyRate {
+				summary.Base = &baseSum
+				if !mixed {
+					summary.Rate = uniform
+				}
+			}
+			summary.Amount = total
+		}
+		d.Taxes = append(d.Taxes, summary)
+		done = append(done, t)
+	}
+	ev.splitLines(groups, done, places)
+	if !complete {
+		// A total that silently leaves a tax out is worse than none.
+		return
+	}
+	total := decimal.Zero
+	for _, t := range d.Taxes {
+		if !t.Informational {
+			total = total.Add(t.Amount)
+		}
+	}
+	v := d.Valuation
+	landed := v.FOBValue.Add(v.Freight).Add(v.Insurance).Add(v.DestinationHandling).Add(v.DestinationInland).Add(total)
+	d.TotalTaxes, d.LandedCost = &total, &landed
+}
+
+func (ev *evaluation) groupLines(g *group) []int {
+	lines := make([]int, len(g.items))
+	for i, idx := range g.items {
+		lines[i] = ev.s.Items[idx].Line
+	}
+	return lines
+}
+
+// splitLines gives each line its share of its group's taxes, pro rata to
+// customs value, so that lines always sum exactly to the group.
+func (ev *evaluation) splitLines(groups []*group, done []*tax, places int32) {
+	out := make([]Line, len(ev.s.Items))
+	for gi, g := range groups {
+		weights := make([]decimal.Decimal, len(g.items))
+		for i, idx := range g.items {
+			weights[i] = ev.lines[idx].CustomsValue
+			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: ev.lines[idx].CustomsValue, Taxes: []LineTax{}}
+		}
+		for _, t := range done {
+			shares, err := valuation.Allocate(g.amounts[t.short], weights, places)
+			if err != nil {
+				continue
+			}
+			var rate *decimal.Decimal
+			if r, ok := g.rates[t.short]; ok {
+				rate = &r
+			}
+			for i, idx := range g.items {
+				out[idx].Taxes = append(out[idx].Taxes, LineTax{ID: t.id, Rate: rate, Amount: shares[i]})
+			}
+		}
+	}
+	ev.d.Lines = out
+}
