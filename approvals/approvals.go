@@ -42,14 +42,18 @@ const (
 // Requirement is one line's need for one approval, as a market policy
 // raises it.
 type Requirement struct {
-	ID           string // "<market>.<scheme>", e.g. "br.anatel"
-	Authority    string // the acronym the market uses, e.g. "ANATEL"
-	Title        string
-	Stage        Stage
-	LeadTimeDays int
+	ID        string // "<market>.<scheme>", e.g. "br.anatel"
+	Authority string // the acronym the market uses, e.g. "ANATEL"
+	Title     string
+	Stage     Stage
+	// LeadTimeDays is the usual time to obtain the approval; nil when the
+	// policy does not know it.
+	LeadTimeDays *int
 	Source       string
 	Confidence   string
 	Rule         string // the policy rule that raised it
+	Note         string // the policy's message, if any
+	Unblock      string // how to obtain it, if the policy says
 	Line         int
 }
 
@@ -62,14 +66,19 @@ type Approval struct {
 	Lines          []int  `json:"lines"`
 	Stage          Stage  `json:"stage"`
 	BeforeShipment bool   `json:"before_shipment"`
-	LeadTimeDays   int    `json:"lead_time_days"`
-	Status         Status `json:"status"`
+	// LeadTimeDays is nil when the lead time is not known.
+	LeadTimeDays *int   `json:"lead_time_days"`
+	Status       Status `json:"status"`
 	// References lists the certificate numbers held, for held and expired
 	// approvals.
 	References []string `json:"references,omitempty"`
 	Source     string   `json:"source"`
 	Confidence string   `json:"confidence,omitempty"`
 	Rule       string   `json:"rule,omitempty"`
+	// Note is the policy's explanation of the requirement, if it gives one.
+	Note string `json:"note,omitempty"`
+	// Unblock says how to obtain the approval, if the policy says.
+	Unblock string `json:"unblock,omitempty"`
 }
 
 // LineStatus returns the status of approval id for item on date, and the
@@ -111,6 +120,7 @@ func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 				ID: r.ID, Authority: r.Authority, Title: r.Title, Stage: r.Stage,
 				BeforeShipment: r.Stage == BeforeShipment, LeadTimeDays: r.LeadTimeDays,
 				Status: status, Source: r.Source, Confidence: r.Confidence, Rule: r.Rule,
+				Note: r.Note, Unblock: r.Unblock,
 			}
 			merged[k] = a
 		}
@@ -136,13 +146,18 @@ func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 
 // EarliestShipDate returns the first date the cargo can move: asOf plus the
 // longest lead time among approvals that block the cargo and are not held.
-// It returns asOf when nothing blocks.
-func EarliestShipDate(asOf iorules.Date, approvals []Approval) iorules.Date {
+// It returns asOf when nothing blocks, and ok=false when a blocking
+// approval's lead time is unknown (the date cannot be known either).
+func EarliestShipDate(asOf iorules.Date, approvals []Approval) (date iorules.Date, ok bool) {
 	longest := 0
 	for _, a := range approvals {
-		if a.Status != StatusHeld && a.Stage.Blocks() {
-			longest = max(longest, a.LeadTimeDays)
+		if a.Status == StatusHeld || !a.Stage.Blocks() {
+			continue
 		}
+		if a.LeadTimeDays == nil {
+			return iorules.Date{}, false
+		}
+		longest = max(longest, *a.LeadTimeDays)
 	}
-	return asOf.AddDays(longest)
+	return asOf.AddDays(longest), true
 }

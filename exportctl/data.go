@@ -118,7 +118,7 @@ var requiredRules = []string{
 	ruleCaseByCase, ruleCarveOut, ruleACA, ruleNAC, rule740_2, rule744_23, rule744_21,
 	ruleENC, rule5A992, ruleATOnly, ruleEAR99, ruleCountryChart, rulePresumedEAR99,
 	rule746_8, ruleSyriaSPP, ruleCHPL, ruleEUAnnexI, ruleEU001, ruleEUIntra,
-	ruleEUCatchAll, ruleEUAdvanced, ruleEU12g, ruleUKDualUse, ruleUKAdvanced, ruleScreening,
+	ruleEUCatchAll, ruleEUAdvanced, ruleEU12g, ruleUKDualUse, ruleUKAdvanced, ruleScreening, ruleClassification,
 }
 
 // Group ids the engine refers to; loading fails if one is missing.

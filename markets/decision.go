@@ -36,17 +36,17 @@ type Decision struct {
 	Approvals []approvals.Approval `json:"approvals"`
 	// EarliestShipDate is AsOf plus the longest lead time of the blocking
 	// approvals not yet held.
-	EarliestShipDate iorules.Date              `json:"earliest_ship_date"`
-	Classification   []classify.Result         `json:"classification"`
-	ExportControl    exportResult          `json:"export_control"`
-	Valuation        *valuation.Valuation      `json:"valuation"`
-	Taxes            []Tax                     `json:"taxes"`
-	TotalTaxes       *decimal.Decimal          `json:"total_taxes"`
-	LandedCost       *decimal.Decimal          `json:"landed_cost"`
-	Lines            []Line                    `json:"lines"`
-	NotEvaluated     []string                  `json:"not_evaluated,omitempty"`
-	Fired            []FiredRule               `json:"fired"`
-	Policy           PolicyRef                 `json:"policy"`
+	EarliestShipDate iorules.Date         `json:"earliest_ship_date,omitzero"`
+	Classification   []classify.Result    `json:"classification"`
+	ExportControl    exportResult         `json:"export_control"`
+	Valuation        *valuation.Valuation `json:"valuation"`
+	Taxes            []Tax                `json:"taxes"`
+	TotalTaxes       *decimal.Decimal     `json:"total_taxes"`
+	LandedCost       *decimal.Decimal     `json:"landed_cost"`
+	Lines            []Line               `json:"lines"`
+	NotEvaluated     []string             `json:"not_evaluated,omitempty"`
+	Fired            []FiredRule          `json:"fired"`
+	Policy           PolicyRef            `json:"policy"`
 }
 
 // Tax is one tax or fee of the decision, summed over the declaration.

@@ -58,15 +58,15 @@ func (a *activation) Parent() interpreter.Activation { return nil }
 
 // evaluation is the state of one Prequalify call.
 type evaluation struct {
-	engine *Engine
-	pol    *policy
-	s      *iorules.Shipment
-	rec    recorder
-	ctx    evalCtx
-	act    activation
-	d      *Decision
-	reqs   []approvals.Requirement
-	lines  []lineValues // by item index
+	engine  *Engine
+	pol     *policy
+	s       *iorules.Shipment
+	rec     recorder
+	ctx     evalCtx
+	act     activation
+	d       *Decision
+	reqs    []approvals.Requirement
+	lines   []lineValues // by item index
 	ruleErr map[string]bool
 	decl    *declarationValues
 }
@@ -376,13 +376,31 @@ func (ev *evaluation) applyApprovals() {
 		if a.Status == approvals.StatusExpired {
 			code, what = "approval_expired", "has expired"
 		}
+		msg := fmt.Sprintf("%s %s (%s) %s %s", a.Authority, a.Title, a.ID, what, stagePhrase(a.Stage))
+		if a.Note != "" {
+			msg += ". " + strings.TrimSuffix(a.Note, ".")
+		}
+		lead := "lead time unknown"
+		if a.LeadTimeDays != nil {
+			lead = fmt.Sprintf("lead time about %d days", *a.LeadTimeDays)
+		}
+		unblock := fmt.Sprintf("Obtain %s from %s (%s) and list it in approvals_held as %q.", a.Title, a.Authority, lead, a.ID)
+		if a.Unblock != "" {
+			unblock = a.Unblock + " (" + lead + ")"
+		}
 		ev.addReason(iorules.Reason{
 			Code: code, Severity: sev, Lines: a.Lines, Rule: a.Rule, Source: a.Source,
-			Message: fmt.Sprintf("%s %s (%s) %s %s", a.Authority, a.Title, a.ID, what, stagePhrase(a.Stage)),
-			Unblock: fmt.Sprintf("Obtain %s from %s (lead time about %d days) and list it in approvals_held as %q.", a.Title, a.Authority, a.LeadTimeDays, a.ID),
+			Message: msg + ".", Unblock: unblock,
 		})
 	}
-	d.EarliestShipDate = approvals.EarliestShipDate(ev.s.Date, d.Approvals)
+	if date, ok := approvals.EarliestShipDate(ev.s.Date, d.Approvals); ok {
+		d.EarliestShipDate = date
+	} else {
+		ev.addReason(iorules.Reason{
+			Code: "lead_time_unknown", Severity: iorules.SeverityInfo, Rule: "approvals",
+			Message: "the earliest ship date cannot be given: a missing approval has no known lead time",
+		})
+	}
 }
 
 func stagePhrase(s approvals.Stage) string {

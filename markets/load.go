@@ -423,15 +423,15 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		if a.Authority == "" || a.Title == "" {
 			c.errorf(pos, id, "approval: authority and title are required")
 		}
-		if a.LeadTimeDays < 0 || a.LeadTimeDays > 3650 {
-			c.errorf(pos, id, "approval.lead_time_days: want 0 to 3650, got %d", a.LeadTimeDays)
+		if a.LeadTimeDays != nil && (*a.LeadTimeDays < 0 || *a.LeadTimeDays > 3650) {
+			c.errorf(pos, id, "approval.lead_time_days: want 0 to 3650 (or leave it out when unknown), got %d", *a.LeadTimeDays)
 		}
 		if r.scope != scopeItem {
 			c.errorf(pos, id, "approval rules are item-scope: an approval covers lines")
 		}
 		r.approval = approvals.Requirement{
 			ID: id, Authority: a.Authority, Title: a.Title, Stage: stage, LeadTimeDays: a.LeadTimeDays,
-			Source: r.source, Confidence: r.confidence, Rule: id,
+			Source: r.source, Confidence: r.confidence, Rule: id, Note: r.message, Unblock: r.unblock,
 		}
 	} else {
 		if rs.Approval != nil {
@@ -538,6 +538,12 @@ func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, all
 	if e.block && e.line < len(c.lines) {
 		content := c.lines[e.line] // the line after the indicator
 		e.indent = len(content) - len(strings.TrimLeft(content, " "))
+		for _, l := range c.lines[e.line:] {
+			if strings.TrimSpace(l) != "" && len(l)-len(strings.TrimLeft(l, " ")) < e.indent {
+				break
+			}
+			e.lines = append(e.lines, strings.TrimRight(l[min(e.indent, len(l)):], " \r"))
+		}
 	}
 	checked, iss := c.env.env.Compile(e.text)
 	if iss != nil && iss.Err() != nil {
@@ -650,15 +656,30 @@ func (e expr) fileLocation(line, col int) (int, int) {
 	if line < 1 {
 		line = 1
 	}
-	if e.block {
-		// Block scalars start on the line after the indicator; each
-		// expression line sits at the block's indentation.
-		return e.line + line, e.indent + col + 1
+	if !e.block {
+		if line == 1 {
+			return e.line, e.col + col
+		}
+		return e.line + line - 1, col + 1
 	}
-	if line == 1 {
-		return e.line, e.col + col
+	// A block scalar starts on the line after its indicator, each line at
+	// the block's indentation. Folded blocks join lines with spaces, so map
+	// through the character offset, which both styles preserve.
+	offset := col
+	for i, l := range strings.SplitAfter(e.text, "\n") {
+		if i >= line-1 {
+			break
+		}
+		offset += len(l)
 	}
-	return e.line + line - 1, col + 1
+	fileLine := e.line + 1
+	for i, l := range e.lines {
+		if i == len(e.lines)-1 || offset <= len(l) {
+			return fileLine + i, e.indent + offset + 1
+		}
+		offset -= len(l) + 1
+	}
+	return fileLine, e.indent + 1
 }
 
 // sizeEstimator bounds the sizes the cost estimator cannot know: lists of
@@ -675,8 +696,14 @@ func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate
 			return &checker.SizeEstimate{Min: 0, Max: 64}
 		}
 	}
-	if t := element.Type(); t != nil && t.Kind() == cel.StringType.Kind() {
-		return &checker.SizeEstimate{Min: 0, Max: 1024}
+	if t := element.Type(); t != nil {
+		switch {
+		case t.Kind() == cel.StringType.Kind():
+			return &checker.SizeEstimate{Min: 0, Max: 1024}
+		case t.IsExactType(decimalType) || t.IsExactType(contextType):
+			// Opaque values compare and combine in constant time.
+			return &checker.SizeEstimate{Min: 1, Max: 1}
+		}
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ type approvalSpec struct {
 	Authority    string `yaml:"authority"`
 	Title        string `yaml:"title"`
 	Stage        string `yaml:"stage"`
-	LeadTimeDays int    `yaml:"lead_time_days"`
+	LeadTimeDays *int   `yaml:"lead_time_days"`
 }
 
 type taxSpec struct {
@@ -125,7 +125,8 @@ type expr struct {
 	line   int // line of the first character of the expression
 	col    int // column of the first character of the expression
 	block  bool
-	indent int // for block scalars: the content indentation (0-based)
+	indent int      // for block scalars: the content indentation (0-based)
+	lines  []string // for block scalars: the content lines as written
 	set    bool
 }
 

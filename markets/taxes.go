@@ -231,6 +231,12 @@ chain:
 		}
 		d.Taxes = append(d.Taxes, summary)
 		done = append(done, t)
+		if t.confidence == "unconfirmed" && !summary.Amount.IsZero() {
+			ev.addReason(iorules.Reason{
+				Code: "unconfirmed_rule", Severity: iorules.SeverityInfo, Rule: t.id, Source: t.source,
+				Message: fmt.Sprintf("tax %s (%s) rests on a base or rule the policy marks unconfirmed; verify it before relying on the figure", t.id, t.name),
+			})
+		}
 	}
 	ev.splitLines(groups, done, places)
 	if !complete {

@@ -1,9 +1,7 @@
 package valuation
 
-// Note for the engineer adding tests here: the markets engine relies on
-// this API (Value, Allocate, Valuation, Line, MissingRateError, Basis).
-
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,243 +9,346 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Basis is a market's customs valuation basis.
+// Basis is the valuation basis a market's customs value is built on.
 type Basis string
 
 // The valuation bases.
 const (
-	// CIF: the price plus freight and insurance to the destination border
-	// (most markets, Brazil's valor aduaneiro among them).
+	// CIF is the price with the freight and insurance to the destination
+	// border (WTO Customs Valuation Agreement art. 8.2 as most markets
+	// apply it; Brazil: Decreto 6.759/2009 art. 77).
 	CIF Basis = "CIF"
-	// FOB: the price at the port of export, freight and insurance excluded.
+	// FOB is the price at the port or airport of export, without the
+	// international freight and insurance.
 	FOB Basis = "FOB"
 )
 
-// MissingRateError reports that the shipment gives no exchange rate from
-// its currency to the destination currency.
+// IsValid reports whether b is CIF or FOB.
+func (b Basis) IsValid() bool { return b == CIF || b == FOB }
+
+// Valuation is a shipment's customs value and its parts, each in the
+// destination currency rounded to its minor unit. Every total is the sum of
+// the line figures, so the lines always add up.
+type Valuation struct {
+	// Basis is the basis the customs value was built on.
+	Basis Basis `json:"basis"`
+	// Currency is the destination currency all amounts are in.
+	Currency iorules.Currency `json:"currency"`
+	// SourceCurrency is the shipment (invoice) currency.
+	SourceCurrency iorules.Currency `json:"source_currency"`
+	// ExchangeRate is Currency units per one unit of SourceCurrency, as the
+	// caller gave it (1 when the currencies are the same).
+	ExchangeRate decimal.Decimal `json:"exchange_rate"`
+	// InvoiceValue is the sum of quantity × unit value over the lines.
+	InvoiceValue decimal.Decimal `json:"invoice_value"`
+	// FOBValue is the value at the port of export: the invoice value plus
+	// the costs up to export the price leaves out, minus the costs after it
+	// the price includes.
+	FOBValue decimal.Decimal `json:"fob_value"`
+	// Freight is the international freight to the destination border.
+	Freight decimal.Decimal `json:"freight"`
+	// Insurance is the insurance of the international leg.
+	Insurance decimal.Decimal `json:"insurance"`
+	// CustomsValue is the dutiable value: FOB + freight + insurance on the
+	// CIF basis, FOB on the FOB basis.
+	CustomsValue decimal.Decimal `json:"customs_value"`
+	// DestinationHandling is unloading and terminal handling at the
+	// destination (Brazil's capatazia). Never in the customs value, reported
+	// for markets whose other taxes include it.
+	DestinationHandling decimal.Decimal `json:"destination_handling"`
+	// DestinationInland is carriage after the border. Never in the customs
+	// value, reported for markets whose other taxes include it.
+	DestinationInland decimal.Decimal `json:"destination_inland"`
+	// Lines are the per-line figures, in the order of the shipment's items.
+	Lines []Line `json:"lines"`
+	// Reasons are findings about the valuation, such as a DDP price that
+	// includes the destination's duties. They are not part of the JSON form:
+	// a decision lists them with its other reasons.
+	Reasons []iorules.Reason `json:"-"`
+}
+
+// Line is one item line's share of the valuation, in the destination
+// currency. CustomsValue is the line's value in the shipment currency
+// converted and rounded once, as customs computes it; InvoiceValue,
+// FOBValue, Freight and Insurance are each converted and rounded on their
+// own and are informational, so they need not add up to CustomsValue to the
+// last minor unit.
+type Line struct {
+	// Line is the item's line number.
+	Line int `json:"line"`
+	// InvoiceValue is quantity × unit value.
+	InvoiceValue decimal.Decimal `json:"invoice_value"`
+	// FOBValue is the line's value at the port of export.
+	FOBValue decimal.Decimal `json:"fob_value"`
+	// Freight is the line's share of the international freight.
+	Freight decimal.Decimal `json:"freight"`
+	// Insurance is the line's share of the insurance.
+	Insurance decimal.Decimal `json:"insurance"`
+	// CustomsValue is the line's dutiable value.
+	CustomsValue decimal.Decimal `json:"customs_value"`
+}
+
+// MissingRateError reports that a shipment gives no exchange rate for the
+// conversion the valuation needs.
 type MissingRateError struct {
+	// From is the shipment currency, To the destination currency.
 	From, To iorules.Currency
 }
 
 func (e *MissingRateError) Error() string {
-	return fmt.Sprintf("valuation: no exchange rate from %s to %s", e.From, e.To)
+	return fmt.Sprintf("valuation: no exchange rate of %s in %s (exchange_rates.%s)", e.From, e.To, e.From)
 }
 
-// Valuation is the customs value of a shipment and its parts, in the
-// destination currency, each amount rounded to its minor unit. Every total
-// is the sum of the corresponding line figures.
-type Valuation struct {
-	Basis          Basis            `json:"basis"`
-	Currency       iorules.Currency `json:"currency"`
-	SourceCurrency iorules.Currency `json:"source_currency"`
-	// ExchangeRate is destination-currency units per unit of SourceCurrency.
-	ExchangeRate decimal.Decimal `json:"exchange_rate"`
-	InvoiceValue decimal.Decimal `json:"invoice_value"`
-	// FOBValue is the value at the export port: the price plus what the
-	// seller did not bear up to the port, less what the price includes
-	// beyond it.
-	FOBValue  decimal.Decimal `json:"fob_value"`
-	Freight   decimal.Decimal `json:"freight"`
-	Insurance decimal.Decimal `json:"insurance"`
-	// CustomsValue is FOB + freight + insurance on a CIF basis, FOB alone on
-	// a FOB basis.
-	CustomsValue decimal.Decimal `json:"customs_value"`
-	// DestinationHandling and DestinationInland are costs after the border;
-	// never part of the customs value, reported for markets that tax them.
-	DestinationHandling decimal.Decimal `json:"destination_handling"`
-	DestinationInland   decimal.Decimal `json:"destination_inland"`
-	Lines               []Line          `json:"lines"`
-	// Reasons are findings about the valuation itself, such as a DDP price
-	// that includes the destination's duties.
-	Reasons []iorules.Reason `json:"-"`
+// A cost element of Charges.
+type charge int
+
+const (
+	originInland charge = iota
+	freight
+	insurance
+	destinationHandling
+	destinationInland
+)
+
+// priceIncludes says which charges the seller pays under each Incoterms
+// 2020 rule, so that the invoice price already contains them (ICC Incoterms
+// 2020, article A9/B9 "allocation of costs" of each rule). FCA and FAS are
+// taken as delivered at the export port or airport.
+var priceIncludes = map[iorules.Incoterm][]charge{
+	iorules.EXW: nil,
+	iorules.FCA: {originInland},
+	iorules.FAS: {originInland},
+	iorules.FOB: {originInland},
+	iorules.CPT: {originInland, freight},
+	iorules.CFR: {originInland, freight},
+	iorules.CIP: {originInland, freight, insurance},
+	iorules.CIF: {originInland, freight, insurance},
+	iorules.DAP: {originInland, freight, insurance, destinationInland},
+	iorules.DPU: {originInland, freight, insurance, destinationHandling, destinationInland},
+	iorules.DDP: {originInland, freight, insurance, destinationHandling, destinationInland},
 }
 
-// Line is one invoice line's share of the valuation, in the destination
-// currency.
-type Line struct {
-	Line         int             `json:"line"`
-	InvoiceValue decimal.Decimal `json:"invoice_value"`
-	FOBValue     decimal.Decimal `json:"fob_value"`
-	Freight      decimal.Decimal `json:"freight"`
-	Insurance    decimal.Decimal `json:"insurance"`
-	CustomsValue decimal.Decimal `json:"customs_value"`
-}
+// Sources of the rules Value applies.
+const (
+	// The costs after importation and the importing country's duties are
+	// not part of the customs value when shown apart from the price.
+	sourcePostImport = "WTO Customs Valuation Agreement, Annex I, Interpretative Note to Article 1, para. 3(b) and 3(c); " +
+		"Brazil: Decreto 6.759/2009 art. 77 as amended by Decreto 11.090/2022, IN RFB 2.090/2022 art. 9 II"
+)
 
-// included reports which charges an incoterm puts in the invoice price.
-type included struct {
-	originInland, freight, insurance, destHandling, destInland bool
-}
-
-func includedIn(t iorules.Incoterm) included {
-	switch t {
-	case iorules.EXW:
-		return included{}
-	case iorules.FCA, iorules.FAS, iorules.FOB:
-		return included{originInland: true}
-	case iorules.CPT, iorules.CFR:
-		return included{originInland: true, freight: true}
-	case iorules.CIP, iorules.CIF:
-		return included{originInland: true, freight: true, insurance: true}
-	case iorules.DAP:
-		return included{originInland: true, freight: true, insurance: true, destInland: true}
-	default: // DPU, DDP
-		return included{originInland: true, freight: true, insurance: true, destHandling: true, destInland: true}
-	}
-}
-
-// Value computes the customs value of s on the given basis in currency
-// dest. The incoterm decides which charges the price already includes, so
-// no cost is counted twice: FOB = price + origin costs the price lacks −
-// costs beyond the export port the price includes.
+// Value computes the customs value of s on the given basis, in the
+// destination currency dest.
 //
-// Adjustments, freight and insurance are split over lines pro rata to line
-// value in the shipment currency (largest remainder), then each line is
-// converted: its customs value is round(line CIF × rate) to dest's minor
-// unit, as Brazil's valor aduaneiro is computed per addition.
+// The Incoterm says which of s.Charges the invoice price (the sum of
+// quantity × unit value) already includes, so no cost is counted twice: the
+// FOB value is the invoice value plus origin_inland when the price leaves it
+// out (EXW) minus the freight, insurance and destination costs the price
+// includes (C, D terms). The CIF customs value adds the full freight and
+// insurance. Destination handling and inland carriage are never in the
+// customs value; they are reported apart. A DDP price also contains the
+// destination's duties and taxes, which Value cannot take out: it adds a
+// condition Reason (code "ddp_price_includes_duties").
+//
+// The adjustment from invoice to FOB value, the freight and the insurance
+// are allocated to lines pro rata to line invoice value in the shipment
+// currency (see Allocate). Each line's customs value is then
+// round(line value × rate) to the minor unit of dest, half away from zero,
+// and the totals are the sums of the lines. The rate is
+// s.ExchangeRates[s.Currency], or 1 when s.Currency is dest; a missing rate
+// is a *MissingRateError. A shipment's rates are in its destination's
+// currency, so valuing it in another currency (for another market) also
+// gives a *MissingRateError unless no conversion is needed.
+//
+// Value expects a shipment that passed Validate. It checks only what it
+// needs and returns an error, never panics, on anything else.
 func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, error) {
-	if basis != CIF && basis != FOB {
-		return Valuation{}, fmt.Errorf("valuation: unknown basis %q", basis)
+	if !basis.IsValid() {
+		return Valuation{}, fmt.Errorf("valuation: unknown basis %q (want CIF or FOB)", basis)
+	}
+	if !dest.IsValid() {
+		return Valuation{}, fmt.Errorf("valuation: unknown destination currency %q", dest)
+	}
+	if !s.Currency.IsValid() {
+		return Valuation{}, fmt.Errorf("valuation: unknown shipment currency %q", s.Currency)
+	}
+	included, ok := priceIncludes[s.Incoterm]
+	if !ok {
+		return Valuation{}, fmt.Errorf("valuation: unknown incoterm %q", s.Incoterm)
 	}
 	if len(s.Items) == 0 {
 		return Valuation{}, errors.New("valuation: shipment has no items")
 	}
-	rate := decimal.NewFromInt(1)
-	if s.Currency != dest {
-		r, ok := s.ExchangeRates[s.Currency]
-		if !ok || !r.IsPositive() {
-			return Valuation{}, &MissingRateError{From: s.Currency, To: dest}
-		}
-		rate = r
+	rate, err := exchangeRate(s, dest)
+	if err != nil {
+		return Valuation{}, err
 	}
-	src := s.Currency.MinorUnits()
-	places := dest.MinorUnits()
-	inc := includedIn(s.Incoterm)
-	ch := s.Charges
 
-	// What to add to or take from the price to reach FOB, in the shipment
-	// currency.
+	amounts := [...]decimal.Decimal{
+		originInland:        s.Charges.OriginInland,
+		freight:             s.Charges.Freight,
+		insurance:           s.Charges.Insurance,
+		destinationHandling: s.Charges.DestinationHandling,
+		destinationInland:   s.Charges.DestinationInland,
+	}
+	inPrice := func(c charge) bool {
+		for _, x := range included {
+			if x == c {
+				return true
+			}
+		}
+		return false
+	}
+
+	// From invoice value to FOB value, in the shipment currency.
+	weights := make([]decimal.Decimal, len(s.Items))
+	invoice := decimal.Zero
+	for i, it := range s.Items {
+		weights[i] = it.Value()
+		invoice = invoice.Add(weights[i])
+	}
 	adjust := decimal.Zero
-	if !inc.originInland {
-		adjust = adjust.Add(ch.OriginInland)
+	if !inPrice(originInland) {
+		adjust = adjust.Add(amounts[originInland])
 	}
-	for _, c := range []struct {
-		in     bool
-		amount decimal.Decimal
-	}{{inc.freight, ch.Freight}, {inc.insurance, ch.Insurance}, {inc.destHandling, ch.DestinationHandling}, {inc.destInland, ch.DestinationInland}} {
-		if c.in {
-			adjust = adjust.Sub(c.amount)
+	for _, c := range []charge{freight, insurance, destinationHandling, destinationInland} {
+		if inPrice(c) {
+			adjust = adjust.Sub(amounts[c])
 		}
 	}
+	if invoice.Add(adjust).Sign() <= 0 {
+		return Valuation{}, fmt.Errorf("valuation: the FOB value is not positive: the %s invoice value %s %s does not cover the charges its price includes",
+			s.Incoterm, invoice, s.Currency)
+	}
 
-	values := make([]decimal.Decimal, len(s.Items))
-	for i, it := range s.Items {
-		values[i] = it.Value()
-	}
-	adjustShares, err := Allocate(adjust, values, src)
+	places := s.Currency.MinorUnits()
+	adjustShares, err := Allocate(adjust, weights, max(places, decimalPlaces(adjust)))
 	if err != nil {
 		return Valuation{}, err
 	}
-	freightShares, err := Allocate(ch.Freight, values, src)
+	freightShares, err := Allocate(amounts[freight], weights, max(places, decimalPlaces(amounts[freight])))
 	if err != nil {
 		return Valuation{}, err
 	}
-	insuranceShares, err := Allocate(ch.Insurance, values, src)
+	insuranceShares, err := Allocate(amounts[insurance], weights, max(places, decimalPlaces(amounts[insurance])))
 	if err != nil {
 		return Valuation{}, err
 	}
 
-	v := Valuation{Basis: basis, Currency: dest, SourceCurrency: s.Currency, ExchangeRate: rate}
-	convert := func(d decimal.Decimal) decimal.Decimal { return d.Mul(rate).Round(places) }
+	convert := func(x decimal.Decimal) decimal.Decimal { return dest.Round(x.Mul(rate)) }
+	v := Valuation{
+		Basis:               basis,
+		Currency:            dest,
+		SourceCurrency:      s.Currency,
+		ExchangeRate:        rate,
+		InvoiceValue:        decimal.Zero,
+		FOBValue:            decimal.Zero,
+		Freight:             decimal.Zero,
+		Insurance:           decimal.Zero,
+		CustomsValue:        decimal.Zero,
+		DestinationHandling: convert(amounts[destinationHandling]),
+		DestinationInland:   convert(amounts[destinationInland]),
+		Lines:               make([]Line, len(s.Items)),
+	}
 	for i, it := range s.Items {
-		fob := values[i].Add(adjustShares[i])
-		if fob.IsNegative() {
-			return Valuation{}, fmt.Errorf("valuation: line %d: the charges the %s price includes exceed its value", it.Line, s.Incoterm)
-		}
-		cv := fob
+		fob := weights[i].Add(adjustShares[i])
+		dutiable := fob
 		if basis == CIF {
-			cv = fob.Add(freightShares[i]).Add(insuranceShares[i])
+			dutiable = fob.Add(freightShares[i]).Add(insuranceShares[i])
 		}
-		l := Line{
+		line := Line{
 			Line:         it.Line,
-			InvoiceValue: convert(values[i]),
+			InvoiceValue: convert(weights[i]),
 			FOBValue:     convert(fob),
 			Freight:      convert(freightShares[i]),
 			Insurance:    convert(insuranceShares[i]),
-			CustomsValue: convert(cv),
+			CustomsValue: convert(dutiable),
 		}
-		v.Lines = append(v.Lines, l)
-		v.InvoiceValue = v.InvoiceValue.Add(l.InvoiceValue)
-		v.FOBValue = v.FOBValue.Add(l.FOBValue)
-		v.Freight = v.Freight.Add(l.Freight)
-		v.Insurance = v.Insurance.Add(l.Insurance)
-		v.CustomsValue = v.CustomsValue.Add(l.CustomsValue)
+		v.Lines[i] = line
+		v.InvoiceValue = v.InvoiceValue.Add(line.InvoiceValue)
+		v.FOBValue = v.FOBValue.Add(line.FOBValue)
+		v.Freight = v.Freight.Add(line.Freight)
+		v.Insurance = v.Insurance.Add(line.Insurance)
+		v.CustomsValue = v.CustomsValue.Add(line.CustomsValue)
 	}
-	v.DestinationHandling = convert(ch.DestinationHandling)
-	v.DestinationInland = convert(ch.DestinationInland)
+
 	if s.Incoterm == iorules.DDP {
 		v.Reasons = append(v.Reasons, iorules.Reason{
-			Code: "ddp_price_includes_duties", Severity: iorules.SeverityCondition, Rule: "valuation.incoterm",
-			Message: "a DDP price includes the destination's duties and taxes, which are not part of the customs value; the value above treats the price as net of them",
-			Source:  "WTO Customs Valuation Agreement, Article 8 and interpretative note to Article 1",
-			Unblock: "Provide the price net of destination duties and taxes (or confirm that the invoice states it).",
+			Code:     "ddp_price_includes_duties",
+			Severity: iorules.SeverityCondition,
+			Message: "The price is DDP, so it includes the destination's import duties and taxes, which are not part of the " +
+				"customs value; the customs value shown is overstated by them.",
+			Rule:    "valuation.ddp",
+			Source:  sourcePostImport,
+			Unblock: "Declare the price net of the destination's duties and taxes (ask the seller for the DDP price breakdown).",
 		})
 	}
 	return v, nil
 }
 
-// Allocate splits total into shares proportional to weights, each rounded
-// to places decimals, so that the shares sum exactly to total. Each share
-// is first rounded toward zero; the units left over go one by one to the
-// shares with the largest remainders (the earlier share on a tie). With all
-// weights zero the total is split equally the same way. total must already
-// have at most places decimals.
-func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) ([]decimal.Decimal, error) {
-	if len(weights) == 0 {
-		return nil, errors.New("valuation: nothing to allocate to")
+func exchangeRate(s iorules.Shipment, dest iorules.Currency) (decimal.Decimal, error) {
+	if s.Currency == dest {
+		return decimal.NewFromInt(1), nil
 	}
-	if !total.Equal(total.Round(places)) {
-		return nil, fmt.Errorf("valuation: total %s has more than %d decimals", total, places)
+	if local := s.Destination.Currency(); local != "" && local != dest {
+		// The rates are in the destination's currency, so none of them
+		// converts into dest (a shipment valued for another market).
+		return decimal.Decimal{}, &MissingRateError{From: s.Currency, To: dest}
 	}
-	sum := decimal.Zero
-	for _, w := range weights {
-		if w.IsNegative() {
-			return nil, fmt.Errorf("valuation: negative weight %s", w)
-		}
-		sum = sum.Add(w)
+	rate, ok := s.ExchangeRates[s.Currency]
+	if !ok {
+		return decimal.Decimal{}, &MissingRateError{From: s.Currency, To: dest}
 	}
-	if sum.IsZero() {
-		weights = make([]decimal.Decimal, len(weights))
-		for i := range weights {
-			weights[i] = decimal.NewFromInt(1)
-		}
-		sum = decimal.NewFromInt(int64(len(weights)))
+	if rate.Sign() <= 0 {
+		return decimal.Decimal{}, fmt.Errorf("valuation: the exchange rate of %s in %s must be greater than 0, not %s",
+			s.Currency, dest, rate)
 	}
-	unit := decimal.New(1, -places)
-	if total.IsNegative() {
-		unit = unit.Neg()
+	return rate, nil
+}
+
+// decimalPlaces returns the number of digits after the point of d as it is
+// written (trailing zeros included), or 0 for an integer exponent.
+func decimalPlaces(d decimal.Decimal) int32 { return max(0, -d.Exponent()) }
+
+// MarshalJSON writes the valuation with every amount as a decimal string
+// with exactly the minor-unit places of its currency ("562222.35", "0.00"),
+// and the exchange rate with the places it was given ("5.4321").
+func (v Valuation) MarshalJSON() ([]byte, error) {
+	places := v.Currency.MinorUnits()
+	amount := func(d decimal.Decimal) string { return d.StringFixed(places) }
+	type lineJSON struct {
+		Line         int    `json:"line"`
+		InvoiceValue string `json:"invoice_value"`
+		FOBValue     string `json:"fob_value"`
+		Freight      string `json:"freight"`
+		Insurance    string `json:"insurance"`
+		CustomsValue string `json:"customs_value"`
 	}
-	shares := make([]decimal.Decimal, len(weights))
-	remainders := make([]decimal.Decimal, len(weights))
-	left := total
-	for i, w := range weights {
-		exact := total.Mul(w).DivRound(sum, places+12)
-		shares[i] = exact.Truncate(places)
-		remainders[i] = exact.Sub(shares[i]).Abs()
-		left = left.Sub(shares[i])
-	}
-	for !left.IsZero() {
-		best := -1
-		for i := range remainders {
-			if best < 0 || remainders[i].GreaterThan(remainders[best]) {
-				best = i
-			}
-		}
-		shares[best] = shares[best].Add(unit)
-		remainders[best] = decimal.NewFromInt(-1)
-		left = left.Sub(unit)
-		if best < 0 {
-			break
+	lines := make([]lineJSON, len(v.Lines))
+	for i, l := range v.Lines {
+		lines[i] = lineJSON{
+			Line: l.Line, InvoiceValue: amount(l.InvoiceValue), FOBValue: amount(l.FOBValue),
+			Freight: amount(l.Freight), Insurance: amount(l.Insurance), CustomsValue: amount(l.CustomsValue),
 		}
 	}
-	return shares, nil
+	return json.Marshal(struct {
+		Basis               Basis            `json:"basis"`
+		Currency            iorules.Currency `json:"currency"`
+		SourceCurrency      iorules.Currency `json:"source_currency"`
+		ExchangeRate        string           `json:"exchange_rate"`
+		InvoiceValue        string           `json:"invoice_value"`
+		FOBValue            string           `json:"fob_value"`
+		Freight             string           `json:"freight"`
+		Insurance           string           `json:"insurance"`
+		CustomsValue        string           `json:"customs_value"`
+		DestinationHandling string           `json:"destination_handling"`
+		DestinationInland   string           `json:"destination_inland"`
+		Lines               []lineJSON       `json:"lines"`
+	}{
+		Basis: v.Basis, Currency: v.Currency, SourceCurrency: v.SourceCurrency,
+		ExchangeRate: v.ExchangeRate.StringFixed(decimalPlaces(v.ExchangeRate)),
+		InvoiceValue: amount(v.InvoiceValue), FOBValue: amount(v.FOBValue),
+		Freight: amount(v.Freight), Insurance: amount(v.Insurance), CustomsValue: amount(v.CustomsValue),
+		DestinationHandling: amount(v.DestinationHandling), DestinationInland: amount(v.DestinationInland),
+		Lines: lines,
+	})
 }

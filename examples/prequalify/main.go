@@ -1,0 +1,335 @@
+// Command prequalify pre-qualifies one import shipment against market
+// policies and prints the decision.
+//
+// Usage:
+//
+//	prequalify [-market XX|all|XX,YY] [-format json|text] [-policies DIR] FILE
+//
+// FILE holds one shipment in the JSON form of the iorules contract; "-"
+// reads it from standard input. By default the shipment is evaluated against
+// its destination market with the policies embedded in the library.
+//
+// Exit status:
+//
+//	0  a decision was printed, whatever its verdict
+//	1  the shipment is invalid: nothing on stdout, one line per problem on
+//	   stderr, each starting with the field's JSON path
+//	3  anything else: bad flags, unreadable input, policies that fail to
+//	   load (one FILE:LINE:COL: rule ID: message line each), unknown market
+//
+// The command never exits with Go's panic status 2.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets"
+)
+
+// Exit statuses.
+const (
+	exitDecision = 0
+	exitInvalid  = 1
+	exitFailure  = 3
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+// config is the parsed command line.
+type config struct {
+	market   string
+	format   string
+	policies string
+	file     string
+}
+
+// failure is an error that ends the run with a status and the lines to
+// print on stderr.
+type failure struct {
+	code  int
+	lines []string
+}
+
+func (f *failure) Error() string { return strings.Join(f.lines, "\n") }
+
+func fail(code int, format string, args ...any) *failure {
+	return &failure{code: code, lines: []string{fmt.Sprintf(format, args...)}}
+}
+
+// run is the whole command: it reads the shipment named in args (or stdin),
+// evaluates it and writes the decision to stdout. Output goes to stdout only
+// when a decision was made; every problem goes to stderr. It returns the
+// exit status and never panics.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "prequalify: internal error: %v\n", r)
+			code = exitFailure
+		}
+	}()
+	out, err := prequalify(args, stdin, stderr)
+	if err != nil {
+		var f *failure
+		if !errors.As(err, &f) {
+			f = fail(exitFailure, "prequalify: %v", err)
+		}
+		for _, l := range f.lines {
+			fmt.Fprintln(stderr, l)
+		}
+		return f.code
+	}
+	if _, err := stdout.Write(out); err != nil {
+		fmt.Fprintf(stderr, "prequalify: writing output: %v\n", err)
+		return exitFailure
+	}
+	return exitDecision
+}
+
+// prequalify does the work of run and returns the bytes to print. Nothing
+// is written to stdout until everything has succeeded.
+func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error) {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return nil, err
+	}
+	s, err := readShipment(cfg.file, stdin)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := loadEngine(cfg.policies)
+	if err != nil {
+		return nil, err
+	}
+	targets, list, err := selectMarkets(cfg.market, s, engine.Markets())
+	if err != nil {
+		return nil, err
+	}
+	ds := make([]markets.Decision, 0, len(targets))
+	for _, m := range targets {
+		d, err := engine.PrequalifyMarket(m, s)
+		if err != nil {
+			return nil, evaluationFailure(m, err)
+		}
+		ds = append(ds, d)
+	}
+
+	var buf bytes.Buffer
+	switch cfg.format {
+	case "text":
+		err = writeText(&buf, ds)
+	default:
+		err = writeJSON(&buf, ds, list)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+const usageText = `usage: prequalify [flags] FILE
+
+Pre-qualifies the import shipment in FILE (JSON; "-" reads stdin) against
+the market policies and prints the decision.
+
+flags:
+`
+
+const exitText = `
+exit status: 0 decision printed (any verdict), 1 invalid shipment,
+3 anything else (bad flags, policies that fail to load, unknown market).
+`
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fset := flag.NewFlagSet("prequalify", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.StringVar(&cfg.market, "market", "", "market to evaluate: `XX` (ISO code), all, or a list XX,YY; default the shipment's destination")
+	fset.StringVar(&cfg.format, "format", "json", "output `format`: json or text")
+	fset.StringVar(&cfg.policies, "policies", "", "load the market policies from `DIR` instead of the embedded ones")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		fset.PrintDefaults()
+		fmt.Fprint(stderr, exitText)
+	}
+	if err := fset.Parse(args); err != nil {
+		// The flag package has printed the problem and the usage.
+		return cfg, &failure{code: exitFailure}
+	}
+	usageError := func(format string, a ...any) error {
+		fmt.Fprintf(stderr, "prequalify: "+format+"\n", a...)
+		fset.Usage()
+		return &failure{code: exitFailure}
+	}
+	switch cfg.format {
+	case "json", "text":
+	default:
+		return cfg, usageError("-format must be json or text, not %q", cfg.format)
+	}
+	switch fset.NArg() {
+	case 1:
+		cfg.file = fset.Arg(0)
+	case 0:
+		return cfg, usageError("missing FILE (use - to read the shipment from stdin)")
+	default:
+		return cfg, usageError("want one FILE, got %d arguments: %s", fset.NArg(), strings.Join(fset.Args(), " "))
+	}
+	return cfg, nil
+}
+
+// readShipment decodes the shipment in file ("-" for stdin). Validation
+// problems become exit status 1, one line per problem.
+func readShipment(file string, stdin io.Reader) (iorules.Shipment, error) {
+	var r io.Reader = stdin
+	name := "stdin"
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return iorules.Shipment{}, fail(exitFailure, "prequalify: %v", err)
+		}
+		defer f.Close()
+		r, name = f, file
+	}
+	s, err := iorules.DecodeShipment(r)
+	if err == nil {
+		return s, nil
+	}
+	if fes := iorules.FieldErrors(err); len(fes) > 0 {
+		return iorules.Shipment{}, invalidShipment(fes)
+	}
+	return iorules.Shipment{}, fail(exitFailure, "prequalify: %s: %v", name, err)
+}
+
+// invalidShipment turns field errors into the stderr lines of status 1. A
+// problem with the document as a whole (malformed JSON, empty input) has no
+// path and is printed as its message alone.
+func invalidShipment(fes []*iorules.FieldError) error {
+	f := &failure{code: exitInvalid}
+	for _, fe := range fes {
+		f.lines = append(f.lines, fe.Error())
+	}
+	return f
+}
+
+// loadEngine compiles the embedded policies, or those in dir.
+func loadEngine(dir string) (*markets.Engine, error) {
+	var opts []markets.Option
+	if dir != "" {
+		info, err := os.Stat(dir)
+		if err != nil {
+			return nil, fail(exitFailure, "prequalify: -policies: %v", err)
+		}
+		if !info.IsDir() {
+			return nil, fail(exitFailure, "prequalify: -policies: %s is not a directory", dir)
+		}
+		opts = append(opts, markets.WithPolicies(os.DirFS(dir)))
+	}
+	engine, err := markets.New(opts...)
+	if err == nil {
+		return engine, nil
+	}
+	var le *markets.LoadError
+	if !errors.As(err, &le) {
+		return nil, fail(exitFailure, "prequalify: loading policies: %v", err)
+	}
+	// Issue files are relative to the policy file system; name them as the
+	// user can open them.
+	prefix := filepath.Join("markets", "policies")
+	if dir != "" {
+		prefix = dir
+	}
+	f := &failure{code: exitFailure}
+	for _, is := range le.Issues {
+		if is.File != "" && is.File != "." {
+			is.File = filepath.Join(prefix, filepath.FromSlash(is.File))
+		} else {
+			is.File = prefix
+		}
+		f.lines = append(f.lines, is.String())
+	}
+	return nil, f
+}
+
+// selectMarkets resolves -market into the markets to evaluate, in output
+// order, and reports whether the output is a list (all, or XX,YY).
+func selectMarkets(flagValue string, s iorules.Shipment, loaded []iorules.Country) ([]iorules.Country, bool, error) {
+	spec := strings.TrimSpace(flagValue)
+	switch {
+	case spec == "":
+		if !slices.Contains(loaded, s.Destination) {
+			return nil, false, fail(exitFailure, "prequalify: no policy for the destination market %s (loaded: %s); use -market to pick one",
+				s.Destination, joinMarkets(loaded))
+		}
+		return []iorules.Country{s.Destination}, false, nil
+	case strings.EqualFold(spec, "all"):
+		return loaded, true, nil
+	}
+	list := strings.Contains(spec, ",")
+	var out []iorules.Country
+	var unknown []string
+	for part := range strings.SplitSeq(spec, ",") {
+		code := strings.ToUpper(strings.TrimSpace(part))
+		if code == "" {
+			continue
+		}
+		m := iorules.Country(code)
+		switch {
+		case !slices.Contains(loaded, m):
+			unknown = append(unknown, code)
+		case !slices.Contains(out, m):
+			out = append(out, m)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, false, fail(exitFailure, "prequalify: -market: no policy for %s (loaded: %s)", strings.Join(unknown, ", "), joinMarkets(loaded))
+	}
+	if len(out) == 0 {
+		return nil, false, fail(exitFailure, "prequalify: -market: no market named in %q", flagValue)
+	}
+	return out, list, nil
+}
+
+func joinMarkets(ms []iorules.Country) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = string(m)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// evaluationFailure maps an error of Engine.PrequalifyMarket to its status.
+func evaluationFailure(m iorules.Country, err error) error {
+	if fes := iorules.FieldErrors(err); len(fes) > 0 {
+		return invalidShipment(fes)
+	}
+	var unknown *markets.UnknownMarketError
+	if errors.As(err, &unknown) {
+		return fail(exitFailure, "prequalify: %v", err)
+	}
+	return fail(exitFailure, "prequalify: market %s: %v", m, err)
+}
+
+// writeJSON prints one decision as an object, or a list of them as an
+// array, indented by two spaces and ending in a newline.
+func writeJSON(w io.Writer, ds []markets.Decision, list bool) error {
+	var v any = ds
+	if !list {
+		v = ds[0]
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}

@@ -1,0 +1,656 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/classify"
+	"github.com/iorules/iorules/markets"
+	"github.com/shopspring/decimal"
+)
+
+// reportWidth is the width the text report wraps prose to.
+const reportWidth = 80
+
+// writeText renders decisions as a report a person reads top to bottom:
+// for several markets a rollout summary first, then for each market its
+// verdict, what must happen before the cargo moves, the other reasons by
+// severity, approvals, the tax table, classification and export-control
+// findings, unconfirmed figures and sources.
+func writeText(w io.Writer, ds []markets.Decision) error {
+	p := &printer{w: w}
+	if len(ds) > 1 {
+		writeRollout(p, ds)
+	}
+	for i, d := range ds {
+		if i > 0 || len(ds) > 1 {
+			p.line("")
+		}
+		writeDecision(p, d)
+	}
+	return p.err
+}
+
+// printer writes lines and remembers the first error.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) line(format string, args ...any) {
+	if p.err != nil {
+		return
+	}
+	s := format
+	if len(args) > 0 {
+		s = fmt.Sprintf(format, args...)
+	}
+	_, p.err = io.WriteString(p.w, strings.TrimRight(s, " ")+"\n")
+}
+
+// para writes text wrapped to reportWidth; the first line starts with
+// first, the others with an indent of the same width.
+func (p *printer) para(first, text string) {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(first))
+	for i, l := range wrap(text, reportWidth-utf8.RuneCountInString(first)) {
+		if i == 0 {
+			p.line(first + l)
+		} else {
+			p.line(indent + l)
+		}
+	}
+}
+
+// wrap splits text into lines of at most width runes at spaces; a word
+// longer than width stands on its own line.
+func wrap(text string, width int) []string {
+	width = max(width, 20)
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		return []string{""}
+	}
+	var lines []string
+	cur := words[0]
+	for _, w := range words[1:] {
+		if utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) > width {
+			lines = append(lines, cur)
+			cur = w
+			continue
+		}
+		cur += " " + w
+	}
+	return append(lines, cur)
+}
+
+// table writes rows as columns separated by two spaces; right lists the
+// columns aligned to the right.
+func (p *printer) table(indent string, rows [][]string, right ...int) {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		b.WriteString(indent)
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if slices.Contains(right, i) {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		p.line(b.String())
+	}
+}
+
+// --- rollout summary -------------------------------------------------------
+
+func writeRollout(p *printer, ds []markets.Decision) {
+	first := ds[0]
+	p.line("ROLLOUT  shipment %s, as of %s, %d markets", first.ShipmentID, first.AsOf, len(ds))
+	p.line("")
+	rows := [][]string{{"Market", "Verdict", "Earliest ship", "Missing approvals", "Landed cost", ""}}
+	type group struct {
+		date    string
+		markets []string
+	}
+	var groups []*group
+	var declined, unknown []string
+	for _, d := range ds {
+		missing := blockingMissing(d)
+		ship, known := shipDate(d)
+		shipText := ship.String()
+		switch {
+		case d.Verdict == markets.Decline:
+			shipText = "-"
+			declined = append(declined, string(d.Market))
+		case !known:
+			shipText = "unknown"
+			unknown = append(unknown, string(d.Market))
+		default:
+			name := string(d.Market)
+			if otherConditions(d) {
+				name += "+"
+			}
+			i := slices.IndexFunc(groups, func(g *group) bool { return g.date == shipText })
+			if i < 0 {
+				groups = append(groups, &group{date: shipText})
+				i = len(groups) - 1
+			}
+			groups[i].markets = append(groups[i].markets, name)
+		}
+		rows = append(rows, []string{string(d.Market), strings.ToUpper(string(d.Verdict)), shipText,
+			fmt.Sprint(len(missing)), landedText(d), landedInShipmentCurrency(d)})
+	}
+	p.table("  ", rows, 3, 4)
+	p.line("")
+	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(a.date, b.date) })
+	p.line("Markets that can move together")
+	for _, g := range groups {
+		p.para(fmt.Sprintf("  from %s: ", g.date), strings.Join(g.markets, ", "))
+	}
+	if len(unknown) > 0 {
+		p.para("  date unknown:    ", strings.Join(unknown, ", ")+" (a missing approval has no known lead time)")
+	}
+	if len(declined) > 0 {
+		p.para("  declined:        ", strings.Join(declined, ", "))
+	}
+	if slices.ContainsFunc(ds, func(d markets.Decision) bool { return d.Verdict != markets.Decline && otherConditions(d) }) {
+		p.line("  + also has open conditions besides approvals (see the market's report)")
+	}
+}
+
+func landedText(d markets.Decision) string {
+	if d.LandedCost == nil || d.Valuation == nil {
+		return "not computed"
+	}
+	return string(d.Valuation.Currency) + " " + d.LandedCost.StringFixed(d.Valuation.Currency.MinorUnits())
+}
+
+// landedInShipmentCurrency converts the landed cost back at the customs
+// exchange rate, for comparing markets; it is a display figure only.
+func landedInShipmentCurrency(d markets.Decision) string {
+	v := d.Valuation
+	if d.LandedCost == nil || v == nil || v.SourceCurrency == v.Currency || !v.ExchangeRate.IsPositive() {
+		return ""
+	}
+	places := v.SourceCurrency.MinorUnits()
+	return fmt.Sprintf("(≈ %s %s)", v.SourceCurrency, d.LandedCost.DivRound(v.ExchangeRate, places).StringFixed(places))
+}
+
+// --- one market --------------------------------------------------------------
+
+func writeDecision(p *printer, d markets.Decision) {
+	p.line("%s  %s  shipment %s, as of %s, policy %s %s", d.Market, strings.ToUpper(string(d.Verdict)),
+		d.ShipmentID, d.AsOf, d.Policy.Market, d.Policy.Version)
+	p.para("  ", verdictSummary(d))
+
+	writeBeforeCargo(p, d)
+	writeReasons(p, d)
+	writeOtherApprovals(p, d)
+	writeTaxes(p, d)
+	writeClassification(p, d)
+	writeExportControl(p, d)
+	writeUnconfirmed(p, d)
+	writeSources(p, d)
+}
+
+func verdictSummary(d markets.Decision) string {
+	counts := map[iorules.Severity]int{}
+	for _, r := range d.Reasons {
+		counts[r.Severity]++
+	}
+	missing := blockingMissing(d)
+	switch d.Verdict {
+	case markets.Decline:
+		return fmt.Sprintf("Cannot be imported as it stands: %s. Resolve every decline before anything else.",
+			plural(counts[iorules.SeverityDecline], "declining reason", "declining reasons"))
+	case markets.Conditional:
+		var parts []string
+		if len(missing) > 0 {
+			parts = append(parts, plural(len(missing), "missing approval", "missing approvals"))
+		}
+		if n := conditionCount(d); n > 0 {
+			parts = append(parts, plural(n, "other open condition", "other open conditions"))
+		}
+		s := "Clearable once these are in hand: " + strings.Join(parts, " and ") + "."
+		if ship, ok := shipDate(d); ok && len(missing) > 0 {
+			s += " Earliest ship date given the approvals' lead times: " + ship.String() + "."
+		} else if !ok {
+			s += " Earliest ship date unknown: a missing approval has no known lead time."
+		}
+		return s
+	}
+	return "Nothing blocks the shipment; it can move on " + d.AsOf.String() + "."
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// blockingMissing returns the approvals that hold the cargo and are not
+// held, the longest lead time first (an unknown lead time first of all).
+func blockingMissing(d markets.Decision) []approvals.Approval {
+	var out []approvals.Approval
+	for _, a := range d.Approvals {
+		if a.Status != approvals.StatusHeld && a.Stage.Blocks() {
+			out = append(out, a)
+		}
+	}
+	lead := func(a approvals.Approval) int {
+		if a.LeadTimeDays == nil {
+			return int(^uint(0) >> 1)
+		}
+		return *a.LeadTimeDays
+	}
+	slices.SortStableFunc(out, func(a, b approvals.Approval) int {
+		return cmp.Or(cmp.Compare(lead(b), lead(a)), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+// shipDate is the earliest date the cargo can move given the approvals'
+// lead times; ok is false when a missing approval's lead time is unknown.
+func shipDate(d markets.Decision) (iorules.Date, bool) {
+	return approvals.EarliestShipDate(d.AsOf, d.Approvals)
+}
+
+// approvalReason reports whether r is the reason an approval in the list
+// produced (those are shown with the approval, not again as reasons).
+func approvalReason(r iorules.Reason, as []approvals.Approval) bool {
+	if r.Code != "approval_missing" && r.Code != "approval_expired" {
+		return false
+	}
+	return slices.ContainsFunc(as, func(a approvals.Approval) bool { return a.Rule == r.Rule || a.ID == r.Rule })
+}
+
+// unconfirmedReason reports whether r only flags an unconfirmed figure.
+func unconfirmedReason(r iorules.Reason) bool {
+	return r.Code == "unconfirmed_rate" || r.Code == "unconfirmed_rule"
+}
+
+// conditionCount counts condition reasons other than missing approvals.
+func conditionCount(d markets.Decision) int {
+	n := 0
+	for _, r := range d.Reasons {
+		if r.Severity == iorules.SeverityCondition && !approvalReason(r, d.Approvals) {
+			n++
+		}
+	}
+	return n
+}
+
+func otherConditions(d markets.Decision) bool { return conditionCount(d) > 0 }
+
+func writeBeforeCargo(p *printer, d markets.Decision) {
+	missing := blockingMissing(d)
+	p.line("")
+	p.line("Before the cargo moves")
+	if len(missing) == 0 {
+		p.line("  No approval is missing.")
+		return
+	}
+	for _, a := range missing {
+		lead, ship := "lead time unknown", "ship date unknown"
+		if a.LeadTimeDays != nil {
+			lead = plural(*a.LeadTimeDays, "day", "days")
+			ship = "ship from " + d.AsOf.AddDays(*a.LeadTimeDays).String()
+		}
+		status := ""
+		if a.Status == approvals.StatusExpired {
+			status = ", EXPIRED"
+		}
+		p.para("  - ", fmt.Sprintf("%s: %s", a.Authority, a.Title))
+		p.para("    ", fmt.Sprintf("%s%s, %s, %s, %s, %s", a.ID, status, linesText(a.Lines), stageText(a.Stage), lead, ship))
+		if u := approvalUnblock(a, d.Reasons); u != "" {
+			p.para("    Unblock: ", u)
+		}
+	}
+}
+
+func approvalUnblock(a approvals.Approval, rs []iorules.Reason) string {
+	if a.Unblock != "" {
+		return a.Unblock
+	}
+	for _, r := range rs {
+		if approvalReason(r, []approvals.Approval{a}) && r.Unblock != "" {
+			return r.Unblock
+		}
+	}
+	return ""
+}
+
+func stageText(s approvals.Stage) string {
+	switch s {
+	case approvals.BeforeShipment:
+		return "needed before shipment"
+	case approvals.BeforeClearance:
+		return "needed before the customs declaration"
+	case approvals.AfterClearance:
+		return "needed after clearance, to sell or operate"
+	}
+	return string(s)
+}
+
+func linesText(lines []int) string {
+	if len(lines) == 0 {
+		return "whole shipment"
+	}
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprint(l)
+	}
+	if len(lines) == 1 {
+		return "line " + parts[0]
+	}
+	return "lines " + strings.Join(parts, ", ")
+}
+
+
+func writeReasons(p *printer, d markets.Decision) {
+	bySeverity := map[iorules.Severity][]iorules.Reason{}
+	for _, r := range d.Reasons {
+		if approvalReason(r, d.Approvals) || unconfirmedReason(r) {
+			continue
+		}
+		bySeverity[r.Severity] = append(bySeverity[r.Severity], r)
+	}
+	p.line("")
+	p.line("Other reasons")
+	if len(bySeverity) == 0 {
+		p.line("  None.")
+		return
+	}
+	for _, sev := range []iorules.Severity{iorules.SeverityDecline, iorules.SeverityCondition, iorules.SeverityInfo} {
+		rs := bySeverity[sev]
+		if len(rs) == 0 {
+			continue
+		}
+		p.line("  %s (%d)", strings.ToUpper(string(sev)), len(rs))
+		for _, r := range rs {
+			p.para("  - ", r.Message)
+			p.para("    ", reasonTag(r))
+			switch {
+			case r.Unblock != "":
+				p.para("    Unblock: ", r.Unblock)
+			case sev != iorules.SeverityInfo:
+				p.line("    Unblock: not stated by the policy")
+			}
+		}
+	}
+	// Severities the report does not know still appear, so nothing is lost.
+	var other []string
+	for sev := range bySeverity {
+		if sev.Rank() == 0 {
+			other = append(other, string(sev))
+		}
+	}
+	slices.Sort(other)
+	for _, sev := range other {
+		p.line("  %s", strings.ToUpper(sev))
+		for _, r := range bySeverity[iorules.Severity(sev)] {
+			p.para("  - ", r.Message)
+			p.para("    ", reasonTag(r))
+		}
+	}
+}
+
+func reasonTag(r iorules.Reason) string {
+	parts := []string{r.Code}
+	if r.Rule != "" {
+		parts = append(parts, "rule "+r.Rule)
+	}
+	parts = append(parts, linesText(r.Lines))
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// writeOtherApprovals lists the approvals that do not hold the cargo:
+// those already held, and those needed only after clearance.
+func writeOtherApprovals(p *printer, d markets.Decision) {
+	var rest []approvals.Approval
+	for _, a := range d.Approvals {
+		if a.Status == approvals.StatusHeld || !a.Stage.Blocks() {
+			rest = append(rest, a)
+		}
+	}
+	if len(rest) == 0 {
+		return
+	}
+	p.line("")
+	p.line("Approvals held, or needed only after clearance")
+	for _, a := range rest {
+		what := "held"
+		switch {
+		case a.Status == approvals.StatusHeld && len(a.References) > 0:
+			what = "held, ref. " + strings.Join(a.References, ", ")
+		case a.Status == approvals.StatusExpired:
+			what = "EXPIRED, needed after clearance"
+		case a.Status != approvals.StatusHeld:
+			what = "needed after clearance; does not hold the cargo"
+		}
+		p.para("  - ", fmt.Sprintf("%s: %s (%s, %s): %s", a.Authority, a.Title, a.ID, linesText(a.Lines), what))
+	}
+}
+
+func writeTaxes(p *printer, d markets.Decision) {
+	p.line("")
+	v := d.Valuation
+	if v == nil {
+		p.line("Customs value and taxes")
+		p.line("  Not computed: the valuation failed (see the reasons above).")
+		return
+	}
+	places := v.Currency.MinorUnits()
+	money := func(x decimal.Decimal) string { return x.StringFixed(places) }
+	rate := ""
+	if v.SourceCurrency != v.Currency {
+		rate = fmt.Sprintf(", at %s %s per %s", v.ExchangeRate, v.Currency, v.SourceCurrency)
+	}
+	p.line("Customs value (%s basis): %s %s%s", v.Basis, v.Currency, money(v.CustomsValue), rate)
+	p.line("")
+	p.line("Taxes (%s)", v.Currency)
+	if len(d.Taxes) == 0 {
+		p.line("  None computed.")
+	} else {
+		rows := [][]string{{"ID", "Name", "Base", "Rate", "Amount", ""}}
+		var informational, unconfirmed bool
+		for _, t := range d.Taxes {
+			base, r := "-", "-"
+			if t.Base != nil {
+				base = money(*t.Base)
+			}
+			switch {
+			case t.Rate != nil:
+				r = percent(*t.Rate)
+			case t.Base != nil:
+				r = "mixed"
+			}
+			var flags string
+			if t.Informational {
+				flags += "*"
+				informational = true
+			}
+			if t.Confidence == "unconfirmed" {
+				flags += "?"
+				unconfirmed = true
+			}
+			rows = append(rows, []string{t.ID, shorten(t.Name, 40), base, r, money(t.Amount), flags})
+		}
+		total, landed := "not computed", "not computed"
+		if d.TotalTaxes != nil {
+			total = money(*d.TotalTaxes)
+		}
+		if d.LandedCost != nil {
+			landed = money(*d.LandedCost)
+		}
+		rows = append(rows, []string{"Total taxes", "", "", "", total, ""}, []string{"Landed cost", "", "", "", landed, ""})
+		p.table("  ", rows, 2, 3, 4)
+		if informational {
+			p.line("  * informational: shown, not added to the total taxes or the landed cost")
+		}
+		if unconfirmed {
+			p.line("  ? the policy marks this tax unconfirmed")
+		}
+		p.para("  ", "Landed cost = goods at FOB + freight + insurance + destination handling and inland + total taxes.")
+	}
+}
+
+// percent shows a rate held as a fraction (0.16) as a percentage (16%).
+func percent(r decimal.Decimal) string {
+	return r.Mul(decimal.NewFromInt(100)).String() + "%"
+}
+
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRight(string(r[:n-1]), " ,(") + "…"
+}
+
+func writeClassification(p *printer, d markets.Decision) {
+	p.line("")
+	p.line("Classification")
+	var bad []classify.Result
+	for _, c := range d.Classification {
+		if c.Status != classify.StatusOK {
+			bad = append(bad, c)
+		}
+	}
+	if len(bad) == 0 {
+		p.line("  Every declared code fits its line (%s).", plural(len(d.Classification), "line", "lines"))
+		return
+	}
+	for _, c := range bad {
+		head := fmt.Sprintf("line %d: %s is %s", c.Line, c.Declared, c.Status)
+		if len(c.Expected) > 0 {
+			head += "; expected " + strings.Join(c.Expected, " or ")
+		}
+		p.para("  - ", head)
+		if c.Message != "" {
+			p.para("    ", c.Message)
+		}
+	}
+}
+
+// exportView is the export-control section of a decision as the JSON
+// contract has it; the report reads the contract, not the Go type behind it.
+type exportView struct {
+	LicenceRequired bool   `json:"licence_required"`
+	Regime          string `json:"regime"`
+	Lines           []struct {
+		Line          int    `json:"line"`
+		ECCN          string `json:"eccn"`
+		Determination string `json:"determination"`
+		Message       string `json:"message"`
+	} `json:"lines"`
+	Screening []json.RawMessage `json:"screening"`
+}
+
+func writeExportControl(p *printer, d markets.Decision) {
+	p.line("")
+	var ev exportView
+	raw, err := json.Marshal(d.ExportControl)
+	if err == nil {
+		err = json.Unmarshal(raw, &ev)
+	}
+	if err != nil || (len(ev.Lines) == 0 && ev.Regime == "") {
+		p.line("Export control")
+		p.line("  No determination in the decision (see the reasons above for any finding).")
+		return
+	}
+	verdict := "no licence required"
+	if ev.LicenceRequired {
+		verdict = "LICENCE REQUIRED"
+	}
+	if ev.Regime != "" {
+		p.line("Export control (%s): %s", ev.Regime, verdict)
+	} else {
+		p.line("Export control: %s", verdict)
+	}
+	rows := [][]string{}
+	for _, l := range ev.Lines {
+		eccn := l.ECCN
+		if eccn == "" {
+			eccn = "(no ECCN)"
+		}
+		rows = append(rows, []string{fmt.Sprintf("line %d", l.Line), eccn, l.Determination})
+	}
+	p.table("  ", rows)
+	if len(ev.Screening) > 0 {
+		p.line("  Restricted-party screening: %s (see the reasons above).", plural(len(ev.Screening), "match", "matches"))
+	}
+}
+
+func writeUnconfirmed(p *printer, d markets.Decision) {
+	var rs []iorules.Reason
+	for _, r := range d.Reasons {
+		if unconfirmedReason(r) {
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) == 0 {
+		return
+	}
+	p.line("")
+	p.line("Unconfirmed figures (verify before relying on them)")
+	for _, r := range rs {
+		p.para("  - ", r.Message)
+	}
+}
+
+// writeSources lists each legal source once, with the ids that cite it.
+func writeSources(p *printer, d markets.Decision) {
+	type cited struct {
+		source string
+		ids    []string
+	}
+	var list []*cited
+	add := func(id, source string) {
+		if source == "" {
+			return
+		}
+		i := slices.IndexFunc(list, func(c *cited) bool { return c.source == source })
+		if i < 0 {
+			list = append(list, &cited{source: source})
+			i = len(list) - 1
+		}
+		if id != "" && !slices.Contains(list[i].ids, id) {
+			list[i].ids = append(list[i].ids, id)
+		}
+	}
+	for _, a := range d.Approvals {
+		add(a.ID, a.Source)
+	}
+	for _, r := range d.Reasons {
+		add(r.Rule, r.Source)
+	}
+	for _, t := range d.Taxes {
+		add(t.ID, t.Source)
+	}
+	p.line("")
+	p.line("Sources")
+	if len(list) == 0 {
+		p.line("  None cited.")
+		return
+	}
+	for _, c := range list {
+		p.para("  - ", strings.Join(c.ids, ", ")+": "+c.source)
+	}
+}

@@ -1,0 +1,300 @@
+package exportctl
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/iorules/iorules"
+)
+
+// ear returns the EAR findings for one line treated as subject to the EAR.
+// Each reason for control is evaluated on its own (15 CFR 738.4): a 5A002.z
+// item gets an encryption finding and an advanced-computing finding.
+func (e *eval) ear(it iorules.Item, cls classification) []finding {
+	var fs []finding
+	add := func(f finding) {
+		f.line, f.regime = it.Line, regimeEAR
+		if f.source == "" {
+			f.source = e.ruleSource(f.rule)
+		}
+		fs = append(fs, f)
+	}
+	if e.blocked() {
+		return nil // origin-independent embargo: already declined
+	}
+
+	// Embargoes that bind items subject to the EAR (Cuba; Syria).
+	treated := false
+	for _, h := range slices.Concat(e.destHits, e.partyHits) {
+		if h.e.reach != reachEARSubject {
+			continue
+		}
+		where := "The destination is " + h.e.place
+		if h.who != "" {
+			where = "Of the parties, " + h.who
+		}
+		switch h.e.treatment {
+		case treatDecline:
+			add(finding{
+				determination: DeterminationEmbargoed, severity: iorules.SeverityDecline, code: CodeEmbargo,
+				rule: h.e.id, source: h.e.sources[regimeEAR],
+				message: where + ": items subject to the EAR need a licence under a general policy of denial." + confidenceNote(h.e.confidence),
+				unblock: "do not ship; only a specific licence could lift this",
+			})
+			return fs
+		case treatSyria2025:
+			treated = true
+			if !cls.ok {
+				continue
+			}
+			if cls.eccn.IsEAR99() {
+				add(finding{
+					determination: DeterminationSPP, severity: iorules.SeverityCondition, code: CodeLicenceException,
+					rule: ruleSyriaSPP, source: h.e.sources[regimeEAR],
+					message: where + ": EAR99 items may go under Licence Exception SPP since 2025-09-02; designated persons remain prohibited.",
+					unblock: "a record of SPP eligibility (EAR99, permitted end use, no designated party)",
+				})
+			} else {
+				add(finding{
+					determination: DeterminationLicenceRequired, severity: iorules.SeverityCondition, code: CodeLicenceRequired,
+					rule: ruleSyriaSPP, source: h.e.sources[regimeEAR],
+					message: fmt.Sprintf("%s: %s is on the Commerce Control List and still needs a licence (presumption of approval for civil end uses).", where, cls.eccn),
+					unblock: "a BIS licence",
+				})
+			}
+		}
+	}
+	if !cls.ok {
+		return fs
+	}
+	if cls.eccn.IsAdvancedComputing() {
+		for _, f := range e.earAdvanced(it, cls) {
+			add(f)
+		}
+	}
+	if !treated {
+		for _, f := range e.earFamily(it, cls) {
+			add(f)
+		}
+	}
+	return fs
+}
+
+// earAdvanced applies 15 CFR 742.6(a)(6) to a 3A090, 4A090 or .z line: the
+// headquarters test first (worldwide), then the destination.
+func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
+	if _, ok := e.d.inForce(rule3A090, e.on); !ok {
+		return nil
+	}
+	tier := acTier(cls.eccn)
+	var fs []finding
+	dest := e.s.Destination
+
+	denial := func(rule, why string) finding {
+		return finding{
+			determination: DeterminationDenial, severity: iorules.SeverityDecline, code: CodeDenial, rule: rule,
+			message: fmt.Sprintf("%s (%s): %s; a licence is required and is reviewed under a presumption of denial.", cls.eccn, tierLabel(tier), why),
+			unblock: "a BIS licence (presumption of denial)",
+		}
+	}
+	nac := func(why string) finding {
+		return finding{
+			determination: DeterminationNAC, severity: iorules.SeverityCondition, code: CodeLicenceException, rule: ruleNAC,
+			message: fmt.Sprintf("%s: %s; Licence Exception NAC applies only after prior notification to BIS (SNAP-R, 'NAC' in block 9; AES licence type C67).", cls.eccn, why),
+			unblock: "a NAC notification accepted by BIS (authorisation number), or a licence",
+		}
+	}
+
+	if len(e.hqHits) > 0 && !e.dg.d5OrMacau() {
+		if _, ok := e.d.inForce(rule3A090HQ, e.on); ok {
+			hq := e.hqHits[0]
+			why := fmt.Sprintf("%s is %s in %s (D:5 or Macau), which needs a licence wherever the goods go", hq.role, hq.via, hq.country)
+			if tier == "a" {
+				fs = append(fs, denial(rule3A090HQ, why))
+			} else {
+				fs = append(fs, nac(why))
+			}
+		}
+	}
+
+	switch {
+	case e.dg.d5OrMacau():
+		group := "D:5"
+		if e.dg.macau {
+			group = "Macau"
+		}
+		why := fmt.Sprintf("%s is in %s", dest, group)
+		if tier == "b" {
+			fs = append(fs, nac(why))
+			break
+		}
+		f := denial(rule3A090, why)
+		if cb, ok := e.d.inForce(ruleCaseByCase, e.on); ok && slices.Contains(cb.countries, dest) {
+			if e.s.Origin == "US" && belowCaseByCase(it.TPP, cb) {
+				f.message += fmt.Sprintf(" Exports from the US of chips below TPP %s and DRAM bandwidth %s GB/s are reviewed case by case under conditions (%s); the licence is still required, so pre-qualification declines.",
+					cb.params["tpp_below"], cb.params["dram_bandwidth_below_gbps"], cb.source)
+			} else if e.s.Origin != "US" {
+				f.message += " The case-by-case review of January 2026 covers exports from the US only; this is a re-export or export from abroad."
+			}
+		}
+		fs = append(fs, f)
+	case e.dg.d1 || e.dg.d4 || e.dg.e1 || e.dg.e2:
+		var groups []string
+		for _, g := range []struct {
+			in   bool
+			name string
+		}{{e.dg.d1, "D:1"}, {e.dg.d4, "D:4"}, {e.dg.e1, "E:1"}, {e.dg.e2, "E:2"}} {
+			if g.in {
+				groups = append(groups, g.name)
+			}
+		}
+		why := fmt.Sprintf("%s is in %s", dest, strings.Join(groups, " and "))
+		_, acaOK := e.d.inForce(ruleACA, e.on)
+		if tier == "b" && acaOK && !e.dg.e1 && !e.dg.e2 {
+			fs = append(fs, finding{
+				determination: DeterminationACA, severity: iorules.SeverityCondition, code: CodeLicenceException, rule: ruleACA,
+				message: fmt.Sprintf("%s (%s): %s; a licence is required unless Licence Exception ACA (or NAC without notification) is used.", cls.eccn, tierLabel(tier), why),
+				unblock: "a record of ACA eligibility under 15 CFR 740.8 and 740.2, or a licence",
+			})
+		} else {
+			msg := fmt.Sprintf("%s (%s): %s; a licence is required.", cls.eccn, tierLabel(tier), why)
+			if tier == "a" && acaOK {
+				msg += " Licence Exception ACA may be available, but whether it reaches data-center 3A090.a items is unconfirmed, so it is not assumed."
+			}
+			fs = append(fs, finding{
+				determination: DeterminationLicenceRequired, severity: iorules.SeverityCondition, code: CodeLicenceRequired,
+				rule: rule3A090, message: msg, unblock: "a BIS licence (or documented eligibility for Licence Exception ACA)",
+			})
+		}
+		if co, ok := e.d.ruleOn(ruleCarveOut, e.on); ok && (e.dg.a5 || e.dg.a6) {
+			fs = append(fs, finding{
+				severity: iorules.SeverityInfo, code: CodeNote, rule: ruleCarveOut, source: co.source,
+				message: fmt.Sprintf("%s is also in A:5 or A:6; a carve-out for such destinations may exist (unconfirmed) and is not applied.", dest),
+			})
+		}
+	case !e.dg.known:
+		fs = append(fs, finding{
+			determination: DeterminationNeedsFacts, severity: iorules.SeverityCondition, code: CodeGroupUnknown, rule: rule3A090,
+			message: fmt.Sprintf("The country groups of %s are not in the data; %s needs a licence to D:1, D:4, D:5 and Macau.", dest, cls.eccn),
+			unblock: fmt.Sprintf("the Country Group membership of %s (15 CFR 740 Supp. 1)", dest),
+		})
+	default:
+		if ai, ok := e.d.inForce(ruleAIDiffusion, e.on); ok && tier == "a" {
+			fs = append(fs, finding{
+				determination: DeterminationLicenceRequired, severity: iorules.SeverityCondition, code: CodeLicenceRequired,
+				rule: ruleAIDiffusion, source: ai.source,
+				message: fmt.Sprintf("%s: the AI Diffusion rule requires a licence to every destination.", cls.eccn),
+				unblock: "a BIS licence or an AI Diffusion licence exception",
+			})
+			break
+		}
+		msg := fmt.Sprintf("%s to %s (outside D:1, D:4, D:5, E and Macau): no licence required for the advanced-computing reason.", cls.eccn, dest)
+		if ai, ok := e.d.ruleOn(ruleAIDiffusion, e.on); ok && ai.status != statusInForce {
+			msg += fmt.Sprintf(" The AI Diffusion worldwide requirement (%s) is %s since %s and is not applied.", ai.source, strings.ReplaceAll(ai.status, "_", " "), ai.statusSince)
+		}
+		msg += " The headquarters test is location-based; ownership (OFAC 50 %, BIS affiliates) is not assessed here."
+		fs = append(fs, finding{
+			determination: DeterminationNLR, severity: iorules.SeverityInfo, code: CodeNLR, rule: rule3A090, message: msg,
+		})
+	}
+
+	if e.hqMissing && len(e.hqHits) == 0 && !e.dg.d5OrMacau() {
+		fs = append(fs, finding{
+			determination: DeterminationNeedsFacts, severity: iorules.SeverityCondition, code: CodeHeadquartersMissing, rule: rule3A090HQ,
+			message: fmt.Sprintf("%s: the end user's headquarters (or its ultimate parent's) is not stated; an entity headquartered in D:5 or Macau needs a licence anywhere.", cls.eccn),
+			unblock: "the end user's headquarters country and that of its ultimate parent",
+		})
+	}
+	return fs
+}
+
+func tierLabel(tier string) string {
+	if tier == "b" {
+		return "3A090.b band"
+	}
+	return "3A090.a band"
+}
+
+// earFamily applies the reasons for control of the line's own entry (for a
+// .z item, the entry it is listed under), other than advanced computing.
+func (e *eval) earFamily(it iorules.Item, cls classification) []finding {
+	ec := cls.eccn
+	dest := e.s.Destination
+	eGroup := e.dg.e1 || e.dg.e2
+	presumed := ""
+	if cls.presumed != "" {
+		presumed = " (" + cls.presumed + ")"
+	}
+	nlr := func(rule, msg string) finding {
+		return finding{determination: DeterminationNLR, severity: iorules.SeverityInfo, code: CodeNLR, rule: rule, message: msg + presumed}
+	}
+	licence := func(rule, msg string) finding {
+		return finding{determination: DeterminationLicenceRequired, severity: iorules.SeverityCondition, code: CodeLicenceRequired,
+			rule: rule, message: msg + presumed, unblock: "a BIS licence"}
+	}
+	h := ec.Heading()
+	var fs []finding
+	switch {
+	case ec.IsEAR99():
+		fs = append(fs, nlr(ruleEAR99, fmt.Sprintf("EAR99 to %s: no licence required.", dest)))
+	case h == "3A090" || h == "4A090":
+		return nil // advanced computing only; see earAdvanced
+	case h == "5A002" || h == "5D002":
+		if eGroup {
+			fs = append(fs, licence(ruleENC, fmt.Sprintf("%s to %s: Licence Exception ENC excludes E:1 and E:2; a licence is required.", ec, dest)))
+			break
+		}
+		msg := fmt.Sprintf("%s to %s: Licence Exception ENC (15 CFR 740.17) per the product's authorisation: (b)(1) needs an annual self-classification report; (b)(2) and (b)(3) need a classification request and a 30-day wait unless the destination is in Supp. 3 to part 740.", ec, dest)
+		if e.dg.d5 {
+			msg += " Government end users need a licence for (b)(2) items outside Supp. 3."
+		}
+		fs = append(fs, finding{
+			determination: DeterminationENC, severity: iorules.SeverityCondition, code: CodeLicenceException, rule: ruleENC,
+			message: msg + presumed,
+			unblock: "the ENC paragraph that applies (self-classification report, or CCATS and the classification request date at least 30 days before shipping)",
+		})
+	case h == "5A992" || h == "5D992":
+		if eGroup {
+			fs = append(fs, licence(rule5A992, fmt.Sprintf("%s to %s (E:1/E:2): a licence is required.", ec, dest)))
+			break
+		}
+		fs = append(fs, nlr(rule5A992, fmt.Sprintf("%s (mass-market encryption) to %s: no licence required.", ec, dest)))
+	case strings.HasPrefix(ec.Number(), "9"):
+		if eGroup {
+			fs = append(fs, licence(ruleATOnly, fmt.Sprintf("%s to %s (E:1/E:2, anti-terrorism controls): a licence is required.", ec, dest)))
+			break
+		}
+		fs = append(fs, nlr(ruleATOnly, fmt.Sprintf("%s (anti-terrorism controls only) to %s: no licence required.", ec, dest)))
+	default:
+		switch {
+		case eGroup || e.dg.d1 || e.dg.d4 || e.dg.d5 || e.dg.macau:
+			fs = append(fs, licence(ruleCountryChart, fmt.Sprintf("%s to %s (a Country Group D or E destination): the Country Chart requires a licence for its national-security controls; check LVS or GBS eligibility per the entry.", ec, dest)))
+		case !e.dg.known:
+			fs = append(fs, finding{
+				determination: DeterminationNeedsFacts, severity: iorules.SeverityCondition, code: CodeGroupUnknown, rule: ruleCountryChart,
+				message: fmt.Sprintf("The country groups of %s are not in the data; %s must be checked against the Country Chart.", dest, ec),
+				unblock: fmt.Sprintf("the Country Chart determination for %s to %s", ec, dest),
+			})
+		default:
+			fs = append(fs, finding{
+				determination: DeterminationReview, severity: iorules.SeverityCondition, code: CodeCountryChart, rule: ruleCountryChart,
+				message: fmt.Sprintf("%s to %s: most such destinations need no licence, but the Country Chart is not encoded here.", ec, dest),
+				unblock: fmt.Sprintf("the Country Chart determination for %s to %s (15 CFR 738 Supp. 1)", ec, dest),
+			})
+		}
+	}
+	// Knowledge-based end-use and end-user controls stay with the exporter.
+	if e.dg.d5 || len(e.hqHits) > 0 {
+		rule := rule744_21
+		if len(e.hqHits) > 0 || ec.IsEAR99() {
+			rule = rule744_23
+		}
+		fs = append(fs, finding{
+			severity: iorules.SeverityInfo, code: CodeNote, rule: rule,
+			message: "Knowledge of a military end use or user (744.21) or of a supercomputer or advanced-node IC end use (744.23) would require a licence for any item subject to the EAR.",
+		})
+	}
+	return fs
+}
+

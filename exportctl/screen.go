@@ -1,0 +1,538 @@
+package exportctl
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/iorules/iorules"
+)
+
+// Rule ids (records in data/rules.yaml).
+const (
+	ruleScope         = "exportctl.ear.scope"
+	ruleFDP           = "exportctl.ear.fdp"
+	ruleDeMinimis     = "exportctl.ear.de_minimis"
+	rule3A090         = "exportctl.ear.3a090"
+	rule3A090HQ       = "exportctl.ear.3a090.hq"
+	ruleAIDiffusion   = "exportctl.ear.3a090.ai_diffusion"
+	ruleCaseByCase    = "exportctl.ear.3a090.case_by_case"
+	ruleCarveOut      = "exportctl.ear.3a090.a5a6_carveout"
+	ruleACA           = "exportctl.ear.740.8.aca"
+	ruleNAC           = "exportctl.ear.740.8.nac"
+	rule740_2         = "exportctl.ear.740.2"
+	rule744_23        = "exportctl.ear.744.23"
+	rule744_21        = "exportctl.ear.744.21"
+	ruleENC           = "exportctl.ear.enc"
+	rule5A992         = "exportctl.ear.5a992"
+	ruleATOnly        = "exportctl.ear.at_only"
+	ruleEAR99         = "exportctl.ear.ear99"
+	ruleCountryChart  = "exportctl.ear.country_chart"
+	rulePresumedEAR99 = "exportctl.ear.presumed_ear99"
+	rule746_8         = "exportctl.ear.746.8"
+	ruleSyriaSPP      = "exportctl.ear.syria.spp"
+	ruleCHPL          = "exportctl.chpl"
+	ruleEUAnnexI      = "exportctl.eu.annex_i"
+	ruleEU001         = "exportctl.eu.eu001"
+	ruleEUIntra       = "exportctl.eu.intra"
+	ruleEUCatchAll    = "exportctl.eu.catch_all"
+	ruleEUAdvanced    = "exportctl.eu.advanced_computing"
+	ruleEU12g         = "exportctl.eu.12g"
+	ruleUKDualUse     = "exportctl.uk.dual_use"
+	ruleUKAdvanced    = "exportctl.uk.advanced_computing"
+	ruleScreening     = "exportctl.screening"
+
+	ruleClassification = "exportctl.classification"
+
+	ruleData = "exportctl.data" // the data's own window and loading; no legal source
+)
+
+// Embargo reaches and treatments (data/embargoes.yaml).
+const (
+	reachAnyOrigin     = "any_origin"
+	reachEARSubject    = "ear_subject"
+	treatDecline       = "decline"
+	treatSyria2025     = "syria_2025"
+	treatConfirmRegion = "confirm_region"
+)
+
+// Screen determines the export-control position of a shipment at its
+// origin: per line, the licence requirement under the US EAR (for US
+// exports and for US-origin items re-exported from elsewhere) and, for an
+// EU or UK origin, under the dual-use regime there, with embargoes, the
+// Common High Priority List and restricted-party screening on top. It
+// never fails: what it cannot decide becomes a condition asking for the
+// missing fact. Screen is safe for concurrent use.
+func Screen(s iorules.Shipment, opts Options) Result {
+	d, err := loadEmbedded()
+	if err != nil {
+		return dataFailure(s, err)
+	}
+	return d.screen(s, opts)
+}
+
+// dataFailure fails closed when the embedded data does not load.
+func dataFailure(s iorules.Shipment, err error) Result {
+	res := Result{Regime: "unavailable"}
+	for _, it := range sortedItems(s.Items) {
+		res.Lines = append(res.Lines, LineResult{
+			Line: it.Line, ECCN: strings.TrimSpace(it.ECCN), Determination: DeterminationNeedsFacts,
+			Rule: ruleData, Message: "export-control data unavailable",
+		})
+	}
+	res.Reasons = []iorules.Reason{{
+		Code: CodeDataUnavailable, Severity: iorules.SeverityCondition, Rule: ruleData,
+		Message: "export-control data failed to load: " + err.Error(),
+		Unblock: "a build of the library whose embedded data loads",
+	}}
+	return res
+}
+
+// eval holds one evaluation.
+type eval struct {
+	d      *dataset
+	s      iorules.Shipment
+	on     iorules.Date
+	regime string // primary regime of the origin: regimeEAR, regimeEU, regimeUK or ""
+	dg     destGroups
+
+	destHits  []embargoHit // embargoed places the destination is in
+	partyHits []embargoHit // embargoed places a party is in
+	hqHits    []partyPlace // end user / importer in D:5 or Macau
+	hqMissing bool         // the end user's headquarters is not stated
+
+	listedDecline bool // an uncleared restricted-party match with a decline effect
+
+	findings []finding
+}
+
+type embargoHit struct {
+	e   embargo
+	who string // "" for the destination, else "the end user is established in" ...
+}
+
+type partyPlace struct {
+	role    string
+	country iorules.Country
+	via     string // "established" or "headquartered"
+}
+
+func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
+	e := &eval{d: d, s: s, on: s.Date}
+	items := sortedItems(s.Items)
+
+	matches, screenFindings, listedDecline := d.screenParties(s, opts)
+	e.listedDecline = listedDecline
+
+	res := Result{Screening: matches}
+	e.findings = append(e.findings, screenFindings...)
+
+	if !e.checkPreconditions(items) {
+		return e.finish(res, items)
+	}
+	e.regime = e.originRegime()
+	res.Regime = e.regimeLabel()
+	if e.s.Origin == e.s.Destination {
+		for _, it := range items {
+			e.add(finding{
+				line: it.Line, regime: res.Regime, determination: DeterminationNLR,
+				severity: iorules.SeverityInfo, code: CodeNLR, rule: ruleScope,
+				source: e.ruleSource(ruleScope),
+				message: fmt.Sprintf("Origin and destination are both %s: not an export.", e.s.Origin),
+			})
+		}
+		return e.finish(res, items)
+	}
+	e.dg = d.destGroups(s.Destination, s.Date)
+	e.findEmbargoHits()
+	e.findHeadquarters()
+
+	for _, it := range items {
+		e.line(it)
+	}
+	return e.finish(res, items)
+}
+
+// checkPreconditions fails closed on a missing date or destination, or a
+// date the data does not cover. It reports whether evaluation can go on.
+func (e *eval) checkPreconditions(items []iorules.Item) bool {
+	stop := func(code, msg, unblock string) bool {
+		e.add(finding{severity: iorules.SeverityCondition, code: code, rule: ruleData, message: msg, unblock: unblock})
+		for _, it := range items {
+			e.add(finding{line: it.Line, determination: DeterminationNeedsFacts, severity: iorules.SeverityCondition,
+				code: code, rule: ruleData, message: msg, unblock: unblock})
+		}
+		return false
+	}
+	switch {
+	case e.on.IsZero():
+		return stop(CodeFactsMissing, "The shipment date is missing; export controls are taken as of that date.", "the shipment date")
+	case !e.s.Destination.IsValid():
+		return stop(CodeFactsMissing, "The destination country is missing or invalid.", "the destination country")
+	case !e.s.Origin.IsValid():
+		return stop(CodeFactsMissing, "The origin country is missing or invalid.", "the origin country")
+	case e.on.Before(e.d.coverage.from):
+		return stop(CodeDataWindow,
+			fmt.Sprintf("The export-control data covers shipments from %s; %s is earlier.", e.d.coverage.from, e.on),
+			"a determination made against the rules in force on the shipment date")
+	}
+	if e.on.After(e.d.reviewedThrough) {
+		e.add(finding{severity: iorules.SeverityInfo, code: CodeDataWindow, rule: ruleData,
+			message: fmt.Sprintf("The export-control data was last reviewed against sources to %s; changes after that date are not reflected.", e.d.reviewedThrough)})
+	}
+	return true
+}
+
+func (e *eval) originRegime() string {
+	switch {
+	case e.s.Origin == "US":
+		return regimeEAR
+	case e.d.in(GroupEU, e.s.Origin, e.on):
+		return regimeEU
+	case e.s.Origin == "GB":
+		return regimeUK
+	}
+	return ""
+}
+
+func (e *eval) regimeLabel() string {
+	switch e.regime {
+	case regimeEAR:
+		return regimeEAR
+	case regimeEU, regimeUK:
+		return e.regime + " + US EAR overlay"
+	}
+	return "US EAR overlay"
+}
+
+func (e *eval) add(f finding) { e.findings = append(e.findings, f) }
+
+func (e *eval) ruleSource(id string) string {
+	if r, ok := e.d.ruleOn(id, e.on); ok {
+		return r.source
+	}
+	if rs := e.d.rules[id]; len(rs) > 0 {
+		return rs[0].source
+	}
+	return ""
+}
+
+// findEmbargoHits finds the embargoed places the destination or a party is
+// in, as of the shipment date.
+func (e *eval) findEmbargoHits() {
+	for _, em := range e.d.embargoes {
+		if !em.covers(e.on) {
+			continue
+		}
+		if em.country == e.s.Destination {
+			if len(em.subdivisions) == 0 || slices.Contains(em.subdivisions, e.s.DestinationSubdivision) {
+				e.destHits = append(e.destHits, embargoHit{e: em})
+			}
+		}
+		if !em.parties {
+			continue
+		}
+		for _, p := range e.parties() {
+			if p.party.Country == em.country {
+				e.partyHits = append(e.partyHits, embargoHit{e: em, who: p.role + " is established in " + em.place})
+			} else if p.party.HeadquartersCountry == em.country {
+				e.partyHits = append(e.partyHits, embargoHit{e: em, who: p.role + " is headquartered in " + em.place})
+			}
+		}
+	}
+}
+
+type namedParty struct {
+	role  string
+	party iorules.Party
+}
+
+// parties returns the parties whose location the destination rules test.
+func (e *eval) parties() []namedParty {
+	return []namedParty{{"the end user", e.s.EndUser}, {"the importer of record", e.s.ImporterOfRecord}}
+}
+
+// findHeadquarters applies the location test of 742.6(a)(6)(iii)(A): an end
+// user or importer established or headquartered in D:5 or Macau.
+func (e *eval) findHeadquarters() {
+	for _, p := range e.parties() {
+		for _, pl := range []partyPlace{
+			{role: p.role, country: p.party.HeadquartersCountry, via: "headquartered"},
+			{role: p.role, country: p.party.Country, via: "established"},
+		} {
+			if pl.country == "" {
+				continue
+			}
+			if e.d.in(GroupD5, pl.country, e.on) || e.d.in(GroupMacau, pl.country, e.on) {
+				e.hqHits = append(e.hqHits, pl)
+				break
+			}
+		}
+	}
+	e.hqMissing = e.s.EndUser.HeadquartersCountry == ""
+}
+
+// blocked reports an embargo that declines every line whatever the item.
+func (e *eval) blocked() bool {
+	for _, h := range slices.Concat(e.destHits, e.partyHits) {
+		if h.e.treatment == treatDecline {
+			return true
+		}
+	}
+	return false
+}
+
+// line evaluates one item under every regime that applies to it.
+func (e *eval) line(it iorules.Item) {
+	cls := e.classify(it)
+	for _, f := range cls.findings {
+		e.add(f)
+	}
+	e.embargoLine(it)
+
+	switch e.regime {
+	case regimeEAR:
+		for _, f := range e.ear(it, cls) {
+			e.add(f)
+		}
+	case regimeEU, regimeUK:
+		for _, f := range e.dualUse(it, cls) {
+			e.add(f)
+		}
+		e.earOverlay(it, cls)
+	default:
+		e.earOverlay(it, cls)
+	}
+	e.chplLine(it)
+}
+
+// earOverlay applies the EAR to a line shipped from outside the US: fully
+// for a US-made item (a re-export, 15 CFR 734.3(a)), and otherwise as far as
+// the facts allow, since de minimis and the FDP rules decide whether a
+// foreign-made item is subject to the EAR at all.
+func (e *eval) earOverlay(it iorules.Item, cls classification) {
+	fs := e.ear(it, cls)
+	if it.CountryOfOrigin == "US" {
+		for _, f := range fs {
+			f.message = "US-origin item re-exported from " + string(e.s.Origin) + ": " + f.message
+			e.add(f)
+		}
+		return
+	}
+	for _, f := range e.asIfSubject(it, cls, fs) {
+		e.add(f)
+	}
+}
+
+// asIfSubject turns the EAR findings for a foreign-made item shipped from
+// abroad into what pre-qualification can say without the de minimis and FDP
+// facts.
+func (e *eval) asIfSubject(it iorules.Item, cls classification, fs []finding) []finding {
+	made := "made in " + string(it.CountryOfOrigin)
+	if it.CountryOfOrigin == "" {
+		made = "of unstated origin"
+	}
+	// The advanced-computing FDP rule: research section 6 says to presume
+	// such items subject to the EAR for D:5 / Macau destinations and
+	// D:5/Macau-headquartered parties.
+	if _, ok := e.d.inForce(ruleFDP, e.on); ok && cls.advanced() && (e.dg.d5OrMacau() || len(e.hqHits) > 0) {
+		var out []finding
+		for _, f := range fs {
+			if f.determination == DeterminationDenial {
+				f.code = CodeFDPPresumed
+				f.source += "; " + e.ruleSource(ruleFDP)
+				f.message = fmt.Sprintf("Item %s shipped from %s is presumed subject to the EAR under the advanced-computing foreign direct product rule. %s", made, e.s.Origin, f.message)
+				f.unblock = "a BIS licence (presumption of denial), or an FDP and de minimis analysis showing the item is not subject to the EAR"
+				out = append(out, f)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	worst, ok := decide(fs)
+	if !ok || worst.determination == DeterminationNLR {
+		return []finding{{
+			line: it.Line, regime: regimeEAR, determination: DeterminationNLR, severity: iorules.SeverityInfo,
+			code: CodeNLR, rule: ruleDeMinimis, source: e.ruleSource(ruleDeMinimis) + "; 15 CFR 734.9",
+			message: fmt.Sprintf("Item %s shipped from %s: even if de minimis or an FDP rule made it subject to the EAR, no licence would be required.", made, e.s.Origin),
+		}}
+	}
+	if worst.determination == DeterminationNeedsFacts {
+		var out []finding
+		for _, f := range fs {
+			if f.determination == DeterminationNeedsFacts {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	pct := "25"
+	if r, ok := e.d.ruleOn(ruleDeMinimis, e.on); ok {
+		if v, ok := r.params["default_percent"]; ok {
+			pct = v.String()
+		}
+		if v, ok := r.params["e1_e2_percent"]; ok && (e.dg.e1 || e.dg.e2) {
+			pct = v.String()
+		}
+	}
+	return []finding{{
+		line: it.Line, regime: regimeEAR, determination: DeterminationNeedsFacts, severity: iorules.SeverityCondition,
+		code: CodeJurisdiction, rule: ruleDeMinimis,
+		source: e.ruleSource(ruleDeMinimis) + "; 15 CFR 734.9; " + worst.source,
+		message: fmt.Sprintf("Item %s shipped from %s is subject to the EAR only if its US-controlled content exceeds the de minimis level (%s %% for %s) or a foreign direct product rule reaches it. If it is: %s",
+			made, e.s.Origin, pct, e.s.Destination, worst.message),
+		unblock: "the US-controlled content share and a foreign direct product analysis for the item, or the EAR authorisation it would need",
+	}}
+}
+
+// embargoLine adds the origin-independent embargo findings for one line.
+func (e *eval) embargoLine(it iorules.Item) {
+	for _, h := range slices.Concat(e.destHits, e.partyHits) {
+		if h.e.reach != reachAnyOrigin {
+			continue
+		}
+		where := "The destination is " + h.e.place
+		if h.who != "" {
+			where = "Of the parties, " + h.who
+		}
+		switch h.e.treatment {
+		case treatDecline:
+			e.add(finding{
+				line: it.Line, regime: e.regimeOrEAR(), determination: DeterminationEmbargoed,
+				severity: iorules.SeverityDecline, code: CodeEmbargo, rule: h.e.id, source: e.embargoSource(h.e),
+				message: where + ": exports are prohibited or need a licence reviewed under a policy of denial, whatever the origin." + confidenceNote(h.e.confidence),
+				unblock: "do not ship; only a specific licence or authorisation from every regime concerned could lift this",
+			})
+		case treatConfirmRegion:
+			e.add(finding{
+				line: it.Line, regime: e.regimeOrEAR(), determination: DeterminationNeedsFacts,
+				severity: iorules.SeverityCondition, code: CodeRegionConfirm, rule: h.e.id, source: e.embargoSource(h.e),
+				message: where + ", parts of which are occupied; whether the sanctions on occupied regions reach it is unconfirmed.",
+				unblock: "evidence that the delivery address is in government-controlled territory",
+			})
+		}
+	}
+	if e.s.Destination == "UA" && len(e.destHits) == 0 {
+		var sources []string
+		for _, em := range e.d.embargoes {
+			if em.country == "UA" && em.treatment == treatDecline && em.covers(e.on) {
+				sources = append(sources, e.embargoSource(em))
+			}
+		}
+		e.add(finding{
+			regime: e.regimeOrEAR(), severity: iorules.SeverityInfo, code: CodeRegionConfirm, rule: "exportctl.embargo.ua",
+			source: strings.Join(sources, "; "),
+			message: "Ukraine: confirm the delivery address is not in Crimea, Sevastopol, the Donetsk or Luhansk regions or another occupied area; the country code alone cannot show it.",
+		})
+	}
+}
+
+func (e *eval) regimeOrEAR() string {
+	if e.regime == "" {
+		return regimeEAR
+	}
+	return e.regime
+}
+
+// embargoSource cites the regimes that bind this shipment: the origin's and
+// the EAR (which follows US content anywhere).
+func (e *eval) embargoSource(em embargo) string {
+	var parts []string
+	if e.regime != "" && e.regime != regimeEAR && em.sources[e.regime] != "" {
+		parts = append(parts, em.sources[e.regime])
+	}
+	parts = append(parts, em.sources[regimeEAR])
+	return strings.Join(parts, "; ")
+}
+
+// chplLine flags a Common High Priority List item going to a diversion-risk
+// destination.
+func (e *eval) chplLine(it iorules.Item) {
+	if e.blocked() || !e.d.chplWindow.covers(e.on) {
+		return
+	}
+	item, ok := e.d.chpl[it.HSCode.HS6()]
+	if !ok {
+		return
+	}
+	m, ok := e.d.member(GroupCHPLDiversion, e.s.Destination, e.on)
+	if !ok {
+		return
+	}
+	if _, ok := e.d.inForce(ruleCHPL, e.on); !ok {
+		return
+	}
+	var doubts []string
+	if item.confidence != confirmed {
+		doubts = append(doubts, "the subheading's place on the list")
+	}
+	if m.confidence != confirmed {
+		doubts = append(doubts, "the destination's diversion-risk listing")
+	}
+	msg := fmt.Sprintf("HS %s (%s) is on the Common High Priority List (tier %s) and %s is a Russia-diversion risk: obtain a signed end-user and export-control certification before shipping.",
+		iorules.HSCode(item.hs6), item.description, item.tier, e.s.Destination)
+	if len(doubts) > 0 {
+		msg += " Unconfirmed: " + strings.Join(doubts, " and ") + "."
+	}
+	e.add(finding{
+		line: it.Line, regime: e.regimeOrEAR(), severity: iorules.SeverityCondition,
+		code: CodeCHPL, rule: ruleCHPL, source: e.ruleSource(ruleCHPL), message: msg,
+		unblock: "a signed end-user certificate naming the end user, its activity and the end use, confirming no re-export to Russia or Belarus",
+	})
+}
+
+// finish assembles the result from the findings.
+func (e *eval) finish(res Result, items []iorules.Item) Result {
+	if e.listedDecline {
+		for i, f := range e.findings {
+			if isException(f.determination) {
+				f.determination = DeterminationLicenceRequired
+				f.code = CodeLicenceRequired
+				f.message += " No licence exception is available while a party matches a restricted-party list (15 CFR 740.2)."
+				f.source += "; " + e.ruleSource(rule740_2)
+				f.unblock = "a BIS licence, or a cleared disposition of the restricted-party match"
+				e.findings[i] = f
+			}
+		}
+	}
+	byLine := map[int][]finding{}
+	var reasons []iorules.Reason
+	for _, f := range e.findings {
+		byLine[f.line] = append(byLine[f.line], f)
+		reasons = append(reasons, f.reason())
+	}
+	for _, it := range items {
+		lr := LineResult{Line: it.Line, ECCN: eccnLabel(it.ECCN)}
+		if f, ok := decide(byLine[it.Line]); ok {
+			lr.Determination, lr.Regime, lr.Rule, lr.Source, lr.Message = f.determination, f.regime, f.rule, f.source, f.message
+		} else {
+			lr.Determination, lr.Regime, lr.Message = DeterminationNLR, res.Regime, "No licence requirement found."
+		}
+		lr.LicenceRequired = licenceNeeded(lr.Determination)
+		res.LicenceRequired = res.LicenceRequired || lr.LicenceRequired
+		res.Lines = append(res.Lines, lr)
+	}
+	res.Reasons = mergeReasons(reasons)
+	return res
+}
+
+func eccnLabel(s string) string {
+	if e, err := ParseECCN(s); err == nil {
+		return e.String()
+	}
+	return strings.TrimSpace(s)
+}
+
+func sortedItems(items []iorules.Item) []iorules.Item {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b iorules.Item) int { return a.Line - b.Line })
+	return out
+}
+
+func confidenceNote(c string) string {
+	if c == confirmed {
+		return ""
+	}
+	return " (source unconfirmed)"
+}

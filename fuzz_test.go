@@ -1,0 +1,59 @@
+package iorules
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzDecodeShipment checks that DecodeShipment never panics, that every
+// failure is reported as FieldErrors, and that a shipment it accepts passes
+// Validate and survives json.Marshal and a second decode unchanged.
+func FuzzDecodeShipment(f *testing.F) {
+	f.Add(sample(f))
+	f.Add(edited(f, set("items.0.tpp", "4800.25"), set("items.0.radio", []any{"wifi", "nfc"})))
+	f.Add(edited(f, set("currency", "BRL"), set("exchange_rates", nil), set("incoterm", "EXW")))
+	f.Add(edited(f, set("destination", "VN"), set("destination_subdivision", nil),
+		set("exchange_rates", map[string]any{"USD": "26345.123456789012"})))
+	f.Add(edited(f, set("items.0.unit_value", "1e1000000")))
+	f.Add(edited(f, set("items.0.unit_value", strings.Repeat("9", 5000))))
+	f.Add(edited(f, set("items.0.unit_value", raw("12.5")), set("items.0.quantity", raw("1.5"))))
+	f.Add(edited(f, set("date", "2026-02-30"), set("items.0.hs_code", "84.71"), set("bogus", true)))
+	f.Add(edited(f, set("items.0.approvals_held.0.valid_until", "0001-01-01")))
+	for _, s := range []string{"", "null", "[]", "{", "{}", `{"items":[{}]}`, `{"id":"a","id":"b"}`,
+		`{"exchange_rates":{"USD":"-0","":"1"}}`, "{} {}", `"\ud800"`, `{"items":[[[[[[]]]]]]}`} {
+		f.Add([]byte(s))
+	}
+	opts := shipmentCmp
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := DecodeShipment(bytes.NewReader(data))
+		if err != nil {
+			fes := FieldErrors(err)
+			if len(fes) == 0 {
+				t.Fatalf("error without FieldErrors: %v", err)
+			}
+			if !cmp.Equal(Shipment{}, s, opts...) {
+				t.Fatalf("failed decode returned a non-zero shipment")
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("decoded shipment fails Validate: %v", err)
+		}
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		again, err := DecodeShipment(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("re-encoded shipment does not decode: %v\n%s", err, b)
+		}
+		if diff := cmp.Diff(s, again, opts...); diff != "" {
+			t.Fatalf("round trip changed the shipment (-first +second):\n%s", diff)
+		}
+	})
+}

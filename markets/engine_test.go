@@ -1,0 +1,238 @@
+package markets_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets"
+	"github.com/stretchr/testify/require"
+)
+
+// miniPolicy is a small valid policy; tests break one line of it.
+func miniPolicy(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile("testdata/mini/zz.yaml")
+	require.NoError(t, err)
+	return string(src)
+}
+
+func loadIssues(t *testing.T, src string) []markets.Issue {
+	t.Helper()
+	_, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))
+	require.Error(t, err)
+	var le *markets.LoadError
+	require.True(t, errors.As(err, &le), "want *LoadError, got %T: %v", err, err)
+	return le.Issues
+}
+
+func TestLoadReportsPositions(t *testing.T) {
+	base := miniPolicy(t)
+	tests := []struct {
+		name    string
+		old     string
+		new     string
+		want    string // FILE:LINE:COL: rule ID: message prefix
+		contain string
+	}{
+		{
+			name: "unknown field in a when",
+			old:  `when: '!registered("tr.vkn")'`,
+			new:  `when: '!registered("tr.vkn") && item.categroy == "x"'`,
+			want: "zz.yaml:23:41: rule tr.vkn: undefined field 'categroy'",
+		},
+		{
+			name: "unknown identifier in a block scalar",
+			old:  `item.category in ["switch", "router"]`,
+			new:  `item.category in ["switch", "router"] || shipmnt.origin == "US"`,
+			want: "zz.yaml:30:48: rule tr.tareks: undeclared reference to 'shipmnt'",
+		},
+		{
+			name: "wrong result type",
+			old:  `when: declaration.customs_value > decimal("100000")`,
+			new:  `when: declaration.customs_value`,
+			want: "zz.yaml:36:11: rule tr.big: expression has type decimal, want bool",
+		},
+		{
+			name: "decimal mixed with a double",
+			old:  `base: line.customs_value + tax.duty`,
+			new:  `base: line.customs_value * 1.5`,
+			want: "zz.yaml:49:30: rule tr.kdv: found no matching overload for '_*_' applied to '(decimal, double)'",
+		},
+		{
+			name: "tax read before it is computed",
+			old:  `base: line.customs_value` + "\n",
+			new:  `base: line.customs_value + tax.kdv` + "\n",
+			want: "zz.yaml:44:35: rule tr.duty: tax.kdv: no earlier tax has that name",
+		},
+		{
+			name: "unknown table",
+			old:  `rate: table("vat", "standard")`,
+			new:  `rate: table("vat_rates", "standard")`,
+			want: "zz.yaml:48:16: rule tr.kdv: table: no table named \"vat_rates\"",
+		},
+		{
+			name: "duplicate id",
+			old:  "  - id: tr.big\n",
+			new:  "  - id: tr.tareks\n",
+			want: "zz.yaml:33:9: rule tr.tareks: duplicate id (first defined at line 26)",
+		},
+		{
+			name: "runaway expression",
+			old:  `when: declaration.customs_value > decimal("100000")`,
+			new:  `when: shipment.items.all(a, shipment.items.all(b, a.line != b.line || a.quantity > 0))`,
+			want: "zz.yaml:36:11: rule tr.big: expression too costly",
+		},
+		{
+			name: "loop over items in a per-line rule",
+			old:  `      item.radio.size() > 0 ||`,
+			new:  `      shipment.items.exists(i, i.radio.size() > 0 && i.description.contains(item.description)) ||`,
+			want: "zz.yaml:29:7: rule tr.tareks: expression too costly",
+		},
+		{
+			name: "item in a shipment-scope rule",
+			old:  `when: declaration.customs_value > decimal("100000")`,
+			new:  `when: item.quantity > 1`,
+			want: "zz.yaml:36:11: rule tr.big: item is not available here",
+		},
+		{
+			name: "unknown YAML key",
+			old:  "    message: big\n",
+			new:  "    mesage: big\n",
+			want: "zz.yaml:37:1: field mesage not found",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Contains(t, base, tt.old)
+			issues := loadIssues(t, strings.Replace(base, tt.old, tt.new, 1))
+			var lines []string
+			for _, is := range issues {
+				lines = append(lines, is.String())
+			}
+			joined := strings.Join(lines, "\n")
+			require.Contains(t, joined, tt.want)
+			require.Contains(t, joined, tt.contain)
+		})
+	}
+}
+
+func TestLoadCollectsEveryIssue(t *testing.T) {
+	src := strings.Replace(miniPolicy(t), `when: '!registered("tr.vkn")'`, `when: 'nope'`, 1)
+	src = strings.Replace(src, `base: line.customs_value + tax.duty`, `base: 'x'`, 1)
+	require.Len(t, loadIssues(t, src), 2)
+}
+
+func sample(t *testing.T) iorules.Shipment {
+	t.Helper()
+	src := `{"id":"T-1","date":"2026-11-25","origin":"US","destination":"TR","incoterm":"CIF","transport_mode":"air",
+	"currency":"USD","exchange_rates":{"USD":"40.0000"},
+	"charges":{"origin_inland":"0","freight":"100.00","insurance":"10.00","destination_handling":"0","destination_inland":"0"},
+	"exporter":{"name":"Acme Inc","country":"US"},
+	"importer_of_record":{"name":"IOR AS","country":"TR","registrations":[{"scheme":"tr.vkn","id":"1234567890"}]},
+	"end_user":{"name":"DC AS","country":"TR","headquarters_country":"TR"},
+	"items":[
+	 {"line":1,"description":"1U rack server, 2 CPUs","category":"server","hs_code":"8471.50","quantity":2,"unit_value":"5000.00",
+	  "net_weight_kg":"18","condition":"new","country_of_origin":"MX","radio":[],"encryption":{"present":true,"mass_market":true},"eccn":"5A992.c"},
+	 {"line":2,"description":"48-port switch","category":"switch","hs_code":"8517.62","quantity":3,"unit_value":"1000.00",
+	  "net_weight_kg":"5","condition":"new","country_of_origin":"CN","radio":[],"encryption":{"present":true,"mass_market":true},"eccn":"5A992.c"}]}`
+	s, err := iorules.DecodeShipment(strings.NewReader(src))
+	require.NoError(t, err)
+	return s
+}
+
+func TestConcurrentEvaluationIsIdentical(t *testing.T) {
+	engine, err := markets.New(markets.WithPolicies(os.DirFS("testdata/mini")))
+	require.NoError(t, err)
+	s := sample(t)
+	first, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	want, err := json.Marshal(first)
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	results := make([][]byte, 16)
+	for g := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				d, err := engine.Prequalify(s)
+				if err != nil {
+					return
+				}
+				results[g], _ = json.Marshal(d)
+			}
+		}()
+	}
+	wg.Wait()
+	for g, got := range results {
+		require.True(t, bytes.Equal(want, got), "goroutine %d gave a different decision", g)
+	}
+}
+
+func TestRuntimeErrorFailsClosed(t *testing.T) {
+	src := strings.Replace(miniPolicy(t), `rate: table("vat", "standard")`, `rate: table("vat", item.category)`, 1)
+	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))
+	require.NoError(t, err)
+	d, err := engine.Prequalify(sample(t))
+	require.NoError(t, err)
+	require.Equal(t, markets.Conditional, d.Verdict)
+	require.Nil(t, d.TotalTaxes, "a total that leaves a tax out must not be given")
+	var found bool
+	for _, r := range d.Reasons {
+		if r.Code == "fact_missing" && r.Rule == "tr.kdv" {
+			found = true
+			require.Contains(t, r.Message, `table vat has no entry for "server"`)
+		}
+	}
+	require.True(t, found, "want a fact_missing reason naming tr.kdv: %+v", d.Reasons)
+}
+
+func TestHSCodeTooShortIsACondition(t *testing.T) {
+	src := strings.Replace(miniPolicy(t), `- {key: "851762", value: "0.05", source: "test", confidence: unconfirmed}`,
+		`- {key: "85176210", value: "0.05", source: "test", confidence: confirmed}
+      - {key: "85176290", value: "0.10", source: "test", confidence: confirmed}`, 1)
+	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))
+	require.NoError(t, err)
+	d, err := engine.Prequalify(sample(t))
+	require.NoError(t, err)
+	require.Equal(t, markets.Conditional, d.Verdict)
+	var msgs []string
+	for _, r := range d.Reasons {
+		msgs = append(msgs, r.Message)
+	}
+	require.Contains(t, strings.Join(msgs, "\n"), "HS code 8517.62 is not precise enough: table duty distinguishes 8517.62.10 (0.05), 8517.62.90 (0.1)")
+}
+
+func TestShipmentOutsidePolicyWindow(t *testing.T) {
+	engine, err := markets.New(markets.WithPolicies(os.DirFS("testdata/mini")))
+	require.NoError(t, err)
+	s := sample(t)
+	s.Date = iorules.MustParseDate("2027-02-01")
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	require.NotEqual(t, markets.Clear, d.Verdict)
+	require.Equal(t, "policy_out_of_window", d.Reasons[0].Code)
+}
+
+func TestInvalidShipmentAndUnknownMarket(t *testing.T) {
+	engine, err := markets.New(markets.WithPolicies(os.DirFS("testdata/mini")))
+	require.NoError(t, err)
+	s := sample(t)
+	s.Items[1].Quantity = 0
+	_, err = engine.Prequalify(s)
+	var fe *iorules.FieldError
+	require.True(t, errors.As(err, &fe))
+	require.Equal(t, "items[1].quantity", fe.Path)
+
+	_, err = engine.PrequalifyMarket("BR", sample(t))
+	var um *markets.UnknownMarketError
+	require.True(t, errors.As(err, &um))
+}
