@@ -262,6 +262,9 @@ func normalizeName(s string) normName {
 		}
 	}
 	raw := strings.Fields(b.String())
+	if len(raw) == 0 {
+		return normName{}
+	}
 	var kept, dropped []string
 	for i := 0; i < len(raw); {
 		if n := phraseAt(raw, i); n > 0 {

@@ -143,6 +143,12 @@ func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
 		}
 		return e.finish(res, items)
 	}
+	if e.regime == "" {
+		e.add(finding{
+			severity: iorules.SeverityInfo, code: CodeOriginNotModelled, rule: ruleScope, source: e.ruleSource(ruleScope),
+			message: fmt.Sprintf("The export controls of %s itself are not modelled; only the US EAR overlay (US-origin items, de minimis, foreign direct product rules) is evaluated.", s.Origin),
+		})
+	}
 	e.dg = d.destGroups(s.Destination, s.Date)
 	e.findEmbargoHits()
 	e.findHeadquarters()
@@ -229,8 +235,8 @@ func (e *eval) findEmbargoHits() {
 				e.destHits = append(e.destHits, embargoHit{e: em})
 			}
 		}
-		if !em.parties {
-			continue
+		if !em.parties || em.country == e.s.Destination {
+			continue // a party in the destination adds nothing to the destination's own hit
 		}
 		for _, p := range e.parties() {
 			if p.party.Country == em.country {
@@ -272,10 +278,11 @@ func (e *eval) findHeadquarters() {
 	e.hqMissing = e.s.EndUser.HeadquartersCountry == ""
 }
 
-// blocked reports an embargo that declines every line whatever the item.
+// blocked reports an embargo that declines every line whatever the item
+// and whatever the origin.
 func (e *eval) blocked() bool {
 	for _, h := range slices.Concat(e.destHits, e.partyHits) {
-		if h.e.treatment == treatDecline {
+		if h.e.reach == reachAnyOrigin && h.e.treatment == treatDecline {
 			return true
 		}
 	}
@@ -311,6 +318,9 @@ func (e *eval) line(it iorules.Item) {
 // the facts allow, since de minimis and the FDP rules decide whether a
 // foreign-made item is subject to the EAR at all.
 func (e *eval) earOverlay(it iorules.Item, cls classification) {
+	if e.s.Destination == "US" || e.blocked() {
+		return // an import into the US is not an EAR export; an embargo already declines
+	}
 	fs := e.ear(it, cls)
 	if it.CountryOfOrigin == "US" {
 		for _, f := range fs {

@@ -4,6 +4,7 @@ import (
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/classify"
+	"github.com/iorules/iorules/exportctl"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
 )
@@ -38,7 +39,7 @@ type Decision struct {
 	// approvals not yet held.
 	EarliestShipDate iorules.Date         `json:"earliest_ship_date,omitzero"`
 	Classification   []classify.Result    `json:"classification"`
-	ExportControl    exportResult         `json:"export_control"`
+	ExportControl    exportctl.Result     `json:"export_control"`
 	Valuation        *valuation.Valuation `json:"valuation"`
 	Taxes            []Tax                `json:"taxes"`
 	TotalTaxes       *decimal.Decimal     `json:"total_taxes"`

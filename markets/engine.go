@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/cel-go/cel"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/exportctl"
 )
 
 //go:embed policies/*.yaml
@@ -58,13 +59,13 @@ func WithRuntimeCostLimit(limit uint64) Option { return func(o *options) { o.cos
 type EvalOption func(*evalConfig)
 
 type evalConfig struct {
-	screening screenOptions
+	screening exportctl.Options
 }
 
 // WithScreening supplies the restricted-party list, threshold and
 // dispositions for export-control screening. Without it no party screening
 // is done, and the decision says so.
-func WithScreening(o screenOptions) EvalOption {
+func WithScreening(o exportctl.Options) EvalOption {
 	return func(c *evalConfig) { c.screening = o }
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/classify"
+	"github.com/iorules/iorules/exportctl"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
 )
@@ -162,7 +163,7 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 	}
 
 	d.Classification, ev.d.Reasons = classifyInto(market, s, ev.d.Reasons)
-	d.ExportControl = screenTmp(s, cfg.screening)
+	d.ExportControl = exportctl.Screen(s, cfg.screening)
 	d.Reasons = append(d.Reasons, d.ExportControl.Reasons...)
 
 	val, err := valuation.Value(s, pol.basis, pol.currency)
@@ -216,6 +217,11 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 		exporter: &s.Exporter, importer: &s.ImporterOfRecord, endUser: &s.EndUser,
 	}
 	decl := &declarationValues{Lines: int64(len(s.Items)), ExchangeRate: decimal.NewFromInt(1)}
+	keys := map[string]bool{}
+	for i := range s.Items {
+		keys[groupKey(&s.Items[i], ev.pol.groupBy)] = true
+	}
+	decl.Groups = int64(len(keys))
 	ev.lines = make([]lineValues, len(s.Items))
 	if valued {
 		byLine := make(map[int]valuation.Line, len(val.Lines))

@@ -58,5 +58,6 @@ func ExampleEngine_Prequalify() {
 	// tr.duty on 400000.00 at 0.05 = 20000.00
 	// tr.kdv on 420000.00 at 0.2 = 84000.00
 	// total taxes: 104000.00
+	// to do: a signed end-user certificate naming the end user, its activity and the end use, confirming no re-export to Russia or Belarus
 	// to do: Obtain TAREKS check from TAREKS (lead time about 10 days) and list it in approvals_held as "tr.tareks".
 }

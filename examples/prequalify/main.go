@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	prequalify [-market XX|all|XX,YY] [-format json|text] [-policies DIR] FILE
+//	prequalify [-market XX|all|XX,YY] [-format json|text] [-policies DIR] [-screening FILE] FILE
 //
 // FILE holds one shipment in the JSON form of the iorules contract; "-"
 // reads it from standard input. By default the shipment is evaluated against
@@ -33,6 +33,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/exportctl"
 	"github.com/iorules/iorules/markets"
 )
 
@@ -47,10 +48,11 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 // config is the parsed command line.
 type config struct {
-	market   string
-	format   string
-	policies string
-	file     string
+	market    string
+	format    string
+	policies  string
+	screening string
+	file      string
 }
 
 // failure is an error that ends the run with a status and the lines to
@@ -106,6 +108,14 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
+	var evalOpts []markets.EvalOption
+	if cfg.screening != "" {
+		opts, err := readScreening(cfg.screening)
+		if err != nil {
+			return nil, err
+		}
+		evalOpts = append(evalOpts, markets.WithScreening(opts))
+	}
 	engine, err := loadEngine(cfg.policies)
 	if err != nil {
 		return nil, err
@@ -116,7 +126,7 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 	}
 	ds := make([]markets.Decision, 0, len(targets))
 	for _, m := range targets {
-		d, err := engine.PrequalifyMarket(m, s)
+		d, err := engine.PrequalifyMarket(m, s, evalOpts...)
 		if err != nil {
 			return nil, evaluationFailure(m, err)
 		}
@@ -156,6 +166,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fset.StringVar(&cfg.market, "market", "", "market to evaluate: `XX` (ISO code), all, or a list XX,YY; default the shipment's destination")
 	fset.StringVar(&cfg.format, "format", "json", "output `format`: json or text")
 	fset.StringVar(&cfg.policies, "policies", "", "load the market policies from `DIR` instead of the embedded ones")
+	fset.StringVar(&cfg.screening, "screening", "", "screen the parties against the restricted-party list in `FILE` (JSON: {\"parties\": [...], \"threshold\": 85, \"dispositions\": [...]})")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, usageText)
 		fset.PrintDefaults()
@@ -218,6 +229,40 @@ func invalidShipment(fes []*iorules.FieldError) error {
 		f.lines = append(f.lines, fe.Error())
 	}
 	return f
+}
+
+// screeningFile is the JSON form of -screening FILE: the caller's
+// restricted-party list (for example rows of the Consolidated Screening
+// List), the match threshold and the matches already reviewed.
+type screeningFile struct {
+	Parties      []exportctl.ListedParty `json:"parties"`
+	Threshold    int                     `json:"threshold"`
+	Dispositions []exportctl.Disposition `json:"dispositions"`
+}
+
+// readScreening reads the restricted-party list for export-control
+// screening. Any problem with it is a failure (status 3), not an invalid
+// shipment.
+func readScreening(file string) (exportctl.Options, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return exportctl.Options{}, fail(exitFailure, "prequalify: -screening: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var sf screeningFile
+	if err := dec.Decode(&sf); err != nil {
+		return exportctl.Options{}, fail(exitFailure, "prequalify: -screening %s: %v", file, err)
+	}
+	if dec.More() {
+		return exportctl.Options{}, fail(exitFailure, "prequalify: -screening %s: unexpected data after the JSON object", file)
+	}
+	for i, lp := range sf.Parties {
+		if strings.TrimSpace(lp.Name) == "" {
+			return exportctl.Options{}, fail(exitFailure, "prequalify: -screening %s: parties[%d].name: required", file, i)
+		}
+	}
+	return exportctl.Options{Parties: sf.Parties, Threshold: sf.Threshold, Dispositions: sf.Dispositions}, nil
 }
 
 // loadEngine compiles the embedded policies, or those in dir.

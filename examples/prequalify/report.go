@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -44,13 +43,13 @@ type printer struct {
 	err error
 }
 
-func (p *printer) line(format string, args ...any) {
+// line writes one formatted line.
+func (p *printer) line(format string, args ...any) { p.raw(fmt.Sprintf(format, args...)) }
+
+// raw writes s as one line, without trailing spaces.
+func (p *printer) raw(s string) {
 	if p.err != nil {
 		return
-	}
-	s := format
-	if len(args) > 0 {
-		s = fmt.Sprintf(format, args...)
 	}
 	_, p.err = io.WriteString(p.w, strings.TrimRight(s, " ")+"\n")
 }
@@ -61,9 +60,9 @@ func (p *printer) para(first, text string) {
 	indent := strings.Repeat(" ", utf8.RuneCountInString(first))
 	for i, l := range wrap(text, reportWidth-utf8.RuneCountInString(first)) {
 		if i == 0 {
-			p.line(first + l)
+			p.raw(first + l)
 		} else {
-			p.line(indent + l)
+			p.raw(indent + l)
 		}
 	}
 }
@@ -79,7 +78,8 @@ func wrap(text string, width int) []string {
 	var lines []string
 	cur := words[0]
 	for _, w := range words[1:] {
-		if utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) > width {
+		// Lone punctuation (" ; " between URLs) stays with its word.
+		if utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) > width && !strings.ContainsAny(w[:1], ";,:") {
 			lines = append(lines, cur)
 			cur = w
 			continue
@@ -112,7 +112,7 @@ func (p *printer) table(indent string, rows [][]string, right ...int) {
 				b.WriteString(c + pad)
 			}
 		}
-		p.line(b.String())
+		p.raw(b.String())
 	}
 }
 
@@ -120,64 +120,91 @@ func (p *printer) table(indent string, rows [][]string, right ...int) {
 
 func writeRollout(p *printer, ds []markets.Decision) {
 	first := ds[0]
-	p.line("ROLLOUT  shipment %s, as of %s, %d markets", first.ShipmentID, first.AsOf, len(ds))
+	p.line("ROLLOUT  shipment %s, as of %s, %s", first.ShipmentID, first.AsOf, plural(len(ds), "market", "markets"))
 	p.line("")
-	rows := [][]string{{"Market", "Verdict", "Earliest ship", "Missing approvals", "Landed cost", ""}}
+	rows := [][]string{{"Market", "Verdict", "Ship from", "Missing", "Landed cost", "Blocked by"}}
 	type group struct {
 		date    string
 		markets []string
 	}
 	var groups []*group
 	var declined, unknown []string
+	marked := false
 	for _, d := range ds {
-		missing := blockingMissing(d)
 		ship, known := shipDate(d)
 		shipText := ship.String()
+		name := string(d.Market)
+		if d.Verdict == markets.Conditional && otherConditions(d) {
+			name += "+"
+		}
 		switch {
 		case d.Verdict == markets.Decline:
 			shipText = "-"
 			declined = append(declined, string(d.Market))
 		case !known:
 			shipText = "unknown"
-			unknown = append(unknown, string(d.Market))
+			unknown = append(unknown, name)
+			marked = marked || strings.HasSuffix(name, "+")
 		default:
-			name := string(d.Market)
-			if otherConditions(d) {
-				name += "+"
-			}
 			i := slices.IndexFunc(groups, func(g *group) bool { return g.date == shipText })
 			if i < 0 {
 				groups = append(groups, &group{date: shipText})
 				i = len(groups) - 1
 			}
 			groups[i].markets = append(groups[i].markets, name)
+			marked = marked || strings.HasSuffix(name, "+")
 		}
 		rows = append(rows, []string{string(d.Market), strings.ToUpper(string(d.Verdict)), shipText,
-			fmt.Sprint(len(missing)), landedText(d), landedInShipmentCurrency(d)})
+			fmt.Sprint(len(blockingMissing(d))), landedText(d), strings.Join(blockers(d), ", ")})
 	}
-	p.table("  ", rows, 3, 4)
+	p.table("  ", rows, 3)
+	p.line("  Missing: approvals not held that hold the cargo. Blocked by: reason codes")
+	p.line("  that decide the verdict, besides missing approvals.")
 	p.line("")
 	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(a.date, b.date) })
 	p.line("Markets that can move together")
 	for _, g := range groups {
-		p.para(fmt.Sprintf("  from %s: ", g.date), strings.Join(g.markets, ", "))
+		p.para(fmt.Sprintf("  from %s:    ", g.date), strings.Join(g.markets, ", "))
 	}
 	if len(unknown) > 0 {
-		p.para("  date unknown:    ", strings.Join(unknown, ", ")+" (a missing approval has no known lead time)")
+		p.para("  date unknown:       ", strings.Join(unknown, ", ")+" (a missing approval has no known lead time)")
 	}
 	if len(declined) > 0 {
-		p.para("  declined:        ", strings.Join(declined, ", "))
+		p.para("  declined:           ", strings.Join(declined, ", "))
 	}
-	if slices.ContainsFunc(ds, func(d markets.Decision) bool { return d.Verdict != markets.Decline && otherConditions(d) }) {
+	if marked {
 		p.line("  + also has open conditions besides approvals (see the market's report)")
 	}
 }
 
+// blockers lists the distinct codes of the reasons that decide the verdict
+// (the declines of a declined market, the conditions of a conditional one),
+// leaving out missing approvals, which the summary counts apart.
+func blockers(d markets.Decision) []string {
+	want := iorules.SeverityCondition
+	if d.Verdict == markets.Decline {
+		want = iorules.SeverityDecline
+	}
+	var out []string
+	for _, r := range d.Reasons {
+		if r.Severity == want && !approvalReason(r, d.Approvals) && !slices.Contains(out, r.Code) {
+			out = append(out, r.Code)
+		}
+	}
+	return out
+}
+
+// landedText is the landed cost in the market's currency, with its value in
+// the shipment currency when they differ.
 func landedText(d markets.Decision) string {
 	if d.LandedCost == nil || d.Valuation == nil {
 		return "not computed"
 	}
-	return string(d.Valuation.Currency) + " " + d.LandedCost.StringFixed(d.Valuation.Currency.MinorUnits())
+	s := string(d.Valuation.Currency) + " " + d.LandedCost.StringFixed(d.Valuation.Currency.MinorUnits())
+	if conv := landedInShipmentCurrency(d); conv != "" {
+		s += " " + conv
+	}
+	return s
 }
 
 // landedInShipmentCurrency converts the landed cost back at the customs
@@ -361,7 +388,6 @@ func linesText(lines []int) string {
 	}
 	return "lines " + strings.Join(parts, ", ")
 }
-
 
 func writeReasons(p *printer, d markets.Decision) {
 	bySeverity := map[iorules.Severity][]iorules.Reason{}
@@ -549,43 +575,25 @@ func writeClassification(p *printer, d markets.Decision) {
 	}
 }
 
-// exportView is the export-control section of a decision as the JSON
-// contract has it; the report reads the contract, not the Go type behind it.
-type exportView struct {
-	LicenceRequired bool   `json:"licence_required"`
-	Regime          string `json:"regime"`
-	Lines           []struct {
-		Line          int    `json:"line"`
-		ECCN          string `json:"eccn"`
-		Determination string `json:"determination"`
-		Message       string `json:"message"`
-	} `json:"lines"`
-	Screening []json.RawMessage `json:"screening"`
-}
-
 func writeExportControl(p *printer, d markets.Decision) {
 	p.line("")
-	var ev exportView
-	raw, err := json.Marshal(d.ExportControl)
-	if err == nil {
-		err = json.Unmarshal(raw, &ev)
-	}
-	if err != nil || (len(ev.Lines) == 0 && ev.Regime == "") {
+	ec := d.ExportControl
+	if len(ec.Lines) == 0 && ec.Regime == "" {
 		p.line("Export control")
 		p.line("  No determination in the decision (see the reasons above for any finding).")
 		return
 	}
 	verdict := "no licence required"
-	if ev.LicenceRequired {
+	if ec.LicenceRequired {
 		verdict = "LICENCE REQUIRED"
 	}
-	if ev.Regime != "" {
-		p.line("Export control (%s): %s", ev.Regime, verdict)
+	if ec.Regime != "" {
+		p.line("Export control (%s): %s", ec.Regime, verdict)
 	} else {
 		p.line("Export control: %s", verdict)
 	}
-	rows := [][]string{}
-	for _, l := range ev.Lines {
+	var rows [][]string
+	for _, l := range ec.Lines {
 		eccn := l.ECCN
 		if eccn == "" {
 			eccn = "(no ECCN)"
@@ -593,8 +601,15 @@ func writeExportControl(p *printer, d markets.Decision) {
 		rows = append(rows, []string{fmt.Sprintf("line %d", l.Line), eccn, l.Determination})
 	}
 	p.table("  ", rows)
-	if len(ev.Screening) > 0 {
-		p.line("  Restricted-party screening: %s (see the reasons above).", plural(len(ev.Screening), "match", "matches"))
+	for _, m := range ec.Screening {
+		state := "MATCH"
+		if m.Cleared {
+			state = "cleared match"
+			if m.Reference != "" {
+				state += " (" + m.Reference + ")"
+			}
+		}
+		p.para("  - ", fmt.Sprintf("%s: %s %q scored %d against %q on %s", state, m.Role, m.PartyName, m.Score, m.MatchedName, m.List))
 	}
 }
 
@@ -611,8 +626,19 @@ func writeUnconfirmed(p *printer, d markets.Decision) {
 	p.line("")
 	p.line("Unconfirmed figures (verify before relying on them)")
 	for _, r := range rs {
-		p.para("  - ", r.Message)
+		p.para("  - ", unconfirmedText(r.Message))
 	}
+}
+
+// unconfirmedText drops the advice to verify that each message repeats; the
+// section title says it once.
+func unconfirmedText(msg string) string {
+	for _, sep := range []string{": check it", "; verify it"} {
+		if before, _, ok := strings.Cut(msg, sep); ok {
+			return before
+		}
+	}
+	return msg
 }
 
 // writeSources lists each legal source once, with the ids that cite it.

@@ -1,0 +1,82 @@
+package markets_test
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets"
+)
+
+var (
+	fuzzEngineOnce sync.Once
+	fuzzEngine     *markets.Engine
+	fuzzEngineErr  error
+)
+
+// FuzzPrequalify evaluates every decodable shipment against every embedded
+// market: evaluation must never panic and never fail on a valid shipment.
+func FuzzPrequalify(f *testing.F) {
+	fuzzEngineOnce.Do(func() { fuzzEngine, fuzzEngineErr = markets.New() })
+	if fuzzEngineErr != nil {
+		f.Fatal(fuzzEngineErr)
+	}
+	seeds, _ := fs.Glob(os.DirFS("../examples/shipments"), "*.json")
+	for _, name := range seeds {
+		if src, err := os.ReadFile("../examples/shipments/" + name); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte(`{"id":"T-1","date":"2026-11-25","origin":"US","destination":"TR","incoterm":"EXW","transport_mode":"sea",
+	"currency":"USD","exchange_rates":{"USD":"40.0000"},
+	"charges":{"origin_inland":"5","freight":"100.00","insurance":"10.00","destination_handling":"7","destination_inland":"0"},
+	"exporter":{"name":"Acme Inc","country":"US"},
+	"importer_of_record":{"name":"IOR AS","country":"TR","registrations":[{"scheme":"tr.vkn","id":"1"}]},
+	"end_user":{"name":"DC AS","country":"TR","headquarters_country":"CN"},
+	"items":[{"line":1,"description":"GPU server","category":"gpu_server","hs_code":"8471.50","quantity":1,"unit_value":"300000.00",
+	  "net_weight_kg":"40","condition":"refurbished","country_of_origin":"TW","radio":["wifi"],"encryption":{"present":true,"mass_market":false},"eccn":"4A090.a"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := iorules.DecodeShipment(bytes.NewReader(data))
+		if err != nil {
+			var fe *iorules.FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("decode error is not a FieldError: %v", err)
+			}
+			return
+		}
+		ds, err := fuzzEngine.PrequalifyAll(s)
+		if err != nil {
+			t.Fatalf("valid shipment failed to evaluate: %v", err)
+		}
+		for _, d := range ds {
+			if d.Verdict != markets.Clear && d.Verdict != markets.Conditional && d.Verdict != markets.Decline {
+				t.Fatalf("bad verdict %q", d.Verdict)
+			}
+		}
+	})
+}
+
+// FuzzLoadPolicy loads mutated policy files: loading must never panic and
+// must fail only with a *LoadError.
+func FuzzLoadPolicy(f *testing.F) {
+	if src, err := os.ReadFile("testdata/mini/zz.yaml"); err == nil {
+		f.Add(src)
+	}
+	for _, name := range []string{"br.yaml", "tr.yaml"} {
+		if src, err := fs.ReadFile(markets.Embedded(), name); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := markets.New(markets.WithPolicies(fstest.MapFS{"p.yaml": {Data: data}}))
+		var le *markets.LoadError
+		if err != nil && !errors.As(err, &le) {
+			t.Fatalf("load failed without a LoadError: %v", err)
+		}
+	})
+}
