@@ -10,7 +10,7 @@ import (
 )
 
 // FuzzDecodeShipment checks that DecodeShipment never panics, that every
-// failure is reported as FieldErrors, and that a shipment it accepts passes
+// failure is reported as FieldErrors of one line each, and that a shipment it accepts passes
 // Validate and survives json.Marshal and a second decode unchanged.
 func FuzzDecodeShipment(f *testing.F) {
 	f.Add(sample(f))
@@ -35,6 +35,11 @@ func FuzzDecodeShipment(f *testing.F) {
 			fes := FieldErrors(err)
 			if len(fes) == 0 {
 				t.Fatalf("error without FieldErrors: %v", err)
+			}
+			for _, fe := range fes {
+				if strings.ContainsAny(fe.Error(), "\r\n") {
+					t.Fatalf("a problem spans lines: %q", fe.Error())
+				}
 			}
 			if !cmp.Equal(Shipment{}, s, opts...) {
 				t.Fatalf("failed decode returned a non-zero shipment")

@@ -32,7 +32,7 @@ func (e *eval) ear(it iorules.Item, cls classification) []finding {
 		}
 		where := "The destination is " + h.e.place
 		if h.who != "" {
-			where = "Of the parties, " + h.who
+			where = capitalize(h.who)
 		}
 		switch h.e.treatment {
 		case treatDecline:
@@ -124,7 +124,7 @@ func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
 		if e.dg.macau {
 			group = "Macau"
 		}
-		why := fmt.Sprintf("%s is in %s", dest, group)
+		why := fmt.Sprintf("%s is in %s%s", dest, group, e.dg.doubt(group))
 		if tier == "b" {
 			fs = append(fs, nac(why))
 			break
@@ -149,7 +149,7 @@ func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
 				groups = append(groups, g.name)
 			}
 		}
-		why := fmt.Sprintf("%s is in %s", dest, strings.Join(groups, " and "))
+		why := fmt.Sprintf("%s is in %s%s", dest, strings.Join(groups, " and "), e.dg.doubt(groups...))
 		_, acaOK := e.d.inForce(ruleACA, e.on)
 		if tier == "b" && acaOK && !e.dg.e1 && !e.dg.e2 {
 			fs = append(fs, finding{
@@ -179,6 +179,9 @@ func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
 			message: fmt.Sprintf("The country groups of %s are not in the data; %s needs a licence to D:1, D:4, D:5 and Macau.", dest, cls.eccn),
 			unblock: fmt.Sprintf("the Country Group membership of %s (15 CFR 740 Supp. 1)", dest),
 		})
+	case len(fs) > 0:
+		// The headquarters test already decides the line; the destination
+		// alone would not require a licence.
 	default:
 		if ai, ok := e.d.inForce(ruleAIDiffusion, e.on); ok && tier == "a" {
 			fs = append(fs, finding{
@@ -297,4 +300,3 @@ func (e *eval) earFamily(it iorules.Item, cls classification) []finding {
 	}
 	return fs
 }
-

@@ -100,8 +100,7 @@ type destGroups struct {
 	d1, d4, d5     bool
 	macau          bool
 	e1, e2         bool
-	unconfirmedD5  bool // the D:5 or Macau membership rests on an unconfirmed entry
-	unconfirmedAny []Group
+	unconfirmed    []Group // groups whose membership rests on an unconfirmed entry
 }
 
 func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {
@@ -110,7 +109,7 @@ func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {
 		if m, ok := d.member(grp, c, on); ok {
 			*set = true
 			if m.confidence != confirmed {
-				g.unconfirmedAny = append(g.unconfirmedAny, grp)
+				g.unconfirmed = append(g.unconfirmed, grp)
 			}
 		}
 	}
@@ -127,12 +126,24 @@ func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {
 	check(groupReviewed, &reviewed)
 	check(GroupD3, &d3)
 	g.known = g.a5 || g.a6 || g.d1 || g.d4 || g.d5 || g.macau || g.e1 || g.e2 || b || reviewed || d3
-	g.unconfirmedD5 = slices.Contains(g.unconfirmedAny, GroupD5) && !g.macau
 	return g
+}
+
+// doubt returns " (membership unconfirmed)" when any of the named groups
+// rests on an unconfirmed entry, for messages that rely on it.
+func (g destGroups) doubt(names ...string) string {
+	for _, n := range names {
+		if slices.Contains(g.unconfirmed, Group(n)) {
+			return " (membership unconfirmed)"
+		}
+	}
+	return ""
 }
 
 // d5OrMacau reports the advanced-computing "D:5 or Macau" test.
 func (g destGroups) d5OrMacau() bool { return g.d5 || g.macau }
 
 // aOnly reports a destination outside every D and E group.
-func (g destGroups) aOnly() bool { return g.known && !g.d1 && !g.d4 && !g.d5 && !g.macau && !g.e1 && !g.e2 }
+func (g destGroups) aOnly() bool {
+	return g.known && !g.d1 && !g.d4 && !g.d5 && !g.macau && !g.e1 && !g.e2
+}

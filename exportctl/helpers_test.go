@@ -25,7 +25,9 @@ func endUserHQ(c iorules.Country) shipOpt {
 }
 
 func endUser(name string, country, hq iorules.Country) shipOpt {
-	return func(s *iorules.Shipment) { s.EndUser = iorules.Party{Name: name, Country: country, HeadquartersCountry: hq} }
+	return func(s *iorules.Shipment) {
+		s.EndUser = iorules.Party{Name: name, Country: country, HeadquartersCountry: hq}
+	}
 }
 
 func importer(name string, country, hq iorules.Country) shipOpt {
@@ -83,7 +85,9 @@ func gpuServer(eccn string) iorules.Item {
 func workstationGPU(eccn string) iorules.Item {
 	return withTPP(line(1, iorules.CategoryGPUAccelerator, "8473.30", eccn, "US"), "4000")
 }
-func storage(eccn string) iorules.Item { return line(1, iorules.CategoryStorage, "8471.70", eccn, "US") }
+func storage(eccn string) iorules.Item {
+	return line(1, iorules.CategoryStorage, "8471.70", eccn, "US")
+}
 func firewall(eccn string) iorules.Item {
 	return withCrypto(line(1, iorules.CategoryFirewall, "8517.62", eccn, "US"), false)
 }

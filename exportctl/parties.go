@@ -226,6 +226,7 @@ var (
 		"ag": true, "plc": true, "pte": true, "pty": true, "kk": true, "kft": true, "ab": true,
 		"oy": true, "llp": true, "lp": true, "ltda": true, "sas": true, "sro": true, "fze": true,
 		"fzco": true, "fzc": true, "lllp": true, "se": true, "as": true, "doo": true, "tov": true,
+		"sdn": true, "bhd": true, "berhad": true, "pt": true, "tbk": true, "ltee": true, "sl": true,
 	}
 	multiWord = [][]string{
 		{"public", "joint", "stock", "company"},

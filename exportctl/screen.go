@@ -137,7 +137,7 @@ func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
 			e.add(finding{
 				line: it.Line, regime: res.Regime, determination: DeterminationNLR,
 				severity: iorules.SeverityInfo, code: CodeNLR, rule: ruleScope,
-				source: e.ruleSource(ruleScope),
+				source:  e.ruleSource(ruleScope),
 				message: fmt.Sprintf("Origin and destination are both %s: not an export.", e.s.Origin),
 			})
 		}
@@ -404,7 +404,7 @@ func (e *eval) embargoLine(it iorules.Item) {
 		}
 		where := "The destination is " + h.e.place
 		if h.who != "" {
-			where = "Of the parties, " + h.who
+			where = capitalize(h.who)
 		}
 		switch h.e.treatment {
 		case treatDecline:
@@ -432,7 +432,7 @@ func (e *eval) embargoLine(it iorules.Item) {
 		}
 		e.add(finding{
 			regime: e.regimeOrEAR(), severity: iorules.SeverityInfo, code: CodeRegionConfirm, rule: "exportctl.embargo.ua",
-			source: strings.Join(sources, "; "),
+			source:  strings.Join(sources, "; "),
 			message: "Ukraine: confirm the delivery address is not in Crimea, Sevastopol, the Donetsk or Luhansk regions or another occupied area; the country code alone cannot show it.",
 		})
 	}
@@ -538,6 +538,13 @@ func sortedItems(items []iorules.Item) []iorules.Item {
 	out := slices.Clone(items)
 	slices.SortStableFunc(out, func(a, b iorules.Item) int { return a.Line - b.Line })
 	return out
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func confidenceNote(c string) string {

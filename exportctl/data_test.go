@@ -1,0 +1,150 @@
+package exportctl
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/iorules/iorules"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEmbeddedDataLoads(t *testing.T) {
+	d, err := loadEmbedded()
+	require.NoError(t, err)
+	for _, id := range requiredRules {
+		require.NotEmpty(t, d.rules[id], id)
+	}
+	// The AI Diffusion rule is kept, with a status other than in force.
+	r := d.rules[ruleAIDiffusion][0]
+	require.Equal(t, statusNotEnforced, r.status)
+	require.Equal(t, "2025-05-13", r.statusSince.String())
+}
+
+// loadErr loads the embedded data with one replacement and returns the error.
+func loadErr(t *testing.T, file, old, new string) error {
+	t.Helper()
+	m := fstest.MapFS{}
+	entries, err := fs.ReadDir(embedded, "data")
+	require.NoError(t, err)
+	for _, e := range entries {
+		b, err := fs.ReadFile(embedded, "data/"+e.Name())
+		require.NoError(t, err)
+		if e.Name() == file {
+			require.Contains(t, string(b), old)
+			b = []byte(strings.Replace(string(b), old, new, 1))
+		}
+		m[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	_, err = loadData(m)
+	return err
+}
+
+func TestDataValidation(t *testing.T) {
+	cases := []struct {
+		name, file, old, new, want string
+	}{
+		{"missing source", "rules.yaml", `source: "15 CFR 740.17(b)(1)-(b)(3)"`, `source: ""`, "source is missing"},
+		{"bad confidence", "groups.yaml", "confidence: confirmed\n        note: removed on 2026-02-03", "confidence: maybe\n        note: removed on 2026-02-03", "confidence must be confirmed or unconfirmed"},
+		{"bad status", "rules.yaml", "status: not_enforced", "status: rescinded", "status must be in_force, not_enforced or superseded"},
+		{"window backwards", "groups.yaml", "effective_to: 2026-02-02", "effective_to: 2020-02-02", "is before effective_from"},
+		{"unknown field", "chpl.yaml", "tier: \"1\"", "tierr: \"1\"", "field tierr not found"},
+		{"unknown country", "embargoes.yaml", "country: CU", "country: XX", "unknown country \"XX\""},
+		{"overlapping rule records", "rules.yaml", "  - id: exportctl.ear.740.2\n", "  - id: exportctl.ear.enc\n", "overlaps another record"},
+		{"missing rule", "rules.yaml", "id: exportctl.screening", "id: exportctl.screening2", "exportctl.screening: rule the engine needs is missing"},
+		{"unknown list effect", "lists.yaml", "effect: condition, source: \"15 CFR 744.15\"", "effect: maybe, source: \"15 CFR 744.15\"", "effect must be decline or condition"},
+		{"subdivision outside the country", "embargoes.yaml", "subdivisions: [UA-43, UA-40]", "subdivisions: [RU-CR, UA-40]", "subdivision RU-CR is not in UA"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := loadErr(t, tc.file, tc.old, tc.new)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// TestEffectiveDating checks memberships and rules on both sides of the
+// dates they change.
+func TestEffectiveDating(t *testing.T) {
+	day := iorules.MustParseDate
+	t.Run("Cambodia leaves D:5", func(t *testing.T) {
+		require.True(t, InGroup("KH", GroupD5, day("2026-02-02")))
+		require.False(t, InGroup("KH", GroupD5, day("2026-02-03")))
+	})
+	t.Run("United Kingdom leaves the EU", func(t *testing.T) {
+		require.True(t, InGroup("GB", GroupEU, day("2020-01-31")))
+		require.False(t, InGroup("GB", GroupEU, day("2020-02-01")))
+	})
+	t.Run("Croatia joins the EU", func(t *testing.T) {
+		require.False(t, InGroup("HR", GroupEU, day("2013-06-30")))
+		require.True(t, InGroup("HR", GroupEU, day("2013-07-01")))
+	})
+	t.Run("12g clause applies from 2024-03-20", func(t *testing.T) {
+		sw := withCrypto(line(1, iorules.CategorySwitch, "8517.62", "5A992.c", "DE"), true)
+		before := Screen(ship("DE", "AE", []iorules.Item{sw}, on("2024-03-19")), Options{})
+		after := Screen(ship("DE", "AE", []iorules.Item{sw}, on("2024-03-20")), Options{})
+		require.False(t, hasReason(before, CodeEU12g, ""))
+		require.True(t, hasReason(after, CodeEU12g, ""))
+	})
+	t.Run("CHPL list from 2024-02-23", func(t *testing.T) {
+		chip := line(1, iorules.CategoryOther, "8542.31", "EAR99", "US")
+		require.False(t, hasReason(Screen(ship("US", "KZ", []iorules.Item{chip}, on("2024-02-22")), Options{}), CodeCHPL, ""))
+		require.True(t, hasReason(Screen(ship("US", "KZ", []iorules.Item{chip}, on("2024-02-23")), Options{}), CodeCHPL, ""))
+	})
+	t.Run("ACA exists from 2024-04-04", func(t *testing.T) {
+		gpu := workstationGPU("4A090.b")
+		check(t, Screen(ship("US", "VN", []iorules.Item{gpu}, on("2024-04-03")), Options{}), want{det: DeterminationLicenceRequired})
+		check(t, Screen(ship("US", "VN", []iorules.Item{gpu}, on("2024-04-04")), Options{}), want{det: DeterminationACA})
+	})
+}
+
+func TestCountryGroups(t *testing.T) {
+	var got []Group
+	for _, m := range CountryGroups("CN", testDay) {
+		got = append(got, m.Group)
+		require.NotEmpty(t, m.Source)
+		require.Contains(t, []string{confirmed, unconfirmed}, m.Confidence)
+	}
+	require.Empty(t, cmp.Diff([]Group{GroupD1, GroupD3, GroupD4, GroupD5, GroupCHPLDiversion}, got))
+	require.Nil(t, CountryGroups("ZZ", testDay))
+
+	kh := CountryGroups("KH", iorules.MustParseDate("2026-01-01"))
+	require.Equal(t, GroupD1, kh[0].Group)
+	require.Equal(t, GroupD5, kh[1].Group)
+	require.Equal(t, "2026-02-02", kh[1].EffectiveTo.String())
+	require.Equal(t, confirmed, kh[1].Confidence)
+}
+
+// TestEveryReasonIsSourced runs a spread of shipments and checks that every
+// reason other than the data-window notes cites a source and names a rule
+// the data knows.
+func TestEveryReasonIsSourced(t *testing.T) {
+	d, err := loadEmbedded()
+	require.NoError(t, err)
+	items := []iorules.Item{
+		gpuServer("4A090.a"), workstationGPU("3A090.b"), storage("4A003.b"), storage("EAR99"),
+		firewall("5A002.a"), withCrypto(gpuServer("5A002.z"), false), withCrypto(line(1, iorules.CategorySwitch, "8517.62", "5A992.c", "DE"), true),
+		line(1, iorules.CategoryRack, "9403.20", "", "TW"), line(1, iorules.CategoryOther, "8542.31", "", "US"),
+	}
+	for i := range items {
+		items[i].Line = i + 1
+	}
+	list := []ListedParty{{Name: "Local Importer", List: "UVL"}}
+	for _, origin := range []iorules.Country{"US", "DE", "GB", "TW"} {
+		for _, dest := range []iorules.Country{"BR", "SA", "VN", "CN", "MO", "RU", "IR", "CU", "SY", "UA", "KZ", "AE", "JP", "GE"} {
+			res := Screen(ship(origin, dest, items, endUserHQ("CN")), Options{Parties: list})
+			require.Len(t, res.Lines, len(items))
+			for _, r := range res.Reasons {
+				if r.Rule == ruleData {
+					continue
+				}
+				require.NotEmpty(t, r.Source, "%s→%s %s %s", origin, dest, r.Code, r.Rule)
+				known := len(d.rules[r.Rule]) > 0 || strings.HasPrefix(r.Rule, "exportctl.embargo.")
+				require.True(t, known, "rule %s", r.Rule)
+			}
+		}
+	}
+}
