@@ -1,10 +1,20 @@
 // Package exportctl screens a shipment against export controls at its
 // origin: ECCN parsing, country groups, licence determination per line under
-// the US EAR (with the EU and UK dual-use regimes for European origins),
-// embargoed destinations and parties, the Common High Priority List, and
-// restricted-party screening against a list the caller supplies.
+// the US EAR (with the EU and UK dual-use regimes for European origins, and
+// the EAR overlay for US content), embargoed destinations and parties, the
+// Common High Priority List, restricted-party screening against a list the
+// caller supplies, and TPP for advanced-computing items.
 //
-// It performs no network look-ups and embeds no party list. It does not
-// replace a licence determination by the exporter; it flags what must be
-// settled before the cargo moves.
+// Screen is the entry point. Every determination cites its legal source;
+// the rules, country groups, embargoes and the CHPL are effective-dated data
+// embedded from data/*.yaml and read as of the shipment date. A rule whose
+// status is not in force (the AI Diffusion rule: not_enforced) is kept as
+// data and never applied. What the package cannot decide from the facts
+// given (an accelerator's ECCN or TPP, whether a foreign-made item is
+// subject to the EAR through de minimis or a foreign direct product rule) is
+// a condition asking for the fact, never a guess.
+//
+// It performs no I/O and embeds no party list. It does not replace the
+// exporter's own licence determination; it flags what must be settled
+// before the cargo moves.
 package exportctl

@@ -95,12 +95,12 @@ func InGroup(c iorules.Country, g Group, on iorules.Date) bool {
 
 // destGroups is what the EAR rules need to know about one country on one day.
 type destGroups struct {
-	known          bool // some EAR group data covers the country
-	a5, a6         bool
-	d1, d4, d5     bool
-	macau          bool
-	e1, e2         bool
-	unconfirmed    []Group // groups whose membership rests on an unconfirmed entry
+	known       bool // some EAR group data covers the country
+	a5, a6      bool
+	d1, d4, d5  bool
+	macau       bool
+	e1, e2      bool
+	unconfirmed []Group // groups whose membership rests on an unconfirmed entry
 }
 
 func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {

@@ -31,6 +31,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/exportctl"
@@ -265,6 +266,11 @@ func readScreening(file string) (exportctl.Options, error) {
 	return exportctl.Options{Parties: sf.Parties, Threshold: sf.Threshold, Dispositions: sf.Dispositions}, nil
 }
 
+// embeddedEngine compiles the embedded policies once per process. An
+// Engine is immutable and safe for concurrent use, so runs (the tests make
+// many) can share it.
+var embeddedEngine = sync.OnceValues(func() (*markets.Engine, error) { return markets.New() })
+
 // loadEngine compiles the embedded policies, or those in dir.
 func loadEngine(dir string) (*markets.Engine, error) {
 	var opts []markets.Option
@@ -278,7 +284,11 @@ func loadEngine(dir string) (*markets.Engine, error) {
 		}
 		opts = append(opts, markets.WithPolicies(os.DirFS(dir)))
 	}
-	engine, err := markets.New(opts...)
+	newEngine := embeddedEngine
+	if dir != "" {
+		newEngine = func() (*markets.Engine, error) { return markets.New(opts...) }
+	}
+	engine, err := newEngine()
 	if err == nil {
 		return engine, nil
 	}

@@ -279,7 +279,7 @@ var goldens = []struct {
 	{"tr-network.txt.golden", []string{"-format", "text", sample("tr-network.json")}},
 	{"vn-refurbished.json.golden", []string{sample("vn-refurbished.json")}},
 	{"vn-refurbished.txt.golden", []string{"-format", "text", sample("vn-refurbished.json")}},
-	{"mixed-rollout-all.txt.golden", []string{"-format", "text", "-market", "all", sample("mixed-rollout.json")}},
+	{"mixed-rollout-tr-sa-br.txt.golden", []string{"-format", "text", "-market", "TR,SA,BR", sample("mixed-rollout.json")}},
 }
 
 // TestGolden compares the output for sample shipments with the files under

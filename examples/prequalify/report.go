@@ -479,7 +479,7 @@ func writeTaxes(p *printer, d markets.Decision) {
 	v := d.Valuation
 	if v == nil {
 		p.line("Customs value and taxes")
-		p.line("  Not computed: the valuation failed (see the reasons above).")
+		p.line("  Not computed: the shipment could not be valued (see the reasons above).")
 		return
 	}
 	places := v.Currency.MinorUnits()
@@ -492,7 +492,11 @@ func writeTaxes(p *printer, d markets.Decision) {
 	p.line("")
 	p.line("Taxes (%s)", v.Currency)
 	if len(d.Taxes) == 0 {
-		p.line("  None computed.")
+		if d.TotalTaxes == nil {
+			p.line("  Not computed: a tax could not be evaluated (see the reasons above).")
+		} else {
+			p.line("  None.")
+		}
 	} else {
 		rows := [][]string{{"ID", "Name", "Base", "Rate", "Amount", ""}}
 		var informational, unconfirmed bool
