@@ -30,14 +30,14 @@ func (e *eval) classify(it iorules.Item) classification {
 	c := classification{gpu: it.Category == iorules.CategoryGPUAccelerator || it.Category == iorules.CategoryGPUServer}
 	need := func(code, rule, msg, unblock string) {
 		c.findings = append(c.findings, finding{
-			line: it.Line, regime: e.regimeOrEAR(), determination: DeterminationNeedsFacts,
+			line: it.Line, regime: e.ruleRegime(rule), determination: DeterminationNeedsFacts,
 			severity: iorules.SeverityCondition, code: code, rule: rule, source: e.ruleSource(rule),
 			message: msg, unblock: unblock,
 		})
 	}
 	note := func(rule, msg string) {
 		c.findings = append(c.findings, finding{
-			line: it.Line, regime: e.regimeOrEAR(), severity: iorules.SeverityInfo,
+			line: it.Line, regime: e.ruleRegime(rule), severity: iorules.SeverityInfo,
 			code: CodeNote, rule: rule, source: e.ruleSource(rule), message: msg,
 		})
 	}
@@ -68,7 +68,7 @@ func (e *eval) classify(it iorules.Item) classification {
 		note(rule5A992, "No ECCN stated; the item's mass-market encryption is taken as a 5A992.c self-classification under 15 CFR 740.17(b)(1). Confirm the ECCN.")
 	case raw == "":
 		if r, ok := e.d.inForce(rulePresumedEAR99, e.on); ok && slices.Contains(r.categories, it.Category) && !c.gpu {
-			c.eccn, c.ok = EAR99, true
+			c.eccn, c.ok = eccnEAR99, true
 			c.presumed = fmt.Sprintf("a %s without cryptography, presumed EAR99", it.Category)
 			note(rulePresumedEAR99, fmt.Sprintf("No ECCN stated; a %s without cryptography is presumed EAR99. Confirm the classification.", it.Category))
 		} else {

@@ -315,6 +315,9 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		}
 		conf("rules.yaml", rec, r.Confidence)
 		src("rules.yaml", rec, r.Source)
+		if r.Regime != regimeEAR && r.Regime != regimeEU && r.Regime != regimeUK {
+			bad("rules.yaml", rec, "regime must be %q, %q or %q, got %q", regimeEAR, regimeEU, regimeUK, r.Regime)
+		}
 		out := rule{
 			window: win("rules.yaml", rec, r.EffectiveFrom, r.EffectiveTo),
 			id:     r.ID, title: r.Title, regime: r.Regime, source: r.Source,
@@ -390,6 +393,11 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		}
 		if e.Parties && len(out.subdivisions) > 0 {
 			bad("embargoes.yaml", rec, "parties cannot be tested against a subdivision")
+		}
+		for _, prev := range d.embargoes {
+			if prev.id == out.id && overlaps(prev.window, out.window) {
+				bad("embargoes.yaml", rec, "window overlaps another record of the same embargo")
+			}
 		}
 		d.embargoes = append(d.embargoes, out)
 	}

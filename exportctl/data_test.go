@@ -55,6 +55,8 @@ func TestDataValidation(t *testing.T) {
 		{"overlapping rule records", "rules.yaml", "  - id: exportctl.ear.740.2\n", "  - id: exportctl.ear.enc\n", "overlaps another record"},
 		{"missing rule", "rules.yaml", "id: exportctl.screening", "id: exportctl.screening2", "exportctl.screening: rule the engine needs is missing"},
 		{"unknown list effect", "lists.yaml", "effect: condition, source: \"15 CFR 744.15\"", "effect: maybe, source: \"15 CFR 744.15\"", "effect must be decline or condition"},
+		{"unknown regime", "rules.yaml", "regime: UK dual-use", "regime: UK", "regime must be"},
+		{"overlapping embargo records", "embargoes.yaml", "effective_to: 2025-09-01", "effective_to: 2025-09-03", "overlaps another record of the same embargo"},
 		{"subdivision outside the country", "embargoes.yaml", "subdivisions: [UA-43, UA-40]", "subdivisions: [RU-CR, UA-40]", "subdivision RU-CR is not in UA"},
 	}
 	for _, tc := range cases {

@@ -22,9 +22,9 @@ type ECCN struct {
 	paragraph string // dotted, lower case: "a", "z.1.a"; "" for none
 }
 
-// EAR99 is the designation of items subject to the EAR but not listed on the
+// eccnEAR99 is the designation of items subject to the EAR but not listed on the
 // Commerce Control List (15 CFR 734.3(c)).
-var EAR99 = ECCN{ear99: true}
+var eccnEAR99 = ECCN{ear99: true}
 
 // ParseECCN parses an ECCN such as "4A090.a", "4A003.z.1.a", "5D002",
 // "5A002a1" (EU/UK spelling) or "EAR99". Letters may be in either case and
@@ -34,7 +34,7 @@ var EAR99 = ECCN{ear99: true}
 func ParseECCN(s string) (ECCN, error) {
 	in := strings.TrimSpace(s)
 	if strings.EqualFold(in, "EAR99") {
-		return EAR99, nil
+		return eccnEAR99, nil
 	}
 	if len(in) < 5 {
 		return ECCN{}, fmt.Errorf("malformed ECCN %q: want a form such as 5A992.c or EAR99", s)

@@ -142,8 +142,3 @@ func (g destGroups) doubt(names ...string) string {
 
 // d5OrMacau reports the advanced-computing "D:5 or Macau" test.
 func (g destGroups) d5OrMacau() bool { return g.d5 || g.macau }
-
-// aOnly reports a destination outside every D and E group.
-func (g destGroups) aOnly() bool {
-	return g.known && !g.d1 && !g.d4 && !g.d5 && !g.macau && !g.e1 && !g.e2
-}

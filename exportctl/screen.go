@@ -108,7 +108,7 @@ type eval struct {
 
 type embargoHit struct {
 	e   embargo
-	who string // "" for the destination, else "the end user is established in" ...
+	who string // "" for the destination, else who is there: "the end user is headquartered in Iran"
 }
 
 type partyPlace struct {
@@ -212,6 +212,14 @@ func (e *eval) regimeLabel() string {
 }
 
 func (e *eval) add(f finding) { e.findings = append(e.findings, f) }
+
+// ruleRegime returns the regime a rule belongs to.
+func (e *eval) ruleRegime(id string) string {
+	if rs := e.d.rules[id]; len(rs) > 0 && rs[0].regime != "" {
+		return rs[0].regime
+	}
+	return e.regimeOrEAR()
+}
 
 func (e *eval) ruleSource(id string) string {
 	if r, ok := e.d.ruleOn(id, e.on); ok {

@@ -466,12 +466,3 @@ func (ev *evaluation) finish() {
 		}
 	}
 }
-
-// joinLines formats line numbers for messages.
-func joinLines(lines []int) string {
-	parts := make([]string, len(lines))
-	for i, l := range lines {
-		parts[i] = fmt.Sprint(l)
-	}
-	return strings.Join(parts, ", ")
-}
