@@ -19,7 +19,7 @@ func Example() {
 	}
 	defer f.Close()
 
-	s, err := iorules.DecodeShipment(f)
+	s, err := iorules.DecodeShipment(f) // strict: unknown fields, JSON numbers for money are errors
 	if err != nil {
 		for _, fe := range iorules.FieldErrors(err) {
 			fmt.Println(fe) // items[0].unit_value: must be greater than 0
@@ -27,11 +27,11 @@ func Example() {
 		return
 	}
 
-	engine, err := markets.New() // compile once, reuse for every shipment
+	engine, err := markets.New() // compiles the embedded policies once; safe for concurrent use
 	if err != nil {
 		log.Fatal(err) // a *markets.LoadError lists FILE:LINE:COL: rule ID: message
 	}
-	d, err := engine.Prequalify(s)
+	d, err := engine.Prequalify(s) // the destination's policy; PrequalifyMarket / PrequalifyAll for others
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -43,11 +43,16 @@ func Example() {
 			fmt.Printf("  %-12s %12s\n", t.ID, t.Amount.StringFixed(2))
 		}
 	}
-	if d.TotalTaxes != nil {
+	if d.TotalTaxes != nil { // nil when a tax could not be computed: never a partial total
 		fmt.Println("total taxes:", d.TotalTaxes.StringFixed(2))
 	}
 	for _, a := range d.Approvals {
-		fmt.Println("approval:", a.ID, a.Status)
+		fmt.Println("approval:", a.ID, a.Status, a.Authority)
+	}
+	for _, r := range d.Reasons {
+		if r.Severity != iorules.SeverityInfo {
+			fmt.Println(r.Severity, r.Code, "->", r.Unblock)
+		}
 	}
 	// Output:
 	// verdict: clear
