@@ -26,14 +26,11 @@ func (e *eval) ear(it iorules.Item, cls classification) []finding {
 
 	// Embargoes that bind items subject to the EAR (Cuba; Syria).
 	treated := false
-	for _, h := range slices.Concat(e.destHits, e.partyHits) {
+	for _, h := range e.hits() {
 		if h.e.reach != reachEARSubject {
 			continue
 		}
-		where := "The destination is " + h.e.place
-		if h.who != "" {
-			where = capitalize(h.who)
-		}
+		where := h.where()
 		switch h.e.treatment {
 		case treatDecline:
 			add(finding{

@@ -111,6 +111,18 @@ type embargoHit struct {
 	who string // "" for the destination, else who is there: "the end user is headquartered in Iran"
 }
 
+// where says, as the start of a sentence, what ties the shipment to the
+// embargoed place.
+func (h embargoHit) where() string {
+	if h.who != "" {
+		return capitalize(h.who)
+	}
+	return "The destination is " + h.e.place
+}
+
+// hits returns every embargo hit, the destination's first.
+func (e *eval) hits() []embargoHit { return slices.Concat(e.destHits, e.partyHits) }
+
 type partyPlace struct {
 	role    string
 	country iorules.Country
@@ -289,7 +301,7 @@ func (e *eval) findHeadquarters() {
 // blocked reports an embargo that declines every line whatever the item
 // and whatever the origin.
 func (e *eval) blocked() bool {
-	for _, h := range slices.Concat(e.destHits, e.partyHits) {
+	for _, h := range e.hits() {
 		if h.e.reach == reachAnyOrigin && h.e.treatment == treatDecline {
 			return true
 		}
@@ -406,14 +418,11 @@ func (e *eval) asIfSubject(it iorules.Item, cls classification, fs []finding) []
 
 // embargoLine adds the origin-independent embargo findings for one line.
 func (e *eval) embargoLine(it iorules.Item) {
-	for _, h := range slices.Concat(e.destHits, e.partyHits) {
+	for _, h := range e.hits() {
 		if h.e.reach != reachAnyOrigin {
 			continue
 		}
-		where := "The destination is " + h.e.place
-		if h.who != "" {
-			where = capitalize(h.who)
-		}
+		where := h.where()
 		switch h.e.treatment {
 		case treatDecline:
 			e.add(finding{

@@ -62,6 +62,14 @@ type evalConfig struct {
 	screening exportctl.Options
 }
 
+func newEvalConfig(opts []EvalOption) evalConfig {
+	var cfg evalConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
 // WithScreening supplies the restricted-party list, threshold and
 // dispositions for export-control screening. Without it no party screening
 // is done, and the decision says so.

@@ -13,6 +13,7 @@ import (
 	"github.com/google/cel-go/ext"
 	"github.com/google/cel-go/parser"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/approvals"
 	"github.com/shopspring/decimal"
 )
 
@@ -53,15 +54,11 @@ type environment struct {
 }
 
 func newEnvironment() (*environment, error) {
-	provider, err := newModelProvider(nil)
+	provider, err := newModelProvider()
 	if err != nil {
 		return nil, err
 	}
-	objs := modelTypes(provider)
-	provider.byType = objs
-	for _, ot := range objs {
-		provider.byName[ot.name] = ot
-	}
+	provider.register(modelTypes(provider))
 
 	macros := make([]cel.Macro, 0, len(contextFunctions))
 	for _, f := range contextFunctions {
@@ -239,12 +236,8 @@ func (c *evalCtx) held(id string) ref.Val {
 	if c.item == nil {
 		return types.NewErr("held(%q) needs an item: use it in an item-scope rule", id)
 	}
-	for _, h := range c.item.ApprovalsHeld {
-		if h.ID == id && (h.ValidUntil.IsZero() || !h.ValidUntil.Before(c.date)) {
-			return types.True
-		}
-	}
-	return types.False
+	status, _ := approvals.LineStatus(*c.item, id, c.date)
+	return types.Bool(status == approvals.StatusHeld)
 }
 
 func (c *evalCtx) registration(scheme string) (iorules.Registration, bool) {

@@ -59,17 +59,17 @@ func (a *activation) Parent() interpreter.Activation { return nil }
 
 // evaluation is the state of one Prequalify call.
 type evaluation struct {
-	engine  *Engine
-	pol     *policy
-	s       *iorules.Shipment
-	rec     recorder
-	ctx     evalCtx
-	act     activation
-	d       *Decision
-	reqs    []approvals.Requirement
-	lines   []lineValues // by item index
-	ruleErr map[string]bool
-	decl    *declarationValues
+	provider *modelProvider
+	pol      *policy
+	s        *iorules.Shipment
+	rec      recorder
+	ctx      evalCtx
+	act      activation
+	d        *Decision
+	reqs     []approvals.Requirement
+	lines    []lineValues // by item index
+	ruleErr  map[string]bool
+	groups   []*group // the declaration groups, in order of first line
 }
 
 // run evaluates an expression and returns its value, or a reason when it
@@ -116,9 +116,12 @@ func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decisi
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	cfg := newEvalConfig(opts)
+	// Export controls at origin do not depend on the market: screen once.
+	screen := exportctl.Screen(s, cfg.screening)
 	out := make([]Decision, 0, len(e.order))
 	for _, m := range e.order {
-		d, err := e.PrequalifyMarket(m, s, opts...)
+		d, err := e.prequalify(e.policies[m], s, screen)
 		if err != nil {
 			return nil, err
 		}
@@ -139,32 +142,37 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 	if err := s.Validate(); err != nil {
 		return Decision{}, err
 	}
-	var cfg evalConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newEvalConfig(opts)
+	return e.prequalify(pol, s, exportctl.Screen(s, cfg.screening))
+}
+
+// prequalify evaluates a validated shipment against one policy, given the
+// export-control screening of the shipment.
+func (e *Engine) prequalify(pol *policy, s iorules.Shipment, screen exportctl.Result) (Decision, error) {
 	d := &Decision{
-		ShipmentID: s.ID, Market: market, AsOf: s.Date,
+		ShipmentID: s.ID, Market: pol.market, AsOf: s.Date,
 		Reasons: []iorules.Reason{}, Approvals: []approvals.Approval{}, Taxes: []Tax{},
 		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: pol.notEvaluated,
 		Policy: PolicyRef{Market: pol.market, Version: pol.version, File: pol.file, SHA256: pol.digest,
 			EffectiveFrom: pol.effectiveFrom, EffectiveTo: pol.effectiveTo},
 	}
-	ev := &evaluation{engine: e, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}}
+	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}}
 	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, tables: pol.tables, rec: &ev.rec}
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
 		ev.addReason(iorules.Reason{
 			Code: "policy_out_of_window", Severity: iorules.SeverityCondition, Rule: "policy",
 			Message: fmt.Sprintf("the shipment date %s is outside the window %s..%s for which the %s policy %s is known good; rates and rules may have changed",
-				s.Date, pol.effectiveFrom, orOpen(pol.effectiveTo), market, pol.version),
+				s.Date, pol.effectiveFrom, orOpen(pol.effectiveTo), pol.market, pol.version),
 			Unblock: "Re-run with a policy version whose window covers the shipment date.",
 		})
 	}
 
-	d.Classification, ev.d.Reasons = classifyInto(market, s, ev.d.Reasons)
-	d.ExportControl = exportctl.Screen(s, cfg.screening)
-	d.Reasons = append(d.Reasons, d.ExportControl.Reasons...)
+	var classReasons []iorules.Reason
+	d.Classification, classReasons = classify.CheckShipment(pol.market, s)
+	d.Reasons = append(d.Reasons, classReasons...)
+	d.ExportControl = screen
+	d.Reasons = append(d.Reasons, screen.Reasons...)
 
 	val, err := valuation.Value(s, pol.basis, pol.currency)
 	var missing *valuation.MissingRateError
@@ -199,29 +207,19 @@ func orOpen(d iorules.Date) string {
 	return d.String()
 }
 
-func classifyInto(market iorules.Country, s iorules.Shipment, reasons []iorules.Reason) ([]classify.Result, []iorules.Reason) {
-	results, rs := classify.CheckShipment(market, s)
-	return results, append(reasons, rs...)
-}
-
 // bindShipment prepares the variables every expression can read.
 func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 	s := ev.s
 	items := make([]ref.Val, len(s.Items))
 	for i := range s.Items {
-		items[i] = ev.engine.env.provider.NativeToValue(&s.Items[i])
+		items[i] = ev.provider.NativeToValue(&s.Items[i])
 	}
 	view := &shipmentView{
 		s: s, date: types.String(s.Date.String()),
-		items:    types.NewRefValList(ev.engine.env.provider, items),
+		items:    types.NewRefValList(ev.provider, items),
 		exporter: &s.Exporter, importer: &s.ImporterOfRecord, endUser: &s.EndUser,
 	}
 	decl := &declarationValues{Lines: int64(len(s.Items)), ExchangeRate: decimal.NewFromInt(1)}
-	keys := map[string]bool{}
-	for i := range s.Items {
-		keys[groupKey(&s.Items[i], ev.pol.groupBy)] = true
-	}
-	decl.Groups = int64(len(keys))
 	ev.lines = make([]lineValues, len(s.Items))
 	if valued {
 		byLine := make(map[int]valuation.Line, len(val.Lines))
@@ -241,18 +239,19 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 		decl.DestinationInland = val.DestinationInland
 		decl.ExchangeRate = val.ExchangeRate
 	}
-	p := ev.engine.env.provider
+	ev.groups = ev.buildGroups()
+	decl.Groups = int64(len(ev.groups))
+	p := ev.provider
 	ev.act = activation{
 		shipment:    p.NativeToValue(view),
 		importer:    p.NativeToValue(&s.ImporterOfRecord),
 		declaration: p.NativeToValue(decl),
 		ctx:         ctxVal{c: &ev.ctx},
 	}
-	ev.decl = decl
 }
 
 func (ev *evaluation) bindItem(i int) {
-	p := ev.engine.env.provider
+	p := ev.provider
 	ev.ctx.item = &ev.s.Items[i]
 	ev.act.item = p.NativeToValue(&ev.s.Items[i])
 	ev.act.line = p.NativeToValue(&ev.lines[i])

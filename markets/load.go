@@ -153,6 +153,11 @@ func (c *compiler) errorf(pos position, ruleID, format string, args ...any) {
 	c.issues = append(c.issues, Issue{File: c.file, Line: pos.line, Col: pos.col, Rule: ruleID, Msg: fmt.Sprintf(format, args...)})
 }
 
+// errorAt reports an issue at a line and column of the file.
+func (c *compiler) errorAt(line, col int, ruleID, format string, args ...any) {
+	c.errorf(position{line, col}, ruleID, format, args...)
+}
+
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 
 // compilePolicy parses and checks one policy file.
@@ -535,91 +540,32 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 // program compiles one expression, checks its type, the variables it
 // uses, the tables it names and its cost, and plans it.
 func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, allowed []string, perLine bool) cel.Program {
-	if e.block && e.line < len(c.lines) {
-		content := c.lines[e.line] // the line after the indicator
-		e.indent = len(content) - len(strings.TrimLeft(content, " "))
-		for _, l := range c.lines[e.line:] {
-			if strings.TrimSpace(l) != "" && len(l)-len(strings.TrimLeft(l, " ")) < e.indent {
-				break
-			}
-			e.lines = append(e.lines, strings.TrimRight(l[min(e.indent, len(l)):], " \r"))
-		}
+	c.locateBlock(&e)
+	exprErr := func(celLine, celCol int, format string, args ...any) {
+		line, col := e.fileLocation(celLine, celCol)
+		c.errorAt(line, col, ruleID, format, args...)
 	}
 	checked, iss := c.env.env.Compile(e.text)
 	if iss != nil && iss.Err() != nil {
 		for _, ce := range iss.Errors() {
-			line, col := e.fileLocation(ce.Location.Line(), ce.Location.Column())
-			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: ce.Message})
+			exprErr(ce.Location.Line(), ce.Location.Column(), "%s", ce.Message)
 		}
 		return nil
-	}
-	at := func(id int64) (int, int) {
-		loc := checked.NativeRep().SourceInfo().GetStartLocation(id)
-		return e.fileLocation(loc.Line(), loc.Column())
 	}
 	if !checked.OutputType().IsExactType(want) && checked.OutputType() != cel.DynType {
-		line, col := e.fileLocation(1, 0)
-		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
-			Msg: fmt.Sprintf("expression has type %s, want %s", checked.OutputType(), want)})
+		exprErr(1, 0, "expression has type %s, want %s", checked.OutputType(), want)
 		return nil
 	}
-	ok := true
-	nav := ast.NavigateAST(checked.NativeRep())
-	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
-		name := n.AsIdent()
-		if name == ctxVar || !isVariable(name) || slices.Contains(allowed, name) {
-			continue
-		}
-		line, col := at(n.ID())
-		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
-			Msg: fmt.Sprintf("%s is not available here (available: %s)", name, strings.Join(allowed, ", "))})
-		ok = false
+	nodeErr := func(id int64, format string, args ...any) {
+		loc := checked.NativeRep().SourceInfo().GetStartLocation(id)
+		exprErr(loc.Line(), loc.Column(), format, args...)
 	}
-	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
-		sel := n.AsSelect()
-		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax && !slices.Contains(c.earlier, sel.FieldName()) {
-			line, col := at(n.ID())
-			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
-				Msg: fmt.Sprintf("tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))})
-			ok = false
-		}
-	}
-	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
-		call := n.AsCall()
-		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar {
-			continue
-		}
-		if call.FunctionName() != "table" && call.FunctionName() != "has_entry" && call.FunctionName() != "tiered" {
-			continue
-		}
-		line, col := at(n.ID())
-		arg := call.Args()[0]
-		if arg.Kind() != ast.LiteralKind {
-			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
-				Msg: fmt.Sprintf("%s: the table name must be a string literal", call.FunctionName())})
-			ok = false
-			continue
-		}
-		name, _ := arg.AsLiteral().Value().(string)
-		t, found := p.tables[name]
-		switch {
-		case !found:
-			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
-				Msg: fmt.Sprintf("%s: no table named %q", call.FunctionName(), name)})
-			ok = false
-		case (call.FunctionName() == "tiered") != (t.match == matchTiers):
-			c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID,
-				Msg: fmt.Sprintf("%s: table %q has match %s", call.FunctionName(), name, t.match)})
-			ok = false
-		}
-	}
-	if !ok {
+	if !c.checkReferences(p, checked.NativeRep(), allowed, nodeErr) {
 		return nil
 	}
 	est, err := c.env.env.EstimateCost(checked, sizeEstimator{})
 	if err != nil {
-		line, col := e.fileLocation(1, 0)
-		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: "cost estimate: " + err.Error()})
+		exprErr(1, 0, "cost estimate: %v", err)
 		return nil
 	}
 	total := est.Max
@@ -627,19 +573,79 @@ func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, all
 		total *= MaxLines
 	}
 	if est.Max > maxExpressionCost || total > maxPerShipmentCost {
-		line, col := e.fileLocation(1, 0)
-		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: fmt.Sprintf(
+		exprErr(1, 0,
 			"expression too costly: estimated cost up to %d per evaluation (limit %d) and %d per shipment of %d lines (limit %d); avoid nested loops over shipment.items, and loops over items in per-line rules (use scope: shipment)",
-			est.Max, maxExpressionCost, total, MaxLines, maxPerShipmentCost)})
+			est.Max, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
 		return nil
 	}
 	prg, err := c.env.env.Program(checked, c.opts...)
 	if err != nil {
-		line, col := e.fileLocation(1, 0)
-		c.issues = append(c.issues, Issue{File: c.file, Line: line, Col: col, Rule: ruleID, Msg: err.Error()})
+		exprErr(1, 0, "%v", err)
 		return nil
 	}
 	return prg
+}
+
+// locateBlock records, for a block scalar, its content indentation and
+// lines, so that CEL positions can be mapped back to the file.
+func (c *compiler) locateBlock(e *expr) {
+	if !e.block || e.line >= len(c.lines) {
+		return
+	}
+	content := c.lines[e.line] // the line after the indicator
+	e.indent = len(content) - len(strings.TrimLeft(content, " "))
+	for _, l := range c.lines[e.line:] {
+		if strings.TrimSpace(l) != "" && len(l)-len(strings.TrimLeft(l, " ")) < e.indent {
+			break
+		}
+		e.lines = append(e.lines, strings.TrimRight(l[min(e.indent, len(l)):], " \r"))
+	}
+}
+
+// checkReferences checks what the checker cannot: that the expression uses
+// only the variables available where it runs, reads only earlier taxes, and
+// names existing tables of the right kind by literal. It reports each
+// problem through nodeErr and returns whether there was none.
+func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string, nodeErr func(id int64, format string, args ...any)) bool {
+	ok := true
+	fail := func(id int64, format string, args ...any) {
+		nodeErr(id, format, args...)
+		ok = false
+	}
+	nav := ast.NavigateAST(checked)
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
+		if name := n.AsIdent(); isVariable(name) && !slices.Contains(allowed, name) {
+			fail(n.ID(), "%s is not available here (available: %s)", name, strings.Join(allowed, ", "))
+		}
+	}
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
+		sel := n.AsSelect()
+		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax && !slices.Contains(c.earlier, sel.FieldName()) {
+			fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))
+		}
+	}
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
+		call := n.AsCall()
+		fn := call.FunctionName()
+		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar ||
+			(fn != "table" && fn != "has_entry" && fn != "tiered") {
+			continue
+		}
+		arg := call.Args()[0]
+		if arg.Kind() != ast.LiteralKind {
+			fail(n.ID(), "%s: the table name must be a string literal", fn)
+			continue
+		}
+		name, _ := arg.AsLiteral().Value().(string)
+		t, found := p.tables[name]
+		switch {
+		case !found:
+			fail(n.ID(), "%s: no table named %q", fn, name)
+		case (fn == "tiered") != (t.match == matchTiers):
+			fail(n.ID(), "%s: table %q has match %s", fn, name, t.match)
+		}
+	}
+	return ok
 }
 
 func isVariable(name string) bool {

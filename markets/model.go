@@ -1,8 +1,6 @@
 package markets
 
 import (
-	"reflect"
-
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
@@ -67,14 +65,14 @@ func stringList(adapter types.Adapter, in []iorules.Radio) ref.Val {
 
 // modelTypes declares the record types and their fields. adapter turns
 // nested Go values into CEL values.
-func modelTypes(adapter types.Adapter) map[reflect.Type]*objectType {
+func modelTypes(adapter types.Adapter) []*objectType {
 	S, I, B, D := types.StringType, types.IntType, types.BoolType, decimalType
 	party := types.NewObjectType("iorules.Party")
 	registration := types.NewObjectType("iorules.Registration")
 	encryption := types.NewObjectType("iorules.Encryption")
 	item := types.NewObjectType("iorules.Item")
 
-	objs := []*objectType{
+	return []*objectType{
 		newObjectType("iorules.Shipment",
 			objectField[shipmentView]{"id", S, func(v *shipmentView) ref.Val { return str(v.s.ID) }},
 			objectField[shipmentView]{"date", S, func(v *shipmentView) ref.Val { return v.date }},
@@ -159,15 +157,4 @@ func modelTypes(adapter types.Adapter) map[reflect.Type]*objectType {
 			objectField[declarationValues]{"lines", I, func(d *declarationValues) ref.Val { return types.Int(d.Lines) }},
 		),
 	}
-	out := make(map[reflect.Type]*objectType, len(objs))
-	goTypes := []reflect.Type{
-		reflect.TypeFor[*shipmentView](), reflect.TypeFor[*iorules.Party](),
-		reflect.TypeFor[*iorules.Registration](), reflect.TypeFor[*iorules.Encryption](),
-		reflect.TypeFor[*iorules.Item](), reflect.TypeFor[*lineValues](),
-		reflect.TypeFor[*declarationValues](),
-	}
-	for i, ot := range objs {
-		out[goTypes[i]] = ot
-	}
-	return out
 }

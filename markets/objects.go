@@ -14,6 +14,7 @@ import (
 // a getter that reads the field from the Go value without reflection.
 type objectType struct {
 	name   string
+	goType reflect.Type // the pointer type that backs the record
 	celTyp *types.Type
 	fields map[string]*types.FieldType
 	names  []string
@@ -28,7 +29,7 @@ type objectField[T any] struct {
 
 // newObjectType builds an objectType over *T.
 func newObjectType[T any](name string, fields ...objectField[T]) *objectType {
-	ot := &objectType{name: name, celTyp: types.NewObjectType(name), fields: map[string]*types.FieldType{}}
+	ot := &objectType{name: name, goType: reflect.TypeFor[*T](), celTyp: types.NewObjectType(name), fields: map[string]*types.FieldType{}}
 	for _, f := range fields {
 		get := f.get
 		ot.fields[f.name] = &types.FieldType{
@@ -104,16 +105,21 @@ type modelProvider struct {
 	byType map[reflect.Type]*objectType
 }
 
-func newModelProvider(objs map[reflect.Type]*objectType) (*modelProvider, error) {
+func newModelProvider() (*modelProvider, error) {
 	reg, err := types.NewRegistry()
 	if err != nil {
 		return nil, err
 	}
-	p := &modelProvider{Registry: reg, byName: map[string]*objectType{}, byType: objs}
+	return &modelProvider{Registry: reg, byName: map[string]*objectType{}, byType: map[reflect.Type]*objectType{}}, nil
+}
+
+// register adds record types. It is called once, before the provider is
+// shared.
+func (p *modelProvider) register(objs []*objectType) {
 	for _, ot := range objs {
+		p.byType[ot.goType] = ot
 		p.byName[ot.name] = ot
 	}
-	return p, nil
 }
 
 func (p *modelProvider) FindStructType(name string) (*types.Type, bool) {

@@ -37,13 +37,7 @@ type tableEntry struct {
 }
 
 func (e *tableEntry) inForce(d iorules.Date) bool {
-	if !e.EffectiveFrom.IsZero() && d.Before(e.EffectiveFrom) {
-		return false
-	}
-	if !e.EffectiveTo.IsZero() && d.After(e.EffectiveTo) {
-		return false
-	}
-	return true
+	return inWindow(d, e.EffectiveFrom, e.EffectiveTo)
 }
 
 // usedEntry records a table row an evaluation relied on.

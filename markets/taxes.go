@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
@@ -20,7 +21,6 @@ type group struct {
 	taxVal  ref.Val
 	amounts map[string]decimal.Decimal
 	rates   map[string]decimal.Decimal
-	bases   map[string]decimal.Decimal
 }
 
 func groupKey(it *iorules.Item, fields []string) string {
@@ -47,8 +47,9 @@ func groupKey(it *iorules.Item, fields []string) string {
 	return b.String()
 }
 
-// groups splits the lines into declaration groups, in order of first line.
-func (ev *evaluation) groups() []*group {
+// buildGroups splits the lines into declaration groups, in order of first
+// line.
+func (ev *evaluation) buildGroups() []*group {
 	index := map[string]*group{}
 	var out []*group
 	for i := range ev.s.Items {
@@ -59,9 +60,8 @@ func (ev *evaluation) groups() []*group {
 				taxes:   map[ref.Val]ref.Val{},
 				amounts: map[string]decimal.Decimal{},
 				rates:   map[string]decimal.Decimal{},
-				bases:   map[string]decimal.Decimal{},
 			}
-			g.taxVal = types.NewRefValMap(ev.engine.env.provider, g.taxes)
+			g.taxVal = types.NewRefValMap(ev.provider, g.taxes)
 			index[k] = g
 			out = append(out, g)
 		}
@@ -79,60 +79,56 @@ func (ev *evaluation) round(t *tax, d decimal.Decimal) decimal.Decimal {
 	return d.Round(places)
 }
 
-// decimalResult unwraps an expression result that the checker typed as a
-// decimal.
-func decimalResult(v ref.Val) (decimal.Decimal, error) {
+// runDecimal evaluates an expression the checker typed as a decimal.
+func (ev *evaluation) runDecimal(prg cel.Program, id, what string, lines []int) (decimal.Decimal, *iorules.Reason) {
+	v, r := ev.run(prg, id, what, lines)
+	if r != nil {
+		return decimal.Decimal{}, r
+	}
 	d, ok := asDecimal(v)
 	if !ok {
-		return decimal.Decimal{}, fmt.Errorf("expression gave %s, want a decimal", v.Type().TypeName())
+		return decimal.Decimal{}, ev.typeReason(id, lines, fmt.Errorf("%s gave %s, want a decimal", what, v.Type().TypeName()))
 	}
 	return d, nil
 }
 
+// taxOutcome is one tax computed for one group or for the declaration.
+type taxOutcome struct {
+	amount  decimal.Decimal
+	base    decimal.Decimal // with rate, when hasRate
+	rate    decimal.Decimal
+	applies bool // false when the tax's condition did not hold; amount is zero
+	hasRate bool // the tax is base × rate rather than an amount
+}
+
 // computeTax evaluates when, rate, base or amount of t with the variables
-// currently bound. It returns ok=false with the amount zero when `when` is
-// false, and a reason when the tax could not be computed.
-func (ev *evaluation) computeTax(t *tax, lines []int) (amount, base, rate decimal.Decimal, applies, hasRate bool, reason *iorules.Reason) {
+// currently bound, or returns a reason when the tax could not be computed.
+func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reason) {
 	ev.act.rate = nil
 	if t.when != nil {
 		v, r := ev.run(t.when, t.id, "the condition", lines)
-		if r != nil {
-			return amount, base, rate, false, false, r
-		}
-		if v != types.True {
-			return decimal.Zero, base, rate, false, false, nil
+		if r != nil || v != types.True {
+			return taxOutcome{}, r
 		}
 	}
 	if t.amount != nil {
-		v, r := ev.run(t.amount, t.id, "the amount", lines)
+		a, r := ev.runDecimal(t.amount, t.id, "the amount", lines)
 		if r != nil {
-			return amount, base, rate, false, false, r
+			return taxOutcome{}, r
 		}
-		a, err := decimalResult(v)
-		if err != nil {
-			return amount, base, rate, false, false, ev.typeReason(t.id, lines, err)
-		}
-		return ev.round(t, a), base, rate, true, false, nil
+		return taxOutcome{amount: ev.round(t, a), applies: true}, nil
 	}
-	v, r := ev.run(t.rate, t.id, "the rate", lines)
+	rate, r := ev.runDecimal(t.rate, t.id, "the rate", lines)
 	if r != nil {
-		return amount, base, rate, false, false, r
-	}
-	rate, err := decimalResult(v)
-	if err != nil {
-		return amount, base, rate, false, false, ev.typeReason(t.id, lines, err)
+		return taxOutcome{}, r
 	}
 	ev.act.rate = newDec(rate)
-	v, r = ev.run(t.base, t.id, "the base", lines)
+	base, r := ev.runDecimal(t.base, t.id, "the base", lines)
 	ev.act.rate = nil
 	if r != nil {
-		return amount, base, rate, false, false, r
+		return taxOutcome{}, r
 	}
-	base, err = decimalResult(v)
-	if err != nil {
-		return amount, base, rate, false, false, ev.typeReason(t.id, lines, err)
-	}
-	return ev.round(t, base.Mul(rate)), base, rate, true, true, nil
+	return taxOutcome{amount: ev.round(t, base.Mul(rate)), base: base, rate: rate, applies: true, hasRate: true}, nil
 }
 
 func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Reason {
@@ -144,7 +140,7 @@ func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Rea
 // each group's amounts over its lines and sums the declaration totals.
 func (ev *evaluation) applyTaxes() {
 	d := ev.d
-	groups := ev.groups()
+	groups := ev.groups
 	places := ev.pol.currency.MinorUnits()
 	groupCV := make([]decimal.Decimal, len(groups))
 	for i, g := range groups {
@@ -161,16 +157,13 @@ chain:
 		if t.scope == scopeDeclaration {
 			ev.unbindItem()
 			ev.act.tax = nil
-			amount, base, rate, applies, hasRate, reason := ev.computeTax(t, nil)
+			out, reason := ev.computeTax(t, nil)
 			if reason != nil {
 				ev.addReason(*reason)
 				complete = false
 				break chain
 			}
-			if !applies {
-				amount = decimal.Zero
-			}
-			shares, err := valuation.Allocate(amount, groupCV, places)
+			shares, err := valuation.Allocate(out.amount, groupCV, places)
 			if err != nil {
 				ev.addReason(*ev.typeReason(t.id, nil, err))
 				complete = false
@@ -179,14 +172,14 @@ chain:
 			for i, g := range groups {
 				g.amounts[t.short] = shares[i]
 				g.taxes[types.String(t.short)] = newDec(shares[i])
-				if hasRate {
-					g.rates[t.short] = rate
+				if out.hasRate {
+					g.rates[t.short] = out.rate
 				}
 			}
-			if hasRate && applies {
-				summary.Base, summary.Rate = &base, &rate
+			if out.hasRate {
+				summary.Base, summary.Rate = &out.base, &out.rate
 			}
-			summary.Amount = amount
+			summary.Amount = out.amount
 		} else {
 			total, baseSum := decimal.Zero, decimal.Zero
 			var uniform *decimal.Decimal
@@ -194,30 +187,29 @@ chain:
 			for _, g := range groups {
 				first := g.items[0]
 				ev.bindItem(first)
-				ev.act.line = ev.engine.env.provider.NativeToValue(&g.values)
+				ev.act.line = ev.provider.NativeToValue(&g.values)
 				ev.act.tax = g.taxVal
 				lines := ev.groupLines(g)
-				amount, base, rate, applies, hasRate, reason := ev.computeTax(t, lines)
+				out, reason := ev.computeTax(t, lines)
 				if reason != nil {
 					ev.addReason(*reason)
 					complete = false
 					break chain
 				}
-				g.amounts[t.short] = amount
-				g.taxes[types.String(t.short)] = newDec(amount)
-				if applies && hasRate {
-					g.rates[t.short], g.bases[t.short] = rate, base
-					baseSum = baseSum.Add(base)
+				g.amounts[t.short] = out.amount
+				g.taxes[types.String(t.short)] = newDec(out.amount)
+				if out.hasRate {
+					g.rates[t.short] = out.rate
+					baseSum = baseSum.Add(out.base)
 					anyRate = true
 					switch {
 					case uniform == nil:
-						r := rate
-						uniform = &r
-					case !uniform.Equal(rate):
+						uniform = &out.rate
+					case !uniform.Equal(out.rate):
 						mixed = true
 					}
 				}
-				total = total.Add(amount)
+				total = total.Add(out.amount)
 			}
 			ev.unbindItem()
 			ev.act.tax = nil
