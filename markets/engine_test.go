@@ -102,6 +102,12 @@ func TestLoadReportsPositions(t *testing.T) {
 			want: "zz.yaml:36:11: rule tr.big: item is not available here",
 		},
 		{
+			name: "a CEL expression that is not a string",
+			old:  `when: declaration.customs_value > decimal("100000")`,
+			new:  `when: [1, 2]`,
+			want: "zz.yaml:36:11: expected a CEL expression (a string)",
+		},
+		{
 			name: "unknown YAML key",
 			old:  "    message: big\n",
 			new:  "    mesage: big\n",
@@ -235,4 +241,22 @@ func TestInvalidShipmentAndUnknownMarket(t *testing.T) {
 	_, err = engine.PrequalifyMarket("BR", sample(t))
 	var um *markets.UnknownMarketError
 	require.True(t, errors.As(err, &um))
+}
+
+func TestQuantitiesKnownWithoutExchangeRate(t *testing.T) {
+	src := strings.Replace(miniPolicy(t), "currency: TRY", "currency: EUR", 1)
+	src = strings.Replace(src, `when: declaration.customs_value > decimal("100000")`, `when: declaration.lines == 2 && shipment.items.all(i, i.quantity > 0)`, 1)
+	src = strings.Replace(src, "  - id: tr.big\n", `  - id: tr.three
+    kind: info
+    when: line.quantity == 3
+    message: three units
+    source: test
+  - id: tr.big
+`, 1)
+	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))
+	require.NoError(t, err)
+	d, err := engine.Prequalify(sample(t))
+	require.NoError(t, err)
+	require.Nil(t, d.Valuation, "no USD to EUR rate: no customs value")
+	require.Contains(t, d.Fired, markets.FiredRule{Rule: "tr.three", Lines: []int{2}})
 }

@@ -230,14 +230,18 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 			l := byLine[it.Line]
 			ev.lines[i] = lineValues{
 				CustomsValue: l.CustomsValue, InvoiceValue: l.InvoiceValue, FOBValue: l.FOBValue,
-				Freight: l.Freight, Insurance: l.Insurance, Quantity: int64(it.Quantity),
-				NetWeightKg: it.NetWeightKg.Mul(decimal.NewFromInt(int64(it.Quantity))),
+				Freight: l.Freight, Insurance: l.Insurance,
 			}
-			decl.add(ev.lines[i])
 		}
 		decl.DestinationHandling = val.DestinationHandling
 		decl.DestinationInland = val.DestinationInland
 		decl.ExchangeRate = val.ExchangeRate
+	}
+	// Quantities and weights are known even when money values are not.
+	for i, it := range s.Items {
+		ev.lines[i].Quantity = int64(it.Quantity)
+		ev.lines[i].NetWeightKg = it.NetWeightKg.Mul(decimal.NewFromInt(int64(it.Quantity)))
+		decl.add(ev.lines[i])
 	}
 	ev.groups = ev.buildGroups()
 	decl.Groups = int64(len(ev.groups))

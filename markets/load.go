@@ -241,6 +241,13 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 }
 
 func (c *compiler) yamlError(err error) {
+	// Errors from our own unmarshalers carry their node's position; yaml.v3
+	// passes them through without one.
+	var pe *yamlPosError
+	if errors.As(err, &pe) {
+		c.errorf(pe.pos, "", "%s", pe.msg)
+		return
+	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		for _, e := range te.Errors {
