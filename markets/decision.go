@@ -42,12 +42,16 @@ type Decision struct {
 	ExportControl    exportctl.Result     `json:"export_control"`
 	Valuation        *valuation.Valuation `json:"valuation"`
 	Taxes            []Tax                `json:"taxes"`
-	TotalTaxes       *decimal.Decimal     `json:"total_taxes"`
-	LandedCost       *decimal.Decimal     `json:"landed_cost"`
-	Lines            []Line               `json:"lines"`
-	NotEvaluated     []string             `json:"not_evaluated,omitempty"`
-	Fired            []FiredRule          `json:"fired"`
-	Policy           PolicyRef            `json:"policy"`
+	// TotalTaxes sums the taxes that are not informational; nil when a tax
+	// could not be computed, so that no total silently leaves one out.
+	TotalTaxes *decimal.Decimal `json:"total_taxes"`
+	// LandedCost is the customs value (plus freight and insurance on a FOB
+	// basis), the costs after the border and TotalTaxes; nil with it.
+	LandedCost   *decimal.Decimal `json:"landed_cost"`
+	Lines        []Line           `json:"lines"`
+	NotEvaluated []string         `json:"not_evaluated,omitempty"`
+	Fired        []FiredRule      `json:"fired"`
+	Policy       PolicyRef        `json:"policy"`
 }
 
 // Tax is one tax or fee of the decision, summed over the declaration.

@@ -70,6 +70,9 @@ func TestBrazilProperties(t *testing.T) {
 			require.True(t, lineSum.Equal(tx.Amount), "shipment %d: %s lines sum %s, total %s", n, tx.ID, lineSum, tx.Amount)
 		}
 		require.True(t, total.Equal(*d.TotalTaxes), "shipment %d: total taxes", n)
+		v := d.Valuation
+		landed := v.CustomsValue.Add(v.DestinationHandling).Add(v.DestinationInland).Add(total)
+		require.True(t, landed.Equal(*d.LandedCost), "shipment %d: landed cost %s, want customs value + post-border costs + taxes = %s", n, d.LandedCost, landed)
 
 		cv := decimal.Zero
 		for _, l := range d.Lines {

@@ -242,7 +242,14 @@ chain:
 		}
 	}
 	v := d.Valuation
-	landed := v.FOBValue.Add(v.Freight).Add(v.Insurance).Add(v.DestinationHandling).Add(v.DestinationInland).Add(total)
+	// Start from the customs value as the law rounds it, not from its
+	// separately rounded parts, which may differ from it by a minor unit
+	// per line. On a FOB basis, freight and insurance are added.
+	landed := v.CustomsValue
+	if v.Basis == valuation.FOB {
+		landed = landed.Add(v.Freight).Add(v.Insurance)
+	}
+	landed = landed.Add(v.DestinationHandling).Add(v.DestinationInland).Add(total)
 	d.TotalTaxes, d.LandedCost = &total, &landed
 }
 
