@@ -1,6 +1,8 @@
 package markets
 
 import (
+	"encoding/json"
+
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/classify"
@@ -28,8 +30,10 @@ const (
 type Decision struct {
 	ShipmentID string          `json:"shipment_id"`
 	Market     iorules.Country `json:"market"`
-	AsOf       iorules.Date    `json:"as_of"`
-	Verdict    Verdict         `json:"verdict"`
+	// Currency is the market's currency, that of every amount below.
+	Currency iorules.Currency `json:"currency"`
+	AsOf     iorules.Date     `json:"as_of"`
+	Verdict  Verdict          `json:"verdict"`
 	// Reasons explain the verdict, the most severe first.
 	Reasons []iorules.Reason `json:"reasons"`
 	// Approvals lists every regulatory approval the lines need, by id and
@@ -100,4 +104,84 @@ type PolicyRef struct {
 	SHA256        string          `json:"sha256"`
 	EffectiveFrom iorules.Date    `json:"effective_from"`
 	EffectiveTo   iorules.Date    `json:"effective_to,omitzero"`
+}
+
+// MarshalJSON writes the decision with every amount as a decimal string
+// with at least the minor-unit places of its currency ("1387125.00",
+// "0.00"); a tax base computed to more places keeps them. Rates are
+// written as the policy gives them.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	places := d.Currency.MinorUnits()
+	amount := func(x decimal.Decimal) string {
+		if -x.Exponent() > places {
+			return x.String()
+		}
+		return x.StringFixed(places)
+	}
+	optional := func(x *decimal.Decimal) *string {
+		if x == nil {
+			return nil
+		}
+		s := amount(*x)
+		return &s
+	}
+	type taxJSON struct {
+		ID            string           `json:"id"`
+		Name          string           `json:"name"`
+		Base          *string          `json:"base,omitempty"`
+		Rate          *decimal.Decimal `json:"rate,omitempty"`
+		Amount        string           `json:"amount"`
+		Informational bool             `json:"informational,omitempty"`
+		Source        string           `json:"source"`
+		Confidence    string           `json:"confidence"`
+		Rule          string           `json:"rule"`
+	}
+	type lineTaxJSON struct {
+		ID     string           `json:"id"`
+		Rate   *decimal.Decimal `json:"rate,omitempty"`
+		Amount string           `json:"amount"`
+	}
+	type lineJSON struct {
+		Line         int           `json:"line"`
+		Group        int           `json:"group"`
+		CustomsValue string        `json:"customs_value"`
+		Taxes        []lineTaxJSON `json:"taxes"`
+	}
+	taxes := make([]taxJSON, len(d.Taxes))
+	for i, t := range d.Taxes {
+		taxes[i] = taxJSON{ID: t.ID, Name: t.Name, Base: optional(t.Base), Rate: t.Rate, Amount: amount(t.Amount),
+			Informational: t.Informational, Source: t.Source, Confidence: t.Confidence, Rule: t.Rule}
+	}
+	lines := make([]lineJSON, len(d.Lines))
+	for i, l := range d.Lines {
+		lt := make([]lineTaxJSON, len(l.Taxes))
+		for j, t := range l.Taxes {
+			lt[j] = lineTaxJSON{ID: t.ID, Rate: t.Rate, Amount: amount(t.Amount)}
+		}
+		lines[i] = lineJSON{Line: l.Line, Group: l.Group, CustomsValue: amount(l.CustomsValue), Taxes: lt}
+	}
+	return json.Marshal(struct {
+		ShipmentID       string               `json:"shipment_id"`
+		Market           iorules.Country      `json:"market"`
+		Currency         iorules.Currency     `json:"currency"`
+		AsOf             iorules.Date         `json:"as_of"`
+		Verdict          Verdict              `json:"verdict"`
+		Reasons          []iorules.Reason     `json:"reasons"`
+		Approvals        []approvals.Approval `json:"approvals"`
+		EarliestShipDate iorules.Date         `json:"earliest_ship_date,omitzero"`
+		Classification   []classify.Result    `json:"classification"`
+		ExportControl    exportctl.Result     `json:"export_control"`
+		Valuation        *valuation.Valuation `json:"valuation"`
+		Taxes            []taxJSON            `json:"taxes"`
+		TotalTaxes       *string              `json:"total_taxes"`
+		LandedCost       *string              `json:"landed_cost"`
+		Lines            []lineJSON           `json:"lines"`
+		NotEvaluated     []string             `json:"not_evaluated,omitempty"`
+		Fired            []FiredRule          `json:"fired"`
+		Policy           PolicyRef            `json:"policy"`
+	}{
+		d.ShipmentID, d.Market, d.Currency, d.AsOf, d.Verdict, d.Reasons, d.Approvals, d.EarliestShipDate,
+		d.Classification, d.ExportControl, d.Valuation, taxes, optional(d.TotalTaxes), optional(d.LandedCost),
+		lines, d.NotEvaluated, d.Fired, d.Policy,
+	})
 }

@@ -260,3 +260,23 @@ func TestQuantitiesKnownWithoutExchangeRate(t *testing.T) {
 	require.Nil(t, d.Valuation, "no USD to EUR rate: no customs value")
 	require.Contains(t, d.Fired, markets.FiredRule{Rule: "tr.three", Lines: []int{2}})
 }
+
+func TestDecisionAmountsHaveMinorUnits(t *testing.T) {
+	engine, err := markets.New(markets.WithPolicies(os.DirFS("testdata/mini")))
+	require.NoError(t, err)
+	d, err := engine.Prequalify(sample(t))
+	require.NoError(t, err)
+	raw, err := json.Marshal(d)
+	require.NoError(t, err)
+	// CIF price USD 13,000 at 40 = TRY 520,000.00. The switches' line
+	// carries its share of the freight and insurance the price includes:
+	// customs value 120,000.40, duty 5% = 6,000.02; servers pay no duty.
+	// VAT 20% of 526,000.02 = 105,200.00. Landed = 520,000 + 111,200.02.
+	for _, want := range []string{
+		`"currency":"TRY"`, `"customs_value":"520000.00"`, `"customs_value":"120000.40"`,
+		`"amount":"0.00"`, `"amount":"6000.02"`, `"amount":"105200.00"`,
+		`"total_taxes":"111200.02"`, `"landed_cost":"631200.02"`,
+	} {
+		require.Contains(t, string(raw), want)
+	}
+}

@@ -150,7 +150,7 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 // export-control screening of the shipment.
 func (e *Engine) prequalify(pol *policy, s iorules.Shipment, screen exportctl.Result) (Decision, error) {
 	d := &Decision{
-		ShipmentID: s.ID, Market: pol.market, AsOf: s.Date,
+		ShipmentID: s.ID, Market: pol.market, Currency: pol.currency, AsOf: s.Date,
 		Reasons: []iorules.Reason{}, Approvals: []approvals.Approval{}, Taxes: []Tax{},
 		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: pol.notEvaluated,
 		Policy: PolicyRef{Market: pol.market, Version: pol.version, File: pol.file, SHA256: pol.digest,
