@@ -216,8 +216,11 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 		}
 	}
 	if invoice.Add(adjust).Sign() <= 0 {
-		return Valuation{}, fmt.Errorf("valuation: the FOB value is not positive: the %s invoice value %s %s does not cover the charges its price includes",
-			s.Incoterm, invoice, s.Currency)
+		// An input problem a valid shape can still have: report it as one,
+		// on the field that carries it.
+		return Valuation{}, &iorules.FieldError{Path: "charges", Msg: fmt.Sprintf(
+			"the %s invoice value %s %s does not cover the charges its price includes (the FOB value would not be positive)",
+			s.Incoterm, invoice, s.Currency)}
 	}
 
 	places := s.Currency.MinorUnits()

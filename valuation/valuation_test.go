@@ -251,7 +251,7 @@ func TestValueErrors(t *testing.T) {
 		{"rate zero", func(s *iorules.Shipment) { s.ExchangeRates["USD"] = decimal.Zero }, CIF, "BRL",
 			"valuation: the exchange rate of USD in BRL must be greater than 0, not 0"},
 		{"charges exceed a CIF price", func(s *iorules.Shipment) { s.Incoterm = iorules.CIF; s.Charges.Freight = d("200") }, CIF, "BRL",
-			"valuation: the FOB value is not positive: the CIF invoice value 100 USD does not cover the charges its price includes"},
+			"charges: the CIF invoice value 100 USD does not cover the charges its price includes (the FOB value would not be positive)"},
 		{"negative unit value", func(s *iorules.Shipment) {
 			s.Items = append(s.Items, iorules.Item{Line: 2, Quantity: 1, UnitValue: d("-1")})
 		}, CIF, "BRL", "valuation: allocate: weight 1 is negative (-1)"},

@@ -147,6 +147,9 @@ items[0].unit_value: must be greater than 0
 items[0].colour: unknown field
 `,
 		},
+		{name: "charges the price includes exceed it", args: []string{"-"}, code: 1,
+			stdin:     strings.Replace(string(valid), `"freight": "3200.00"`, `"freight": "90000000.00"`, 1),
+			stderrHas: []string{"charges: the CIP invoice value"}},
 		{name: "malformed JSON", args: []string{"-"}, stdin: `{"id": "x",`, code: 1, stderr: "malformed JSON: unexpected end of input\n"},
 		{name: "empty input", args: []string{"-"}, stdin: "", code: 1, stderr: "empty input: want a JSON object holding one shipment\n"},
 		{name: "JSON array", args: []string{"-"}, stdin: "[]", code: 1, stderr: "must be a JSON object holding one shipment, not an array\n"},
