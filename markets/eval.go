@@ -70,6 +70,10 @@ type evaluation struct {
 	lines    []lineValues // by item index
 	ruleErr  map[string]bool
 	groups   []*group // the declaration groups, in order of first line
+	// itemVals and lineVals are the CEL values of each item and its line
+	// values, made once per evaluation rather than once per rule.
+	itemVals []ref.Val
+	lineVals []ref.Val
 }
 
 // run evaluates an expression and returns its value, or a reason when it
@@ -214,6 +218,7 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 	for i := range s.Items {
 		items[i] = ev.provider.NativeToValue(&s.Items[i])
 	}
+	ev.itemVals = items
 	view := &shipmentView{
 		s: s, date: types.String(s.Date.String()),
 		items:    types.NewRefValList(ev.provider, items),
@@ -243,6 +248,10 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 		ev.lines[i].NetWeightKg = it.NetWeightKg.Mul(decimal.NewFromInt(int64(it.Quantity)))
 		decl.add(ev.lines[i])
 	}
+	ev.lineVals = make([]ref.Val, len(s.Items))
+	for i := range ev.lines {
+		ev.lineVals[i] = ev.provider.NativeToValue(&ev.lines[i])
+	}
 	ev.groups = ev.buildGroups()
 	decl.Groups = int64(len(ev.groups))
 	p := ev.provider
@@ -255,10 +264,9 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 }
 
 func (ev *evaluation) bindItem(i int) {
-	p := ev.provider
 	ev.ctx.item = &ev.s.Items[i]
-	ev.act.item = p.NativeToValue(&ev.s.Items[i])
-	ev.act.line = p.NativeToValue(&ev.lines[i])
+	ev.act.item = ev.itemVals[i]
+	ev.act.line = ev.lineVals[i]
 }
 
 func (ev *evaluation) unbindItem() {

@@ -12,6 +12,8 @@ import (
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/checker"
 	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/valuation"
@@ -121,6 +123,7 @@ type rule struct {
 type tax struct {
 	id            string
 	short         string
+	key           ref.Val // short as a CEL map key, made once
 	name          string
 	scope         string
 	when, rate    cel.Program
@@ -495,7 +498,7 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 		return nil
 	}
 	t := &tax{
-		id: id, short: short, name: ts.Name, scope: ts.Scope, informational: ts.Informational,
+		id: id, short: short, key: types.String(short), name: ts.Name, scope: ts.Scope, informational: ts.Informational,
 		source:        c.source(ts.Source, sources, pos, id),
 		effectiveFrom: c.date(ts.EffectiveFrom, id, "effective_from"),
 		effectiveTo:   c.date(ts.EffectiveTo, id, "effective_to"),

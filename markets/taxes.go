@@ -16,6 +16,7 @@ import (
 // the policy's group_by fields. Taxes are computed and rounded per group.
 type group struct {
 	items   []int // indexes into Shipment.Items
+	lines   []int // the items' line numbers
 	values  lineValues
 	taxes   map[ref.Val]ref.Val
 	taxVal  ref.Val
@@ -66,6 +67,7 @@ func (ev *evaluation) buildGroups() []*group {
 			out = append(out, g)
 		}
 		g.items = append(g.items, i)
+		g.lines = append(g.lines, ev.s.Items[i].Line)
 		g.values.add(ev.lines[i])
 	}
 	return out
@@ -171,7 +173,7 @@ chain:
 			}
 			for i, g := range groups {
 				g.amounts[t.short] = shares[i]
-				g.taxes[types.String(t.short)] = newDec(shares[i])
+				g.taxes[t.key] = newDec(shares[i])
 				if out.hasRate {
 					g.rates[t.short] = out.rate
 				}
@@ -189,15 +191,14 @@ chain:
 				ev.bindItem(first)
 				ev.act.line = ev.provider.NativeToValue(&g.values)
 				ev.act.tax = g.taxVal
-				lines := ev.groupLines(g)
-				out, reason := ev.computeTax(t, lines)
+				out, reason := ev.computeTax(t, g.lines)
 				if reason != nil {
 					ev.addReason(*reason)
 					complete = false
 					break chain
 				}
 				g.amounts[t.short] = out.amount
-				g.taxes[types.String(t.short)] = newDec(out.amount)
+				g.taxes[t.key] = newDec(out.amount)
 				if out.hasRate {
 					g.rates[t.short] = out.rate
 					baseSum = baseSum.Add(out.base)
@@ -251,14 +252,6 @@ chain:
 	}
 	landed = landed.Add(v.DestinationHandling).Add(v.DestinationInland).Add(total)
 	d.TotalTaxes, d.LandedCost = &total, &landed
-}
-
-func (ev *evaluation) groupLines(g *group) []int {
-	lines := make([]int, len(g.items))
-	for i, idx := range g.items {
-		lines[i] = ev.s.Items[idx].Line
-	}
-	return lines
 }
 
 // splitLines gives each line its share of its group's taxes, pro rata to

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -39,6 +41,17 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) ([
 		}
 	}
 
+	if len(weights) == 1 {
+		return []decimal.Decimal{total}, nil
+	}
+	if shares, ok := allocateInt64(total, weights, places); ok {
+		return shares, nil
+	}
+	return allocateBig(total, weights, places), nil
+}
+
+// allocateBig is the general path of Allocate, in big integers.
+func allocateBig(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
 	// Work in integers: units of 10^-places for the total, and weights
 	// scaled by a common power of ten.
 	units := total.Shift(places).BigInt()
@@ -88,5 +101,98 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) ([
 		}
 		out[i] = decimal.NewFromBigInt(s, -places)
 	}
-	return out, nil
+	return out
+}
+
+// pow10 holds 10^0 .. 10^18.
+var pow10 = func() [19]uint64 {
+	var p [19]uint64
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// scaledUint64 returns d × 10^scale as a uint64 when that is a whole number
+// that fits; d must not be negative.
+func scaledUint64(d decimal.Decimal, scale int32) (uint64, bool) {
+	if d.NumDigits() > 18 {
+		return 0, false
+	}
+	c := d.CoefficientInt64()
+	if c < 0 {
+		c = -c
+	}
+	e := d.Exponent() + scale
+	if e < 0 || e > 18 {
+		return 0, e < 0 && c == 0
+	}
+	hi, lo := bits.Mul64(uint64(c), pow10[e])
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	return lo, true
+}
+
+// allocateInt64 is Allocate for the common case where the total in minor
+// units and the weights fit in 63 bits: the same largest-remainder method
+// in machine integers, with a 128-bit product, and no big.Int allocations.
+// It reports false when the figures do not fit; Allocate then takes the
+// general path.
+func allocateInt64(total decimal.Decimal, weights []decimal.Decimal, places int32) ([]decimal.Decimal, bool) {
+	negative := total.Sign() < 0
+	units, ok := scaledUint64(total.Abs(), places)
+	if !ok {
+		return nil, false
+	}
+	scale := int32(0)
+	for _, w := range weights {
+		scale = max(scale, -w.Exponent())
+	}
+	w := make([]uint64, len(weights))
+	var sum uint64
+	for i, x := range weights {
+		v, ok := scaledUint64(x, scale)
+		if !ok || sum+v < sum || sum+v > math.MaxInt64 {
+			return nil, false
+		}
+		w[i] = v
+		sum += v
+	}
+	if sum == 0 {
+		for i := range w {
+			w[i] = 1
+		}
+		sum = uint64(len(w))
+	}
+	shares := make([]uint64, len(w))
+	rems := make([]uint64, len(w))
+	left := units
+	for i := range w {
+		hi, lo := bits.Mul64(units, w[i])
+		// units × w[i] / sum <= units < 2^63, so the quotient fits.
+		shares[i], rems[i] = bits.Div64(hi, lo, sum)
+		left -= shares[i]
+	}
+	if left > 0 {
+		order := make([]int, len(w))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
+		for k := 0; left > 0; k++ {
+			shares[order[k]]++
+			left--
+		}
+	}
+	out := make([]decimal.Decimal, len(shares))
+	for i, v := range shares {
+		n := int64(v)
+		if negative {
+			n = -n
+		}
+		out[i] = decimal.New(n, -places)
+	}
+	return out, true
 }
