@@ -124,6 +124,7 @@ var (
 		"condition", "country_of_origin", "encryption"}
 	encryptionRequired = []string{"present"}
 	approvalRequired   = []string{"id"}
+	documentRequired   = []string{"type"}
 )
 
 func (d *decoder) shipment(raw json.RawMessage) Shipment {
@@ -156,9 +157,15 @@ func (d *decoder) shipment(raw json.RawMessage) Shipment {
 			s.ImporterOfRecord = d.party(at, v)
 		case "end_user":
 			s.EndUser = d.party(at, v)
+		case "related_party":
+			d.boolean(at, v, &s.RelatedParty)
 		case "items":
 			d.array(at, v, maxItems, "items", func(i int, at fieldPath, v json.RawMessage) {
 				s.Items = append(s.Items, d.item(at, v))
+			})
+		case "documents":
+			d.array(at, v, maxDocuments, "documents", func(_ int, at fieldPath, v json.RawMessage) {
+				s.Documents = append(s.Documents, d.tradeDocument(at, v))
 			})
 		default:
 			return false
@@ -352,6 +359,36 @@ func (d *decoder) heldApproval(at fieldPath, raw json.RawMessage) HeldApproval {
 		return true
 	})
 	return a
+}
+
+func (d *decoder) tradeDocument(at fieldPath, raw json.RawMessage) Document {
+	var doc Document
+	d.object(at, raw, documentRequired, 0, func(key string, at fieldPath, v json.RawMessage) bool {
+		switch key {
+		case "type":
+			text(d, at, v, &doc.Type)
+		case "reference":
+			text(d, at, v, &doc.Reference)
+		case "date":
+			d.date(at, v, &doc.Date)
+		case "models":
+			d.array(at, v, maxModels, "models", func(_ int, at fieldPath, v json.RawMessage) {
+				var m string
+				text(d, at, v, &m)
+				doc.Models = append(doc.Models, m)
+			})
+		case "lines":
+			d.array(at, v, maxItems, "lines", func(_ int, at fieldPath, v json.RawMessage) {
+				var n int
+				d.integer(at, v, &n)
+				doc.Lines = append(doc.Lines, n)
+			})
+		default:
+			return false
+		}
+		return true
+	})
+	return doc
 }
 
 // object walks the members of the JSON object raw in order, calling member

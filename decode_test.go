@@ -113,6 +113,11 @@ func lines(t testing.TB, err error) []string {
 
 func raw(s string) json.RawMessage { return json.RawMessage(s) }
 
+// doc is a document of the given type with one more member set.
+func doc(typ, key string, v any) map[string]any {
+	return map[string]any{"type": typ, key: v}
+}
+
 func TestDecodeShipmentSample(t *testing.T) {
 	s, err := DecodeShipment(bytes.NewReader(sample(t)))
 	require.NoError(t, err)
@@ -396,6 +401,41 @@ func TestDecodeShipmentRules(t *testing.T) {
 			}
 			it["approvals_held"] = held
 		}}, []string{"items[0].approvals_held: must list at most 50 approvals"}},
+
+		// related party and documents
+		{"related_party a string", []edit{set("related_party", "yes")},
+			[]string{"related_party: must be true or false, not a string"}},
+		{"documents not an array", []edit{set("documents", map[string]any{})},
+			[]string{"documents: must be a JSON array, not an object"}},
+		{"document type missing", []edit{set("documents", []any{map[string]any{"reference": "INV-1"}})},
+			[]string{"documents[0].type: required"}},
+		{"document type unknown", []edit{set("documents", []any{map[string]any{"type": "invoice"}})},
+			[]string{`documents[0].type: must be one of commercial_invoice, packing_list, specification, declaration_of_conformity, certificate, end_user_certificate, airway_bill, bill_of_lading, certificate_of_origin; not "invoice"`}},
+		{"document date not a real day", []edit{set("documents", []any{doc("declaration_of_conformity", "date", "2026-13-01")})},
+			[]string{`documents[0].date: must be a real date written YYYY-MM-DD, not "2026-13-01"`}},
+		{"document date out of range", []edit{set("documents", []any{doc("declaration_of_conformity", "date", "1999-01-01")})},
+			[]string{"documents[0].date: must be between 2000-01-01 and 2099-12-31"}},
+		{"document reference too long", []edit{set("documents", []any{doc("packing_list", "reference", long(101))})},
+			[]string{"documents[0].reference: must be at most 100 characters"}},
+		{"document model blank", []edit{set("documents", []any{doc("certificate", "models", []any{"R1U-G5", " "})})},
+			[]string{"documents[0].models[1]: required"}},
+		{"document line unknown", []edit{set("documents", []any{doc("certificate", "lines", []any{json.Number("1"), json.Number("7")})})},
+			[]string{"documents[0].lines[1]: no item has line 7"}},
+		{"document line duplicate", []edit{set("documents", []any{doc("certificate", "lines", []any{json.Number("1"), json.Number("1")})})},
+			[]string{"documents[0].lines[1]: duplicate line 1"}},
+		{"document line zero", []edit{set("documents", []any{doc("certificate", "lines", []any{json.Number("0")})})},
+			[]string{"documents[0].lines[0]: must be greater than 0"}},
+		{"document line a string", []edit{set("documents", []any{doc("certificate", "lines", []any{"1"})})},
+			[]string{"documents[0].lines[0]: must be a JSON integer such as 2, not a string"}},
+		{"document unknown field", []edit{set("documents", []any{doc("certificate", "colour", "red")})},
+			[]string{"documents[0].colour: unknown field"}},
+		{"documents too many", []edit{func(t testing.TB, d map[string]any) {
+			var docs []any
+			for range maxDocuments + 1 {
+				docs = append(docs, doc("certificate", "reference", "C-1"))
+			}
+			d["documents"] = docs
+		}}, []string{"documents: must list at most 100 documents"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -434,6 +474,13 @@ func TestDecodeShipmentValidVariants(t *testing.T) {
 			set("exchange_rates", map[string]any{"USD": "26345.5"}), set("currency", "USD")}},
 		{"mass_market left out", []edit{del("items.0.encryption.mass_market")}},
 		{"approval valid_until left out", []edit{del("items.0.approvals_held.0.valid_until")}},
+		{"related party", []edit{set("related_party", true)}},
+		{"documents null", []edit{set("documents", nil)}},
+		{"documents listed", []edit{set("documents", []any{
+			map[string]any{"type": "commercial_invoice", "reference": "INV-1", "date": "2026-11-20"},
+			map[string]any{"type": "packing_list"},
+			map[string]any{"type": "declaration_of_conformity", "date": "2026-01-15", "models": []any{"R1U-G5"}, "lines": []any{json.Number("1")}},
+		})}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -561,7 +608,11 @@ func TestDecodeShipmentProblemCap(t *testing.T) {
 // contract's form: money as decimal strings, the HS code dotted, dates
 // YYYY-MM-DD, tpp as a string.
 func TestMarshalShipment(t *testing.T) {
-	s, err := DecodeShipment(bytes.NewReader(edited(t, set("items.0.tpp", "4800.5"), set("items.0.radio", []any{"wifi"}))))
+	s, err := DecodeShipment(bytes.NewReader(edited(t, set("items.0.tpp", "4800.5"), set("items.0.radio", []any{"wifi"}),
+		set("related_party", true), set("documents", []any{
+			map[string]any{"type": "commercial_invoice", "reference": "INV-1", "date": "2026-11-20"},
+			map[string]any{"type": "declaration_of_conformity", "date": "2026-01-15", "models": []any{"R1U-G5"}, "lines": []any{json.Number("1")}},
+		}))))
 	require.NoError(t, err)
 	got, err := json.MarshalIndent(s, "", "  ")
 	require.NoError(t, err)

@@ -36,8 +36,16 @@ type Shipment struct {
 	ImporterOfRecord Party `json:"importer_of_record"`
 	// EndUser is who will use the goods.
 	EndUser Party `json:"end_user"`
+	// RelatedParty is true when the seller (exporter) and the buyer are
+	// related persons, such as a parent and its subsidiary (WTO Customs
+	// Valuation Agreement art. 15.4); customs then accepts the price only if
+	// the relationship did not influence it (art. 1.2).
+	RelatedParty bool `json:"related_party,omitempty"`
 	// Items are the invoice lines.
 	Items []Item `json:"items"`
+	// Documents lists the trade documents in hand (commercial invoice,
+	// packing list, declaration of conformity, ...); empty means none.
+	Documents []Document `json:"documents,omitempty"`
 }
 
 // Charges are the cost elements of moving the goods, in the shipment

@@ -26,6 +26,7 @@ const (
 	maxRegistrations = 50
 	maxApprovals     = 50
 	maxModels        = 100
+	maxDocuments     = 100
 	maxRates         = 300
 
 	maxIDLen          = 100
@@ -56,8 +57,8 @@ var schemeID = regexp.MustCompile(`^[a-z]{2}\.[a-z0-9_]+$`)
 
 // Validate reports every problem with s, for callers who build a Shipment in
 // Go rather than decode it: required fields, codes and enums, quantities,
-// amounts and their bounds, line numbers, exchange rates and the destination
-// subdivision. It returns nil for a valid shipment, else a joined error of
+// amounts and their bounds, line numbers, exchange rates, the destination
+// subdivision, and documents (their type, dates, and lines that exist). It returns nil for a valid shipment, else a joined error of
 // *FieldError values in document order (see FieldErrors). DecodeShipment
 // applies the same rules.
 func (s Shipment) Validate() error {
@@ -145,6 +146,49 @@ func validateShipment(p *problems, s Shipment) {
 			continue
 		}
 		firstLine[it.Line] = i
+	}
+	validateDocuments(p, s.Documents, firstLine)
+}
+
+// validateDocuments checks the documents in hand; lines maps each item line
+// number to its index.
+func validateDocuments(p *problems, docs []Document, lines map[int]int) {
+	at := fieldPath{}.field("documents")
+	if len(docs) > maxDocuments {
+		p.addf(at, "must list at most %d documents, not %d", maxDocuments, len(docs))
+		return
+	}
+	for i, doc := range docs {
+		di := at.at(i)
+		enum(p, di.field("type"), doc.Type, DocumentTypes)
+		p.optionalText(di.field("reference"), doc.Reference, maxCodeLen)
+		if !doc.Date.IsZero() && (doc.Date.Before(minShipmentDate) || doc.Date.After(maxShipmentDate)) {
+			p.addf(di.field("date"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
+		}
+		models := di.field("models")
+		if len(doc.Models) > maxModels {
+			p.addf(models, "must list at most %d models, not %d", maxModels, len(doc.Models))
+		} else {
+			for j, m := range doc.Models {
+				p.requiredText(models.at(j), m, maxCodeLen)
+			}
+		}
+		dl := di.field("lines")
+		if len(doc.Lines) > maxItems {
+			p.addf(dl, "must list at most %d lines, not %d", maxItems, len(doc.Lines))
+			continue
+		}
+		for j, n := range doc.Lines {
+			_, known := lines[n]
+			switch {
+			case n <= 0:
+				p.add(dl.at(j), "must be greater than 0")
+			case slices.Contains(doc.Lines[:j], n):
+				p.addf(dl.at(j), "duplicate line %d", n)
+			case !known:
+				p.addf(dl.at(j), "no item has line %d", n)
+			}
+		}
 	}
 }
 

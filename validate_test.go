@@ -72,6 +72,17 @@ func TestValidate(t *testing.T) {
 				s.ExchangeRates[Currency(strings.Repeat("A", i+1))] = decimal.NewFromInt(1)
 			}
 		}, []string{"exchange_rates: must list at most 300 rates, not 302"}},
+		{"too many documents", func(s *Shipment) {
+			s.Documents = slices.Repeat([]Document{{Type: DocumentPackingList}}, maxDocuments+1)
+		}, []string{"documents: must list at most 100 documents, not 101"}},
+		{"document checked with the items", func(s *Shipment) {
+			s.Documents = []Document{
+				{Type: DocumentCertificate, Lines: []int{2, 3}},
+				{Type: "invoice", Date: NewDate(2100, 1, 1)},
+			}
+		}, []string{"documents[0].lines[1]: no item has line 3",
+			`documents[1].type: must be one of commercial_invoice, packing_list, specification, declaration_of_conformity, certificate, end_user_certificate, airway_bill, bill_of_lading, certificate_of_origin; not "invoice"`,
+			"documents[1].date: must be between 2000-01-01 and 2099-12-31"}},
 		{"rate missing, date unset", func(s *Shipment) { s.ExchangeRates = nil; s.Date = Date{} },
 			[]string{"date: required", "exchange_rates.USD: required: rate of USD in BRL on the shipment date"}},
 		{"line order by index, not text", func(s *Shipment) {
@@ -121,6 +132,9 @@ func TestComparePaths(t *testing.T) {
 		root.field("items").at(2).field("unit_value"),
 		root.field("items").at(2).field("zzz_unknown"),
 		root.field("items").at(10).field("line"),
+		root.field("documents").at(0).field("type"),
+		root.field("documents").at(0).field("lines").at(1),
+		root.field("documents").at(1).field("type"),
 		root.field("aaa_unknown"),
 		root.field("bbb_unknown"),
 	}

@@ -3,6 +3,7 @@ package approvals
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/iorules/iorules"
 )
@@ -82,11 +83,13 @@ type Approval struct {
 }
 
 // LineStatus returns the status of approval id for item on date, and the
-// reference of the certificate found.
+// reference of the certificate found. A certificate that does not cover the
+// item's model (see Covers) is not held for the item: it counts as if it were
+// not listed, so the approval stays required.
 func LineStatus(item iorules.Item, id string, date iorules.Date) (Status, string) {
 	status, ref := StatusRequired, ""
 	for _, h := range item.ApprovalsHeld {
-		if h.ID != id {
+		if h.ID != id || !Covers(h, item.Model) {
 			continue
 		}
 		if h.ValidUntil.IsZero() || !h.ValidUntil.Before(date) {
@@ -97,9 +100,23 @@ func LineStatus(item iorules.Item, id string, date iorules.Date) (Status, string
 	return status, ref
 }
 
+// Covers reports whether the held approval h covers an item of the given
+// model: a certificate covers only the models it names. It is true when
+// model is among h.Models (compared without regard to case or surrounding
+// space), and also when either side is not stated (h lists no models, or
+// the item gives no model), since nothing contradicts the certificate then.
+func Covers(h iorules.HeldApproval, model string) bool {
+	model = strings.TrimSpace(model)
+	if len(h.Models) == 0 || model == "" {
+		return true
+	}
+	return slices.ContainsFunc(h.Models, func(m string) bool { return strings.EqualFold(strings.TrimSpace(m), model) })
+}
+
 // Merge combines requirements into one Approval per approval id and status,
 // with the status of each line read from the shipment's held approvals on
-// its date. The result is sorted by id, then status (required, expired,
+// its date (LineStatus: a certificate that does not name the line's model
+// leaves the line required). The result is sorted by id, then status (required, expired,
 // held); lines and references are sorted.
 func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 	items := make(map[int]iorules.Item, len(s.Items))

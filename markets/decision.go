@@ -56,6 +56,31 @@ type Decision struct {
 	NotEvaluated []string         `json:"not_evaluated,omitempty"`
 	Fired        []FiredRule      `json:"fired"`
 	Policy       PolicyRef        `json:"policy"`
+	// Audit fingerprints the inputs and the rules that made the decision.
+	Audit Audit `json:"audit"`
+}
+
+// Audit is the fingerprint of a decision: evaluating the same shipment with
+// the same options against the same policy set and library version gives
+// the same decision, byte for byte, so a later audit can show which rules
+// and data decided it. Hashes are lower-case hex SHA-256.
+type Audit struct {
+	// ShipmentSHA256 hashes the canonical JSON of the shipment (json.Marshal
+	// of the iorules.Shipment evaluated).
+	ShipmentSHA256 string `json:"shipment_sha256"`
+	// PolicySHA256 hashes the bytes of the market's policy file (as
+	// Policy.SHA256 does).
+	PolicySHA256 string `json:"policy_sha256"`
+	// PolicySetSHA256 hashes every policy file the engine loaded (see
+	// Engine.PolicySetSHA256).
+	PolicySetSHA256 string `json:"policy_set_sha256"`
+	// OptionsSHA256 hashes the data the caller supplied to the evaluation
+	// (the restricted-party list and reference prices, with their
+	// threshold and tolerance); empty when none was supplied.
+	OptionsSHA256 string `json:"options_sha256,omitempty"`
+	// Library names the module and its version, which fixes the embedded
+	// data (HS nomenclature, export-control lists) and the Go checks.
+	Library string `json:"library"`
 }
 
 // Tax is one tax or fee of the decision, summed over the declaration.
@@ -179,9 +204,10 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		NotEvaluated     []string             `json:"not_evaluated,omitempty"`
 		Fired            []FiredRule          `json:"fired"`
 		Policy           PolicyRef            `json:"policy"`
+		Audit            Audit                `json:"audit"`
 	}{
 		d.ShipmentID, d.Market, d.Currency, d.AsOf, d.Verdict, d.Reasons, d.Approvals, d.EarliestShipDate,
 		d.Classification, d.ExportControl, d.Valuation, taxes, optional(d.TotalTaxes), optional(d.LandedCost),
-		lines, d.NotEvaluated, d.Fired, d.Policy,
+		lines, d.NotEvaluated, d.Fired, d.Policy, d.Audit,
 	})
 }

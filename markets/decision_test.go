@@ -1,4 +1,4 @@
-package markets
+package markets_test
 
 import (
 	"encoding/json"
@@ -6,32 +6,44 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iorules/iorules/markets"
 	"github.com/stretchr/testify/require"
 )
+
+// jsonTags lists the JSON names of T's fields, in declaration order.
+func jsonTags[T any]() []string {
+	var names []string
+	rt := reflect.TypeFor[T]()
+	for i := range rt.NumField() {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	return names
+}
+
+// jsonKeys lists the top-level keys of a JSON object, in document order.
+func jsonKeys(t *testing.T, raw []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	_, err := dec.Token()
+	require.NoError(t, err)
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		require.NoError(t, err)
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		require.NoError(t, dec.Decode(&skip))
+	}
+	return keys
+}
 
 // TestDecisionJSONCoversEveryField guards the hand-written MarshalJSON: it
 // must write a key for every field of Decision, in declaration order.
 func TestDecisionJSONCoversEveryField(t *testing.T) {
-	var want []string
-	rt := reflect.TypeFor[Decision]()
-	for i := range rt.NumField() {
-		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-		want = append(want, name)
-	}
-	d := Decision{Currency: "BRL", NotEvaluated: []string{"x"}}
+	d := markets.Decision{Currency: "BRL", NotEvaluated: []string{"x"}}
 	d.EarliestShipDate = d.AsOf.AddDays(1) // non-zero so omitzero keeps it
 	raw, err := json.Marshal(d)
 	require.NoError(t, err)
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	_, err = dec.Token()
-	require.NoError(t, err)
-	var got []string
-	for dec.More() {
-		tok, err := dec.Token()
-		require.NoError(t, err)
-		got = append(got, tok.(string))
-		var skip json.RawMessage
-		require.NoError(t, dec.Decode(&skip))
-	}
-	require.Equal(t, want, got)
+	require.Equal(t, jsonTags[markets.Decision](), jsonKeys(t, raw))
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/google/cel-go/cel"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/exportctl"
+	"github.com/iorules/iorules/valuation"
+	"github.com/shopspring/decimal"
 )
 
 //go:embed policies/*.yaml
@@ -60,6 +62,11 @@ type EvalOption func(*evalConfig)
 
 type evalConfig struct {
 	screening exportctl.Options
+	refs      []valuation.ReferencePrice
+	tolerance decimal.Decimal
+	// digests caches the audit hashes of the shipment and of the options,
+	// computed once per call however many markets it evaluates.
+	digests *inputDigests
 }
 
 func newEvalConfig(opts []EvalOption) evalConfig {
@@ -75,6 +82,15 @@ func newEvalConfig(opts []EvalOption) evalConfig {
 // is done, and the decision says so.
 func WithScreening(o exportctl.Options) EvalOption {
 	return func(c *evalConfig) { c.screening = o }
+}
+
+// WithReferencePrices supplies benchmark unit prices: a line priced below
+// the Low of its reference by more than tolerance (a fraction, 0.2 for 20%)
+// gets a condition reason asking for valuation evidence, with the figures
+// and the reference's source. See valuation.CheckPrices; the library embeds
+// no prices.
+func WithReferencePrices(refs []valuation.ReferencePrice, tolerance decimal.Decimal) EvalOption {
+	return func(c *evalConfig) { c.refs, c.tolerance = refs, tolerance }
 }
 
 // UnknownMarketError is returned for a market that has no loaded policy.

@@ -3,6 +3,8 @@ package markets
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common"
@@ -32,6 +34,7 @@ var contextFunctions = []struct {
 }{
 	{"table", 2}, {"has_entry", 2}, {"tiered", 2},
 	{"held", 1}, {"registered", 1}, {"registration_level", 1},
+	{"has_document", 1},
 }
 
 // The variables a policy sees. Not every variable is bound in every
@@ -65,6 +68,11 @@ func newEnvironment() (*environment, error) {
 		name := f.name
 		macros = append(macros, parser.NewGlobalMacro(name, f.argc,
 			func(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
+				if name == "has_document" {
+					if err := checkDocumentType(eh, args[0]); err != nil {
+						return nil, err
+					}
+				}
 				return eh.NewMemberCall(name, eh.NewIdent(ctxVar), args...), nil
 			}))
 	}
@@ -143,6 +151,9 @@ func newEnvironment() (*environment, error) {
 			_, ok := c.registration(string(a[0].(types.String)))
 			return types.Bool(ok)
 		})))),
+		cel.Function("has_document", cel.MemberOverload("ctx_has_document", []*cel.Type{contextType, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.hasDocument(iorules.DocumentType(a[0].(types.String)))
+		})))),
 		cel.Function("registration_level", cel.MemberOverload("ctx_registration_level", []*cel.Type{contextType, S}, S, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
 			r, _ := c.registration(string(a[0].(types.String)))
 			return types.String(r.Level)
@@ -153,6 +164,27 @@ func newEnvironment() (*environment, error) {
 		return nil, fmt.Errorf("markets: building the CEL environment: %w", err)
 	}
 	return &environment{env: env, provider: provider}, nil
+}
+
+// checkDocumentType accepts, as the argument of has_document, only a string
+// literal naming a known document type, so a misspelt type is a load error
+// rather than a rule that always fires.
+func checkDocumentType(eh parser.ExprHelper, arg ast.Expr) *common.Error {
+	names := make([]string, len(iorules.DocumentTypes))
+	for i, t := range iorules.DocumentTypes {
+		names[i] = string(t)
+	}
+	if arg.Kind() != ast.LiteralKind {
+		return eh.NewError(arg.ID(), "has_document: the document type must be a string literal")
+	}
+	t, ok := arg.AsLiteral().Value().(string)
+	switch {
+	case !ok:
+		return eh.NewError(arg.ID(), "has_document: the document type must be a string literal")
+	case !iorules.DocumentType(t).IsValid():
+		return eh.NewError(arg.ID(), fmt.Sprintf("has_document: unknown document type %q (want one of %s)", t, strings.Join(names, ", ")))
+	}
+	return nil
 }
 
 // ctxCall adapts a helper on *evalCtx to a CEL function binding whose first
@@ -228,8 +260,15 @@ type evalCtx struct {
 	date     iorules.Date
 	item     *iorules.Item
 	importer *iorules.Party
-	tables   map[string]*table
-	rec      *recorder
+	// documents are the documents the shipment lists as in hand.
+	documents []iorules.Document
+	tables    map[string]*table
+	rec       *recorder
+}
+
+// hasDocument reports whether the shipment lists a document of type t.
+func (c *evalCtx) hasDocument(t iorules.DocumentType) ref.Val {
+	return types.Bool(slices.ContainsFunc(c.documents, func(d iorules.Document) bool { return d.Type == t }))
 }
 
 func (c *evalCtx) held(id string) ref.Val {

@@ -125,7 +125,7 @@ func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decisi
 	screen := exportctl.Screen(s, cfg.screening)
 	out := make([]Decision, 0, len(e.order))
 	for _, m := range e.order {
-		d, err := e.prequalify(e.policies[m], s, screen)
+		d, err := e.prequalifyWith(e.policies[m], s, screen, &cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -147,12 +147,13 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 		return Decision{}, err
 	}
 	cfg := newEvalConfig(opts)
-	return e.prequalify(pol, s, exportctl.Screen(s, cfg.screening))
+	return e.prequalifyWith(pol, s, exportctl.Screen(s, cfg.screening), &cfg)
 }
 
-// prequalify evaluates a validated shipment against one policy, given the
-// export-control screening of the shipment.
-func (e *Engine) prequalify(pol *policy, s iorules.Shipment, screen exportctl.Result) (Decision, error) {
+// prequalifyWith evaluates a validated shipment against one policy, given
+// the export-control screening of the shipment and the call's evaluation
+// options (reference prices; the audit digests, cached across markets).
+func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportctl.Result, cfg *evalConfig) (Decision, error) {
 	d := &Decision{
 		ShipmentID: s.ID, Market: pol.market, Currency: pol.currency, AsOf: s.Date,
 		Reasons: []iorules.Reason{}, Approvals: []approvals.Approval{}, Taxes: []Tax{},
@@ -161,7 +162,7 @@ func (e *Engine) prequalify(pol *policy, s iorules.Shipment, screen exportctl.Re
 			EffectiveFrom: pol.effectiveFrom, EffectiveTo: pol.effectiveTo},
 	}
 	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}}
-	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, tables: pol.tables, rec: &ev.rec}
+	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.tables, rec: &ev.rec}
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
 		ev.addReason(iorules.Reason{
@@ -196,11 +197,15 @@ func (e *Engine) prequalify(pol *policy, s iorules.Shipment, screen exportctl.Re
 	ev.bindShipment(val, err == nil)
 	ev.applyRules()
 	ev.applyApprovals()
+	ev.review(cfg)
 	if d.Valuation != nil {
 		ev.applyTaxes()
 	}
 	ev.noteUnconfirmed()
 	ev.finish()
+	if d.Audit, err = e.audit(pol, &s, cfg); err != nil {
+		return Decision{}, err
+	}
 	return *d, nil
 }
 

@@ -455,6 +455,9 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		if r.message == "" {
 			c.errorf(pos, id, "message: required")
 		}
+		if r.kind != kindInfo && strings.TrimSpace(r.unblock) == "" {
+			c.errorf(pos, id, "unblock: required for kind %s: say what would lift the reason (the approval, licence, registration or fact to supply)", r.kind)
+		}
 		if r.code == "" {
 			r.code = defaultCode(r.kind)
 		}
@@ -710,6 +713,10 @@ func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate
 			return &checker.SizeEstimate{Min: 0, Max: MaxLines}
 		case "registrations", "radio":
 			return &checker.SizeEstimate{Min: 0, Max: 64}
+		case "documents", "models":
+			return &checker.SizeEstimate{Min: 0, Max: 100}
+		case "lines": // a document's lines
+			return &checker.SizeEstimate{Min: 0, Max: MaxLines}
 		}
 	}
 	if t := element.Type(); t != nil {

@@ -71,6 +71,7 @@ func modelTypes(adapter types.Adapter) []*objectType {
 	registration := types.NewObjectType("iorules.Registration")
 	encryption := types.NewObjectType("iorules.Encryption")
 	item := types.NewObjectType("iorules.Item")
+	document := types.NewObjectType("iorules.Document")
 
 	return []*objectType{
 		newObjectType("iorules.Shipment",
@@ -86,6 +87,29 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[shipmentView]{"importer", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.importer) }},
 			objectField[shipmentView]{"end_user", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.endUser) }},
 			objectField[shipmentView]{"items", types.NewListType(item), func(v *shipmentView) ref.Val { return v.items }},
+			objectField[shipmentView]{"related_party", B, func(v *shipmentView) ref.Val { return types.Bool(v.s.RelatedParty) }},
+			objectField[shipmentView]{"documents", types.NewListType(document), func(v *shipmentView) ref.Val {
+				vals := make([]ref.Val, len(v.s.Documents))
+				for i := range v.s.Documents {
+					vals[i] = adapter.NativeToValue(&v.s.Documents[i])
+				}
+				return types.NewRefValList(adapter, vals)
+			}},
+		),
+		newObjectType("iorules.Document",
+			objectField[iorules.Document]{"type", S, func(d *iorules.Document) ref.Val { return str(string(d.Type)) }},
+			objectField[iorules.Document]{"reference", S, func(d *iorules.Document) ref.Val { return str(d.Reference) }},
+			objectField[iorules.Document]{"date", S, func(d *iorules.Document) ref.Val { return str(d.Date.String()) }},
+			objectField[iorules.Document]{"models", types.NewListType(S), func(d *iorules.Document) ref.Val {
+				return types.NewStringList(adapter, d.Models)
+			}},
+			objectField[iorules.Document]{"lines", types.NewListType(I), func(d *iorules.Document) ref.Val {
+				lines := make([]int64, len(d.Lines))
+				for i, l := range d.Lines {
+					lines[i] = int64(l)
+				}
+				return types.NewDynamicList(adapter, lines)
+			}},
 		),
 		newObjectType("iorules.Party",
 			objectField[iorules.Party]{"name", S, func(p *iorules.Party) ref.Val { return str(p.Name) }},

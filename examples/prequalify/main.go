@@ -3,11 +3,18 @@
 //
 // Usage:
 //
-//	prequalify [-market XX|all|XX,YY] [-format json|text] [-policies DIR] [-screening FILE] FILE
+//	prequalify [-market XX|all|XX,YY] [-format json|text] [-policies DIR] [-screening FILE] [-benchmarks FILE [-price-tolerance F]] FILE
+//	prequalify -rollout FILE [-format json|text] [-policies DIR] [-screening FILE]
 //
 // FILE holds one shipment in the JSON form of the iorules contract; "-"
 // reads it from standard input. By default the shipment is evaluated against
 // its destination market with the policies embedded in the library.
+//
+// With -rollout, FILE holds a rollout instead (markets.DecodeRollout): one
+// base shipment and, per market, its importer of record and exchange rates.
+// The output is the markets.RolloutResult, or with -format text a table of
+// the markets and which of them can move together. The rollout names its
+// markets, so -market is an error with it, and so is a FILE argument.
 //
 // Exit status:
 //
@@ -54,6 +61,11 @@ type config struct {
 	policies  string
 	screening string
 	file      string
+	rollout   string // -rollout FILE; then file is empty
+	// benchmarks is -benchmarks FILE, reference unit prices; tolerance is
+	// -price-tolerance, the fraction a price may sit below their low bound.
+	benchmarks string
+	tolerance  string
 }
 
 // failure is an error that ends the run with a status and the lines to
@@ -105,9 +117,11 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	s, err := readShipment(cfg.file, stdin)
-	if err != nil {
-		return nil, err
+	var s iorules.Shipment
+	if cfg.rollout == "" {
+		if s, err = readShipment(cfg.file, stdin); err != nil {
+			return nil, err
+		}
 	}
 	var evalOpts []markets.EvalOption
 	if cfg.screening != "" {
@@ -116,6 +130,16 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 			return nil, err
 		}
 		evalOpts = append(evalOpts, markets.WithScreening(opts))
+	}
+	if cfg.benchmarks != "" {
+		opt, err := readBenchmarks(cfg.benchmarks, cfg.tolerance)
+		if err != nil {
+			return nil, err
+		}
+		evalOpts = append(evalOpts, opt)
+	}
+	if cfg.rollout != "" {
+		return rollout(cfg, stdin, evalOpts)
 	}
 	engine, err := loadEngine(cfg.policies)
 	if err != nil {
@@ -148,9 +172,12 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 }
 
 const usageText = `usage: prequalify [flags] FILE
+       prequalify -rollout FILE [flags]
 
 Pre-qualifies the import shipment in FILE (JSON; "-" reads stdin) against
-the market policies and prints the decision.
+the market policies and prints the decision. With -rollout, FILE holds one
+shipment and an importer of record and exchange rates per market, and the
+output compares the markets.
 
 flags:
 `
@@ -167,7 +194,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fset.StringVar(&cfg.market, "market", "", "market to evaluate: `XX` (ISO code), all, or a list XX,YY; default the shipment's destination")
 	fset.StringVar(&cfg.format, "format", "json", "output `format`: json or text")
 	fset.StringVar(&cfg.policies, "policies", "", "load the market policies from `DIR` instead of the embedded ones")
+	fset.StringVar(&cfg.rollout, "rollout", "", "evaluate the rollout in `FILE` (one shipment, an importer of record and exchange rates per market) instead of a shipment; - reads stdin")
 	fset.StringVar(&cfg.screening, "screening", "", "screen the parties against the restricted-party list in `FILE` (JSON: {\"parties\": [...], \"threshold\": 85, \"dispositions\": [...]})")
+	fset.StringVar(&cfg.benchmarks, "benchmarks", "", "compare unit prices with the reference prices in `FILE` (JSON list: [{\"hs6\": \"847150\", \"category\": \"server\", \"currency\": \"USD\", \"low\": \"6000.00\", \"high\": \"14000.00\", \"source\": \"...\", \"date\": \"2026-10-01\"}])")
+	fset.StringVar(&cfg.tolerance, "price-tolerance", "0", "with -benchmarks, how far below a reference's low a unit price may sit before it needs valuation evidence, as a `FRACTION` (0.2 = 20%)")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, usageText)
 		fset.PrintDefaults()
@@ -186,6 +216,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case "json", "text":
 	default:
 		return cfg, usageError("-format must be json or text, not %q", cfg.format)
+	}
+	if cfg.rollout != "" {
+		switch {
+		case cfg.market != "":
+			return cfg, usageError("-market cannot be used with -rollout: the rollout file names its markets")
+		case fset.NArg() > 0:
+			return cfg, usageError("-rollout takes the rollout file itself; drop the FILE argument %s", strings.Join(fset.Args(), " "))
+		}
+		return cfg, nil
 	}
 	switch fset.NArg() {
 	case 1:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +21,23 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const shipmentsDir = "../shipments"
 
 func sample(name string) string { return filepath.Join(shipmentsDir, name) }
+
+// sampleShipments lists the sample shipment files; the rollout samples
+// (rollout-*.json) hold a rollout, not a shipment.
+func sampleShipments(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(shipmentsDir, "*.json"))
+	require.NoError(t, err)
+	rollouts, err := filepath.Glob(filepath.Join(shipmentsDir, "rollout-*.json"))
+	require.NoError(t, err)
+	var out []string
+	for _, f := range files {
+		if !slices.Contains(rollouts, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // result is what one call of run produced.
 type result struct {
@@ -283,6 +301,8 @@ var goldens = []struct {
 	{"vn-refurbished.json.golden", []string{sample("vn-refurbished.json")}},
 	{"vn-refurbished.txt.golden", []string{"-format", "text", sample("vn-refurbished.json")}},
 	{"mixed-rollout-tr-sa-br.txt.golden", []string{"-format", "text", "-market", "TR,SA,BR", sample("mixed-rollout.json")}},
+	{"rollout-nine-markets.json.golden", []string{"-rollout", sample("rollout-nine-markets.json")}},
+	{"rollout-nine-markets.txt.golden", []string{"-format", "text", "-rollout", sample("rollout-nine-markets.json")}},
 }
 
 // TestGolden compares the output for sample shipments with the files under
@@ -310,9 +330,7 @@ func TestGolden(t *testing.T) {
 // TestDeterministic runs every sample twice in each format and wants the
 // same bytes.
 func TestDeterministic(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(shipmentsDir, "*.json"))
-	require.NoError(t, err)
-	for _, f := range files {
+	for _, f := range sampleShipments(t) {
 		for _, args := range [][]string{{f}, {"-format", "text", f}, {"-market", "all", f}, {"-format", "text", "-market", "all", f}} {
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				a := runCLI(t, "", args...)
@@ -327,10 +345,8 @@ func TestDeterministic(t *testing.T) {
 // TestSampleShipments decodes every sample shipment and checks that the
 // ones the README and the docs name are there.
 func TestSampleShipments(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(shipmentsDir, "*.json"))
-	require.NoError(t, err)
 	var names []string
-	for _, f := range files {
+	for _, f := range sampleShipments(t) {
 		names = append(names, filepath.Base(f))
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			fh, err := os.Open(f)

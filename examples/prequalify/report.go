@@ -227,8 +227,10 @@ func writeDecision(p *printer, d markets.Decision) {
 
 	writeBeforeCargo(p, d)
 	writeReasons(p, d)
+	writeDocumentFindings(p, d)
 	writeOtherApprovals(p, d)
 	writeTaxes(p, d)
+	writeNotEvaluated(p, d)
 	writeClassification(p, d)
 	writeExportControl(p, d)
 	writeUnconfirmed(p, d)
@@ -392,7 +394,7 @@ func linesText(lines []int) string {
 func writeReasons(p *printer, d markets.Decision) {
 	bySeverity := map[iorules.Severity][]iorules.Reason{}
 	for _, r := range d.Reasons {
-		if approvalReason(r, d.Approvals) || unconfirmedReason(r) {
+		if approvalReason(r, d.Approvals) || unconfirmedReason(r) || documentReason(r) {
 			continue
 		}
 		bySeverity[r.Severity] = append(bySeverity[r.Severity], r)

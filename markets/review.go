@@ -1,0 +1,152 @@
+package markets
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/exportctl"
+	"github.com/iorules/iorules/markets/internal/documents"
+	"github.com/iorules/iorules/valuation"
+	"github.com/shopspring/decimal"
+)
+
+// Version is the version of the iorules library. With the module path it
+// names the library in every decision's audit record, since it fixes the
+// embedded data and the checks written in Go.
+const Version = "0.1.0"
+
+// modulePath is the module the library is published as.
+const modulePath = "github.com/iorules/iorules"
+
+// review adds the checks every market shares, whatever its policy: the
+// documents and line descriptions (documents.Review), held certificates that
+// do not name the line's model, and the valuation risks (related parties,
+// prices below the caller's reference prices). It runs after the approvals
+// are merged.
+func (ev *evaluation) review(cfg *evalConfig) {
+	for _, r := range documents.Review(*ev.s) {
+		ev.addReason(r)
+	}
+	ev.checkApprovalModels()
+	var val valuation.Valuation
+	if ev.d.Valuation != nil {
+		val = *ev.d.Valuation
+	}
+	for _, r := range valuation.CheckPrices(*ev.s, val, cfg.refs, cfg.tolerance) {
+		ev.addReason(r)
+	}
+}
+
+// checkApprovalModels explains the approvals that are not held on a line
+// because the certificate listed for it names other models
+// (approvals.Covers), and notes certificates whose models cannot be matched
+// because the line states none.
+func (ev *evaluation) checkApprovalModels() {
+	items := make(map[int]*iorules.Item, len(ev.s.Items))
+	for i := range ev.s.Items {
+		items[ev.s.Items[i].Line] = &ev.s.Items[i]
+	}
+	const rule = "documents.approval_models"
+	for _, a := range ev.d.Approvals {
+		for _, line := range a.Lines {
+			it := items[line]
+			if it == nil {
+				continue
+			}
+			for _, h := range it.ApprovalsHeld {
+				if h.ID != a.ID || len(h.Models) == 0 {
+					continue
+				}
+				cert := certificateName(h)
+				switch {
+				case strings.TrimSpace(it.Model) == "":
+					ev.addReason(iorules.Reason{
+						Code: "item_model_missing", Severity: iorules.SeverityInfo, Lines: []int{line}, Rule: rule, Source: a.Source,
+						Message: fmt.Sprintf("Line %d lists %s %s for models %s, but the line states no model, so whether the certificate "+
+							"covers the goods was not checked.", line, a.ID, cert, strings.Join(h.Models, ", ")),
+					})
+				case a.Status != approvals.StatusHeld && !approvals.Covers(h, it.Model):
+					sev := iorules.SeverityCondition
+					if !a.Stage.Blocks() {
+						sev = iorules.SeverityInfo
+					}
+					ev.addReason(iorules.Reason{
+						Code: "approval_model_not_covered", Severity: sev, Lines: []int{line}, Rule: rule, Source: a.Source,
+						Message: fmt.Sprintf("Line %d lists %s %s, which names %s but not the line's model %s: a certificate covers "+
+							"only the models it names, so the approval is not held for this line.",
+							line, a.ID, cert, strings.Join(h.Models, ", "), it.Model),
+						Unblock: fmt.Sprintf("Obtain %s for model %s (a new certificate or an extension naming it), or correct the "+
+							"line's model if it is wrong.", a.ID, it.Model),
+					})
+				}
+			}
+		}
+	}
+}
+
+func certificateName(h iorules.HeldApproval) string {
+	if h.Reference == "" {
+		return "(certificate without a reference)"
+	}
+	return "certificate " + h.Reference
+}
+
+// inputDigests are the audit hashes of one call's inputs.
+type inputDigests struct {
+	shipment string
+	options  string
+}
+
+// audit builds the audit record of a decision on s under pol.
+func (e *Engine) audit(pol *policy, s *iorules.Shipment, cfg *evalConfig) (Audit, error) {
+	if cfg.digests == nil {
+		dg, err := digestInputs(s, cfg)
+		if err != nil {
+			return Audit{}, err
+		}
+		cfg.digests = dg
+	}
+	return Audit{
+		ShipmentSHA256:  cfg.digests.shipment,
+		PolicySHA256:    pol.digest,
+		PolicySetSHA256: e.digest,
+		OptionsSHA256:   cfg.digests.options,
+		Library:         modulePath + "@v" + Version,
+	}, nil
+}
+
+// digestInputs hashes the canonical JSON of the shipment and, when the
+// caller supplied any, of the evaluation's data options.
+func digestInputs(s *iorules.Shipment, cfg *evalConfig) (*inputDigests, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("markets: audit: encoding the shipment: %w", err)
+	}
+	dg := &inputDigests{shipment: sha256Hex(b)}
+	sc := cfg.screening
+	if len(sc.Parties) == 0 && len(sc.Dispositions) == 0 && sc.Threshold == 0 && len(cfg.refs) == 0 {
+		return dg, nil
+	}
+	b, err = json.Marshal(struct {
+		Parties         []exportctl.ListedParty    `json:"parties"`
+		Threshold       int                        `json:"threshold"`
+		Dispositions    []exportctl.Disposition    `json:"dispositions"`
+		ReferencePrices []valuation.ReferencePrice `json:"reference_prices"`
+		Tolerance       decimal.Decimal            `json:"tolerance"`
+	}{sc.Parties, sc.Threshold, sc.Dispositions, cfg.refs, cfg.tolerance})
+	if err != nil {
+		return nil, fmt.Errorf("markets: audit: encoding the evaluation options: %w", err)
+	}
+	dg.options = sha256Hex(b)
+	return dg, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

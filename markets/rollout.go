@@ -1,0 +1,409 @@
+package markets
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/exportctl"
+	"github.com/shopspring/decimal"
+)
+
+// Rollout is one shipment offered to several markets at once: the same
+// goods, origin, exporter, incoterm and charges everywhere, and per market
+// what differs from one market to the next (the local importer of record,
+// the exchange rates into the market's currency, the destination
+// subdivision and, when it differs, the end user). Engine.Rollout evaluates
+// it; DecodeRollout reads its JSON form.
+type Rollout struct {
+	// Shipment is the base shipment: id, date, origin, incoterm, transport
+	// mode, currency, charges (in that currency), exporter, end user and
+	// items. Its Destination, DestinationSubdivision, ImporterOfRecord and
+	// ExchangeRates are replaced market by market and may be left empty.
+	Shipment iorules.Shipment `json:"shipment"`
+	// Markets gives what each market needs, keyed by market.
+	Markets map[iorules.Country]MarketSetup `json:"markets"`
+}
+
+// MarketSetup is what one market of a Rollout needs besides the base
+// shipment.
+type MarketSetup struct {
+	// ImporterOfRecord is the market's local importer of record, with the
+	// registrations the market requires.
+	ImporterOfRecord iorules.Party `json:"importer_of_record"`
+	// ExchangeRates gives units of the market's currency per one unit of
+	// each other currency used (at least the shipment currency), the
+	// customs rates in force on the shipment date.
+	ExchangeRates map[iorules.Currency]decimal.Decimal `json:"exchange_rates"`
+	// DestinationSubdivision is required where the market's taxes depend on
+	// it (Brazil's state, "BR-SP").
+	DestinationSubdivision iorules.Subdivision `json:"destination_subdivision,omitempty"`
+	// EndUser replaces the base shipment's end user in this market; nil
+	// keeps the base's.
+	EndUser *iorules.Party `json:"end_user,omitempty"`
+}
+
+// ShipmentFor returns the shipment market m evaluates: the base shipment
+// with m as destination and m's importer of record, exchange rates,
+// subdivision and (if given) end user. It reports false when the rollout
+// does not name m. The result shares the base's items; treat it as
+// read-only.
+func (r Rollout) ShipmentFor(m iorules.Country) (iorules.Shipment, bool) {
+	setup, ok := r.Markets[m]
+	if !ok {
+		return iorules.Shipment{}, false
+	}
+	s := r.Shipment
+	s.Destination = m
+	s.DestinationSubdivision = setup.DestinationSubdivision
+	s.ImporterOfRecord = setup.ImporterOfRecord
+	s.ExchangeRates = maps.Clone(setup.ExchangeRates)
+	if setup.EndUser != nil {
+		s.EndUser = *setup.EndUser
+	}
+	return s, true
+}
+
+// RolloutResult is the outcome of a Rollout: one result per market, in
+// market order, and a summary of which markets can move together.
+type RolloutResult struct {
+	ShipmentID string       `json:"shipment_id"`
+	AsOf       iorules.Date `json:"as_of"`
+	// Currency is the shipment currency.
+	Currency iorules.Currency `json:"currency"`
+	// Markets holds one result per market, ordered by market code.
+	Markets []MarketResult `json:"markets"`
+	Summary RolloutSummary `json:"summary"`
+}
+
+// MarketResult is the outcome of one market of a rollout.
+type MarketResult struct {
+	Market  iorules.Country `json:"market"`
+	Verdict Verdict         `json:"verdict"`
+	// Currency is the market's currency; ShipmentCurrency the invoice's.
+	Currency         iorules.Currency `json:"currency"`
+	ShipmentCurrency iorules.Currency `json:"shipment_currency"`
+	// ExchangeRate is units of Currency per unit of ShipmentCurrency, as the
+	// market's setup gave it (1 when they are the same); nil when the
+	// shipment could not be valued.
+	ExchangeRate *decimal.Decimal `json:"exchange_rate"`
+	// LandedCost is the decision's landed cost in Currency; nil when it
+	// could not be computed.
+	LandedCost *decimal.Decimal `json:"landed_cost"`
+	// LandedCostInShipmentCurrency is LandedCost divided by ExchangeRate and
+	// rounded half away from zero to the minor unit of ShipmentCurrency: a
+	// figure for comparing markets, not an amount any authority computes.
+	LandedCostInShipmentCurrency *decimal.Decimal `json:"landed_cost_shipment_currency"`
+	// MissingApprovals lists the approvals required and not held (or
+	// expired): those that hold the cargo first, the longest lead time
+	// first (an unknown lead time before any known one).
+	MissingApprovals []MissingApproval `json:"missing_approvals"`
+	// EarliestShipDate is the first date the cargo can move given the lead
+	// times of the missing approvals that hold it; zero when the market
+	// declines or when ShipDateUnknown.
+	EarliestShipDate iorules.Date `json:"earliest_ship_date,omitzero"`
+	// ShipDateUnknown is true when the market does not decline but a missing
+	// approval that holds the cargo has no known lead time.
+	ShipDateUnknown bool `json:"ship_date_unknown,omitempty"`
+	// OpenConditions lists, once each and in the decision's order, the codes
+	// of the condition reasons other than missing approvals (an export
+	// licence, a missing fact): they too must be resolved before the cargo
+	// moves, and their time is not known.
+	OpenConditions []string `json:"open_conditions"`
+	// Decision is the market's full decision.
+	Decision Decision `json:"decision"`
+}
+
+// MissingApproval is an approval a market requires that the shipment does
+// not hold.
+type MissingApproval struct {
+	ID        string          `json:"id"`
+	Authority string          `json:"authority"`
+	Title     string          `json:"title"`
+	Stage     approvals.Stage `json:"stage"`
+	// HoldsCargo is true when the stage is before shipment or before
+	// clearance: the approval's lead time moves the earliest ship date.
+	HoldsCargo bool             `json:"holds_cargo"`
+	Status     approvals.Status `json:"status"`
+	// LeadTimeDays is nil when the policy does not know it.
+	LeadTimeDays *int  `json:"lead_time_days"`
+	Lines        []int `json:"lines"`
+}
+
+// RolloutSummary says which markets can move together, and which cannot
+// move at all.
+type RolloutSummary struct {
+	// Together groups the markets that do not decline and whose earliest
+	// ship date is known, by that date, the earliest first. A market can
+	// also move on any later date.
+	Together []ShipGroup `json:"together"`
+	// DateUnknown lists the markets that do not decline but wait on an
+	// approval of unknown lead time.
+	DateUnknown []iorules.Country `json:"date_unknown"`
+	// Declined lists the declining markets with their first declining
+	// reason.
+	Declined []DeclinedMarket `json:"declined"`
+}
+
+// ShipGroup is a set of markets whose cargo can move from the same date.
+type ShipGroup struct {
+	Date    iorules.Date      `json:"date"`
+	Markets []iorules.Country `json:"markets"`
+}
+
+// DeclinedMarket is a market that declines, with the first reason it gives.
+type DeclinedMarket struct {
+	Market iorules.Country `json:"market"`
+	Reason iorules.Reason  `json:"reason"`
+}
+
+// Rollout evaluates one shipment against several markets, each with its own
+// importer of record and exchange rates (see Rollout). Every market must
+// have a loaded policy (else *UnknownMarketError) and every market's
+// shipment must be valid: problems are returned all at once as a joined
+// error of *iorules.FieldError, named by their path in the rollout's JSON
+// form ("markets[TR].importer_of_record.registrations[0].scheme",
+// "shipment.items[0].unit_value"). Export controls are screened per market,
+// since they depend on the destination and its parties.
+func (e *Engine) Rollout(r Rollout, opts ...EvalOption) (RolloutResult, error) {
+	if len(r.Markets) == 0 {
+		return RolloutResult{}, errors.Join(&iorules.FieldError{Path: "markets", Msg: "required: at least one market"})
+	}
+	ms := slices.Sorted(maps.Keys(r.Markets))
+	for _, m := range ms {
+		if _, ok := e.policies[m]; !ok {
+			return RolloutResult{}, &UnknownMarketError{Market: m}
+		}
+	}
+	var probs rolloutProblems
+	shipments := make([]iorules.Shipment, len(ms))
+	for i, m := range ms {
+		shipments[i], _ = r.ShipmentFor(m)
+		probs.add(m, r.Markets[m].EndUser != nil, shipments[i].Validate())
+	}
+	if err := probs.err(); err != nil {
+		return RolloutResult{}, err
+	}
+	cfg := newEvalConfig(opts)
+	res := RolloutResult{
+		ShipmentID: r.Shipment.ID, AsOf: r.Shipment.Date, Currency: r.Shipment.Currency,
+		Markets: make([]MarketResult, 0, len(ms)),
+	}
+	for i, m := range ms {
+		// Each market has its own shipment, so its own audit digests: a
+		// fresh copy of the options for each.
+		mcfg := cfg
+		d, err := e.prequalifyWith(e.policies[m], shipments[i], exportctl.Screen(shipments[i], cfg.screening), &mcfg)
+		if err != nil {
+			// An input error only valuation finds (charges a price cannot
+			// cover) is named like the others.
+			probs.add(m, r.Markets[m].EndUser != nil, err)
+			if len(probs.list) > 0 {
+				return RolloutResult{}, probs.err()
+			}
+			return RolloutResult{}, fmt.Errorf("market %s: %w", m, err)
+		}
+		res.Markets = append(res.Markets, newMarketResult(d, r.Shipment.Currency))
+	}
+	res.Summary = summarise(res.Markets)
+	return res, nil
+}
+
+// newMarketResult condenses a decision into the figures a rollout compares.
+func newMarketResult(d Decision, shipmentCurrency iorules.Currency) MarketResult {
+	mr := MarketResult{
+		Market: d.Market, Verdict: d.Verdict, Currency: d.Currency, ShipmentCurrency: shipmentCurrency,
+		MissingApprovals: []MissingApproval{}, OpenConditions: []string{}, Decision: d,
+	}
+	if v := d.Valuation; v != nil {
+		rate := v.ExchangeRate
+		mr.ExchangeRate = &rate
+		if d.LandedCost != nil && rate.IsPositive() {
+			landed := *d.LandedCost
+			back := landed.DivRound(rate, shipmentCurrency.MinorUnits())
+			mr.LandedCost, mr.LandedCostInShipmentCurrency = &landed, &back
+		}
+	}
+	for _, a := range d.Approvals {
+		if a.Status == approvals.StatusHeld {
+			continue
+		}
+		mr.MissingApprovals = append(mr.MissingApprovals, MissingApproval{
+			ID: a.ID, Authority: a.Authority, Title: a.Title, Stage: a.Stage, HoldsCargo: a.Stage.Blocks(),
+			Status: a.Status, LeadTimeDays: a.LeadTimeDays, Lines: slices.Clone(a.Lines),
+		})
+	}
+	slices.SortStableFunc(mr.MissingApprovals, func(a, b MissingApproval) int {
+		return cmp.Or(
+			compareBool(b.HoldsCargo, a.HoldsCargo),
+			cmp.Compare(leadRank(b.LeadTimeDays), leadRank(a.LeadTimeDays)),
+			cmp.Compare(a.ID, b.ID))
+	})
+	for _, r := range d.Reasons {
+		if r.Severity == iorules.SeverityCondition && r.Code != "approval_missing" && r.Code != "approval_expired" &&
+			!slices.Contains(mr.OpenConditions, r.Code) {
+			mr.OpenConditions = append(mr.OpenConditions, r.Code)
+		}
+	}
+	switch {
+	case d.Verdict == Decline:
+	case d.EarliestShipDate.IsZero():
+		mr.ShipDateUnknown = true
+	default:
+		mr.EarliestShipDate = d.EarliestShipDate
+	}
+	return mr
+}
+
+// leadRank orders lead times for sorting: an unknown one above any known.
+func leadRank(days *int) int {
+	if days == nil {
+		return int(^uint(0) >> 1)
+	}
+	return *days
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// summarise groups the markets by the date they can move.
+func summarise(results []MarketResult) RolloutSummary {
+	sum := RolloutSummary{Together: []ShipGroup{}, DateUnknown: []iorules.Country{}, Declined: []DeclinedMarket{}}
+	for _, mr := range results {
+		switch {
+		case mr.Verdict == Decline:
+			dm := DeclinedMarket{Market: mr.Market}
+			if i := slices.IndexFunc(mr.Decision.Reasons, func(r iorules.Reason) bool { return r.Severity == iorules.SeverityDecline }); i >= 0 {
+				dm.Reason = mr.Decision.Reasons[i]
+			}
+			sum.Declined = append(sum.Declined, dm)
+		case mr.ShipDateUnknown:
+			sum.DateUnknown = append(sum.DateUnknown, mr.Market)
+		default:
+			i := slices.IndexFunc(sum.Together, func(g ShipGroup) bool { return g.Date.Equal(mr.EarliestShipDate) })
+			if i < 0 {
+				sum.Together = append(sum.Together, ShipGroup{Date: mr.EarliestShipDate})
+				i = len(sum.Together) - 1
+			}
+			sum.Together[i].Markets = append(sum.Together[i].Markets, mr.Market)
+		}
+	}
+	slices.SortStableFunc(sum.Together, func(a, b ShipGroup) int { return a.Date.Time().Compare(b.Date.Time()) })
+	return sum
+}
+
+// MarshalJSON writes the amounts as decimal strings with the minor-unit
+// places of their currency, like Decision, and the decision last.
+func (mr MarketResult) MarshalJSON() ([]byte, error) {
+	fixed := func(x *decimal.Decimal, c iorules.Currency) *string {
+		if x == nil {
+			return nil
+		}
+		s := x.StringFixed(c.MinorUnits())
+		return &s
+	}
+	return json.Marshal(struct {
+		Market                       iorules.Country   `json:"market"`
+		Verdict                      Verdict           `json:"verdict"`
+		Currency                     iorules.Currency  `json:"currency"`
+		ShipmentCurrency             iorules.Currency  `json:"shipment_currency"`
+		ExchangeRate                 *decimal.Decimal  `json:"exchange_rate"`
+		LandedCost                   *string           `json:"landed_cost"`
+		LandedCostInShipmentCurrency *string           `json:"landed_cost_shipment_currency"`
+		MissingApprovals             []MissingApproval `json:"missing_approvals"`
+		EarliestShipDate             iorules.Date      `json:"earliest_ship_date,omitzero"`
+		ShipDateUnknown              bool              `json:"ship_date_unknown,omitempty"`
+		OpenConditions               []string          `json:"open_conditions"`
+		Decision                     Decision          `json:"decision"`
+	}{
+		mr.Market, mr.Verdict, mr.Currency, mr.ShipmentCurrency, mr.ExchangeRate,
+		fixed(mr.LandedCost, mr.Currency), fixed(mr.LandedCostInShipmentCurrency, mr.ShipmentCurrency),
+		mr.MissingApprovals, mr.EarliestShipDate, mr.ShipDateUnknown, mr.OpenConditions, mr.Decision,
+	})
+}
+
+// rolloutProblems gathers the field errors of a rollout's markets, renamed
+// to their path in the rollout and without repeats: a problem of the base
+// shipment shows up once, not once per market.
+type rolloutProblems struct {
+	list []*iorules.FieldError
+	seen map[string]bool
+}
+
+// add records the field errors in err, found in market m's shipment;
+// ownEndUser says whether m replaces the base's end user. Other errors in
+// err are ignored.
+func (p *rolloutProblems) add(m iorules.Country, ownEndUser bool, err error) {
+	for _, fe := range iorules.FieldErrors(err) {
+		renamed := &iorules.FieldError{Path: rolloutPath(m, ownEndUser, fe.Path), Msg: fe.Msg}
+		key := renamed.Path + "\x00" + renamed.Msg
+		if p.seen[key] {
+			continue
+		}
+		if p.seen == nil {
+			p.seen = map[string]bool{}
+		}
+		p.seen[key] = true
+		p.list = append(p.list, renamed)
+	}
+}
+
+// err returns the problems, or nil: those of the rollout and its base
+// shipment first, then each market's, by market.
+func (p *rolloutProblems) err() error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	market := func(path string) string {
+		if rest, ok := strings.CutPrefix(path, "markets["); ok {
+			m, _, _ := strings.Cut(rest, "]")
+			return m
+		}
+		return ""
+	}
+	slices.SortStableFunc(p.list, func(a, b *iorules.FieldError) int {
+		return strings.Compare(market(a.Path), market(b.Path))
+	})
+	errs := make([]error, len(p.list))
+	for i, fe := range p.list {
+		errs[i] = fe
+	}
+	return errors.Join(errs...)
+}
+
+// marketFields are the shipment fields a rollout sets per market.
+var marketFields = []string{"destination", "destination_subdivision", "importer_of_record", "exchange_rates"}
+
+// rolloutPath renames the path of a problem in market m's shipment to its
+// path in the rollout: fields set per market go under markets[XX], the rest
+// under shipment. The destination is the market itself.
+func rolloutPath(m iorules.Country, ownEndUser bool, path string) string {
+	if path == "" {
+		return ""
+	}
+	head := path
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		head = path[:i]
+	}
+	market := "markets[" + string(m) + "]"
+	switch {
+	case head == "destination":
+		return market
+	case slices.Contains(marketFields, head), head == "end_user" && ownEndUser:
+		return market + "." + path
+	}
+	return "shipment." + path
+}

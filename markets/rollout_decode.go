@@ -1,0 +1,284 @@
+package markets
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/iorules/iorules"
+)
+
+// DecodeRollout reads a rollout in its JSON form from r and validates it:
+//
+//	{
+//	  "shipment": { the shipment contract without destination,
+//	                destination_subdivision, importer_of_record, exchange_rates },
+//	  "markets": {
+//	    "TR": {"importer_of_record": {...}, "exchange_rates": {"USD": "43.1200"}},
+//	    "BR": {"importer_of_record": {...}, "exchange_rates": {"USD": "5.3870"},
+//	           "destination_subdivision": "BR-SP", "end_user": {...}}
+//	  }
+//	}
+//
+// Each key of "markets" is a destination; its object takes the fields the
+// shipment leaves out, and "end_user" to replace the shipment's. The rules of
+// iorules.DecodeShipment apply to every part (unknown and duplicate fields
+// are errors, money is a decimal string) and the whole input is at most
+// iorules.MaxShipmentBytes. Every problem is reported at once as a joined
+// error of *iorules.FieldError, named by its path in the rollout
+// ("markets[TR].importer_of_record.registrations[0].scheme"). An error
+// reading r is returned wrapped.
+func DecodeRollout(r io.Reader) (Rollout, error) {
+	if r == nil {
+		return Rollout{}, errors.Join(&iorules.FieldError{Msg: "empty input: want a JSON object holding a rollout"})
+	}
+	data, err := io.ReadAll(io.LimitReader(r, iorules.MaxShipmentBytes+1))
+	if err != nil {
+		return Rollout{}, fmt.Errorf("markets: reading rollout: %w", err)
+	}
+	if len(data) > iorules.MaxShipmentBytes {
+		return Rollout{}, errors.Join(&iorules.FieldError{Msg: fmt.Sprintf("input larger than %d bytes", iorules.MaxShipmentBytes)})
+	}
+	top, fe := rolloutDocument(data)
+	if fe != nil {
+		return Rollout{}, errors.Join(fe)
+	}
+
+	var probs rolloutProblems
+	problem := func(path, msg string) { probs.list = append(probs.list, &iorules.FieldError{Path: path, Msg: msg}) }
+	var base, markets []member
+	var hasBase, hasMarkets, baseIsObject bool
+	for _, m := range top {
+		switch m.key {
+		case "shipment", "markets":
+			if (m.key == "shipment" && hasBase) || (m.key == "markets" && hasMarkets) {
+				problem(m.key, "duplicate field")
+				continue
+			}
+			if isNull(m.value) {
+				continue
+			}
+			ms, ok := objectMembers(m.value)
+			if !ok {
+				problem(m.key, "must be a JSON object")
+			}
+			if m.key == "shipment" {
+				base, hasBase, baseIsObject = ms, true, ok
+			} else {
+				markets, hasMarkets = ms, true
+			}
+		default:
+			problem(m.key, "unknown field")
+		}
+	}
+	if !hasBase {
+		problem("shipment", "required")
+	}
+	if !hasMarkets {
+		problem("markets", "required: at least one market")
+	} else if len(markets) == 0 {
+		problem("markets", "required: at least one market")
+	}
+
+	// The fields set per market are reported in the base and left out of
+	// it, so that the rest is still decoded.
+	baseHasEndUser := false
+	base = slices.DeleteFunc(base, func(m member) bool {
+		switch m.key {
+		case "destination":
+			problem("shipment.destination", "not allowed in a rollout: each key of markets is a destination")
+			return true
+		case "destination_subdivision", "importer_of_record", "exchange_rates":
+			problem("shipment."+m.key, "not allowed in a rollout: give it per market, as markets.XX."+m.key)
+			return true
+		case "end_user":
+			baseHasEndUser = true
+		}
+		return false
+	})
+
+	setups := map[iorules.Country][]member{}
+	seen := map[iorules.Country]bool{}
+	for _, m := range markets {
+		at := "markets[" + m.key + "]"
+		c := iorules.Country(m.key)
+		switch {
+		case !c.IsValid():
+			problem(at, fmt.Sprintf("unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"TR\")", truncate(m.key, 40)))
+			continue
+		case seen[c]:
+			problem(at, "duplicate market")
+			delete(setups, c)
+			continue
+		}
+		seen[c] = true
+		fields, ok := objectMembers(m.value)
+		if !ok {
+			problem(at, "must be a JSON object")
+			continue
+		}
+		setups[c] = slices.DeleteFunc(fields, func(f member) bool {
+			if f.key == "end_user" || f.key != "destination" && slices.Contains(marketFields, f.key) {
+				return false
+			}
+			problem(at+"."+f.key, "unknown field")
+			return true
+		})
+	}
+	if !baseIsObject || len(setups) == 0 {
+		return Rollout{}, probs.err()
+	}
+
+	out := Rollout{Markets: make(map[iorules.Country]MarketSetup, len(setups))}
+	haveBase := false
+	order := slices.Sorted(maps.Keys(setups))
+	for _, c := range order {
+		fields := setups[c]
+		ownEndUser := slices.ContainsFunc(fields, func(f member) bool { return f.key == "end_user" })
+		s, err := iorules.DecodeShipment(bytes.NewReader(mergeShipment(base, c, fields)))
+		probs.add(c, ownEndUser, err)
+		if err != nil {
+			continue
+		}
+		setup := MarketSetup{ImporterOfRecord: s.ImporterOfRecord, ExchangeRates: s.ExchangeRates,
+			DestinationSubdivision: s.DestinationSubdivision}
+		if ownEndUser {
+			eu := s.EndUser
+			setup.EndUser = &eu
+		}
+		out.Markets[c] = setup
+		if !haveBase && (!ownEndUser || !baseHasEndUser) {
+			out.Shipment, haveBase = s, true
+		}
+	}
+	// The base shipment's own end user, when every market replaces it.
+	if baseHasEndUser && !haveBase {
+		first := slices.DeleteFunc(slices.Clone(setups[order[0]]), func(f member) bool { return f.key == "end_user" })
+		s, err := iorules.DecodeShipment(bytes.NewReader(mergeShipment(base, order[0], first)))
+		probs.add(order[0], false, err)
+		out.Shipment = s
+	}
+	if err := probs.err(); err != nil {
+		return Rollout{}, err
+	}
+	out.Shipment.Destination, out.Shipment.DestinationSubdivision = "", ""
+	out.Shipment.ImporterOfRecord, out.Shipment.ExchangeRates = iorules.Party{}, nil
+	if !baseHasEndUser {
+		out.Shipment.EndUser = iorules.Party{} // every market gives its own
+	}
+	return out, nil
+}
+
+// member is one key and value of a JSON object, in document order.
+type member struct {
+	key   string
+	value json.RawMessage
+}
+
+// rolloutDocument checks that data holds exactly one JSON object and
+// returns its members.
+func rolloutDocument(data []byte) ([]member, *iorules.FieldError) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &iorules.FieldError{Msg: "empty input: want a JSON object holding a rollout"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		var syn *json.SyntaxError
+		switch {
+		case errors.As(err, &syn):
+			line, col := offsetPosition(data, int(syn.Offset)-1)
+			return nil, &iorules.FieldError{Msg: fmt.Sprintf("malformed JSON at line %d, column %d: %v", line, col, syn)}
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, &iorules.FieldError{Msg: "malformed JSON: unexpected end of input"}
+		}
+		return nil, &iorules.FieldError{Msg: "malformed JSON: " + err.Error()}
+	}
+	if rest := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		line, col := offsetPosition(data, len(data)-len(rest))
+		return nil, &iorules.FieldError{Msg: fmt.Sprintf("unexpected data after the rollout object at line %d, column %d", line, col)}
+	}
+	ms, ok := objectMembers(raw)
+	if !ok {
+		return nil, &iorules.FieldError{Msg: "must be a JSON object holding a rollout"}
+	}
+	return ms, nil
+}
+
+// objectMembers returns the members of a JSON object, duplicates included;
+// ok is false when raw is not an object.
+func objectMembers(raw json.RawMessage) ([]member, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	ms := []member{}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, isKey := tok.(string)
+		if err != nil || !isKey {
+			return nil, false
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		ms = append(ms, member{key: key, value: v})
+	}
+	return ms, true
+}
+
+// mergeShipment writes the JSON shipment market c evaluates: the base's
+// members (without its end user when the market gives one), the
+// destination, then the market's members.
+func mergeShipment(base []member, c iorules.Country, market []member) []byte {
+	ownEndUser := slices.ContainsFunc(market, func(f member) bool { return f.key == "end_user" })
+	var b bytes.Buffer
+	b.WriteByte('{')
+	write := func(key string, value []byte) {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(key) // a string always marshals
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(value)
+	}
+	for _, m := range base {
+		if m.key == "end_user" && ownEndUser {
+			continue
+		}
+		write(m.key, m.value)
+	}
+	dest, _ := json.Marshal(string(c))
+	write("destination", dest)
+	for _, m := range market {
+		write(m.key, m.value)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// offsetPosition returns the 1-based line and column of byte offset off.
+func offsetPosition(data []byte, off int) (line, col int) {
+	off = max(0, min(off, len(data)))
+	before := data[:off]
+	return bytes.Count(before, []byte{'\n'}) + 1, off - bytes.LastIndexByte(before, '\n')
+}
+
+// truncate shortens s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "..."
+}
