@@ -129,6 +129,23 @@ func TestLoadReportsPositions(t *testing.T) {
 	}
 }
 
+func TestLoadRejectsEmptyListEntries(t *testing.T) {
+	// Found by FuzzLoadPolicy: a YAML list item with no content decodes to a
+	// nil entry.
+	for _, src := range []string{
+		"tables:\n t:\n    match: hs_prefix\n    entries:\n    -",
+		"rules:\n  -\n",
+		"taxes:\n  -\n",
+	} {
+		issues := loadIssues(t, src)
+		var msgs []string
+		for _, is := range issues {
+			msgs = append(msgs, is.String())
+		}
+		require.Contains(t, strings.Join(msgs, "\n"), "empty entry", "source %q", src)
+	}
+}
+
 func TestLoadCollectsEveryIssue(t *testing.T) {
 	src := strings.Replace(miniPolicy(t), `when: '!registered("tr.vkn")'`, `when: 'nope'`, 1)
 	src = strings.Replace(src, `base: line.customs_value + tax.duty`, `base: 'x'`, 1)

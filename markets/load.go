@@ -228,13 +228,21 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 	}
 
 	seen := map[string]position{}
-	for _, rs := range pf.Rules {
+	for i, rs := range pf.Rules {
+		if rs == nil {
+			c.errorf(position{1, 1}, "", "rules[%d]: empty entry", i)
+			continue
+		}
 		if r := c.compileRule(p, rs, pf.Sources, seen); r != nil {
 			p.rules = append(p.rules, r)
 		}
 	}
 	var earlier []string
-	for _, ts := range pf.Taxes {
+	for i, ts := range pf.Taxes {
+		if ts == nil {
+			c.errorf(position{1, 1}, "", "taxes[%d]: empty entry", i)
+			continue
+		}
 		if t := c.compileTax(p, ts, pf.Sources, seen, earlier); t != nil {
 			p.taxes = append(p.taxes, t)
 			earlier = append(earlier, t.short)
@@ -326,7 +334,11 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 	if len(ts.Entries) == 0 {
 		c.errorf(ts.Match.pos, id, "no entries")
 	}
-	for _, es := range ts.Entries {
+	for i, es := range ts.Entries {
+		if es == nil {
+			c.errorf(ts.Match.pos, id, "entries[%d]: empty entry", i)
+			continue
+		}
 		pos := es.Value.pos
 		if es.Key.pos.line > 0 {
 			pos = es.Key.pos
