@@ -444,22 +444,72 @@ func truncate(s string, n int) string {
 }
 
 // A fieldPath names a value inside a shipment: object keys and array
-// indices, from the document root.
-type fieldPath []pathSeg
+// indices, from the document root. Validation names thousands of fields of
+// which few are wrong, so extending a path by its last segment allocates
+// nothing: the segment is kept aside and only pushed onto the shared,
+// immutable prefix when the path is extended again. The zero value is the
+// root.
+type fieldPath struct {
+	prefix  *pathNode // the segments before leaf, shared between paths
+	leaf    pathSeg
+	hasLeaf bool
+}
+
+type pathNode struct {
+	parent *pathNode
+	seg    pathSeg
+	depth  int
+}
 
 type pathSeg struct {
 	key   string // object key, when index < 0
 	index int    // array index, or -1
 }
 
+// materialized returns fp with its leaf pushed onto the prefix.
+func (fp fieldPath) materialized() fieldPath {
+	if !fp.hasLeaf {
+		return fp
+	}
+	depth := 1
+	if fp.prefix != nil {
+		depth = fp.prefix.depth + 1
+	}
+	return fieldPath{prefix: &pathNode{parent: fp.prefix, seg: fp.leaf, depth: depth}}
+}
+
 func (fp fieldPath) field(name string) fieldPath {
-	return append(fp[:len(fp):len(fp)], pathSeg{key: name, index: -1})
+	return fieldPath{prefix: fp.materialized().prefix, leaf: pathSeg{key: name, index: -1}, hasLeaf: true}
 }
 
 func (fp fieldPath) key(name string) fieldPath { return fp.field(name) }
 
+// at names an array element. Elements are containers whose fields are
+// named next, so the element is materialized at once.
 func (fp fieldPath) at(i int) fieldPath {
-	return append(fp[:len(fp):len(fp)], pathSeg{index: i})
+	return fieldPath{prefix: fp.materialized().prefix, leaf: pathSeg{index: i}, hasLeaf: true}.materialized()
+}
+
+// segments returns the path's segments from the root.
+func (fp fieldPath) segments() []pathSeg {
+	n := 0
+	if fp.prefix != nil {
+		n = fp.prefix.depth
+	}
+	if fp.hasLeaf {
+		n++
+	}
+	segs := make([]pathSeg, n)
+	i := n - 1
+	if fp.hasLeaf {
+		segs[i] = fp.leaf
+		i--
+	}
+	for node := fp.prefix; node != nil; node = node.parent {
+		segs[i] = node.seg
+		i--
+	}
+	return segs
 }
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
@@ -469,7 +519,7 @@ var plainKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 // word is quoted: `items[0]["odd key"]`.
 func (fp fieldPath) String() string {
 	var b strings.Builder
-	for _, s := range fp {
+	for _, s := range fp.segments() {
 		switch {
 		case s.index >= 0:
 			b.WriteByte('[')
@@ -491,7 +541,8 @@ func (fp fieldPath) String() string {
 
 // hasPrefix reports whether fp is q or lies inside q.
 func (fp fieldPath) hasPrefix(q fieldPath) bool {
-	return len(q) <= len(fp) && slices.Equal(fp[:len(q)], q)
+	a, b := fp.segments(), q.segments()
+	return len(b) <= len(a) && slices.Equal(a[:len(b)], b)
 }
 
 // maxProblems caps how many problems one input reports, so that a hostile
@@ -551,7 +602,8 @@ func (p *problems) err() error {
 // comparePaths orders paths as the fields appear in the Shipment type (so in
 // the order of the JSON contract), array elements by index and map keys and
 // unknown fields by name.
-func comparePaths(a, b fieldPath) int {
+func comparePaths(pa, pb fieldPath) int {
+	a, b := pa.segments(), pb.segments()
 	t := shipmentType
 	for i := 0; i < len(a) && i < len(b); i++ {
 		x, y := a[i], b[i]
