@@ -74,6 +74,7 @@ type evaluation struct {
 	// values, made once per evaluation rather than once per rule.
 	itemVals []ref.Val
 	lineVals []ref.Val
+	rates    map[*tax]decimal.Decimal // rates that are the same for every group
 }
 
 // run evaluates an expression and returns its value, or a reason when it

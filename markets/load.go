@@ -130,6 +130,7 @@ type tax struct {
 	base, amount  cel.Program
 	halfEven      bool
 	informational bool
+	rateOnce      bool // the rate is the same for every group
 	source        string
 	effectiveFrom iorules.Date
 	effectiveTo   iorules.Date
@@ -150,6 +151,9 @@ type compiler struct {
 	// earlier lists the short names of the taxes before the one being
 	// compiled, which its expressions may read as tax.<name>.
 	earlier []string
+	// perItem reports whether the expression last compiled reads the
+	// current item, line or taxes (directly or through held()).
+	perItem bool
 }
 
 func (c *compiler) errorf(pos position, ruleID, format string, args ...any) {
@@ -554,6 +558,9 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 		t.amount = c.program(p, ts.Amount, id, decimalType, allowed, perGroup)
 	case ts.Rate.set && ts.Base.set && !ts.Amount.set:
 		t.rate = c.program(p, ts.Rate, id, decimalType, allowed, perGroup)
+		// A rate that reads nothing of the group is the same for every
+		// group: it is evaluated once per declaration.
+		t.rateOnce = !c.perItem
 		t.base = c.program(p, ts.Base, id, decimalType, append(allowed, varRate), perGroup)
 	default:
 		c.errorf(pos, id, "a tax needs rate and base, or amount alone")
@@ -638,8 +645,13 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 		ok = false
 	}
 	nav := ast.NavigateAST(checked)
+	c.perItem = false
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
-		if name := n.AsIdent(); isVariable(name) && !slices.Contains(allowed, name) {
+		name := n.AsIdent()
+		if name == varItem || name == varLine || name == varTax {
+			c.perItem = true
+		}
+		if isVariable(name) && !slices.Contains(allowed, name) {
 			fail(n.ID(), "%s is not available here (available: %s)", name, strings.Join(allowed, ", "))
 		}
 	}
@@ -652,6 +664,9 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
+		if fn == "held" {
+			c.perItem = true // held() reads the current item
+		}
 		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar ||
 			(fn != "table" && fn != "has_entry" && fn != "tiered") {
 			continue

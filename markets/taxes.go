@@ -94,6 +94,25 @@ func (ev *evaluation) runDecimal(prg cel.Program, id, what string, lines []int) 
 	return d, nil
 }
 
+// rateOf evaluates the rate of t, once per declaration when it does not
+// depend on the group.
+func (ev *evaluation) rateOf(t *tax, lines []int) (decimal.Decimal, *iorules.Reason) {
+	if !t.rateOnce {
+		return ev.runDecimal(t.rate, t.id, "the rate", lines)
+	}
+	if rate, ok := ev.rates[t]; ok {
+		return rate, nil
+	}
+	rate, r := ev.runDecimal(t.rate, t.id, "the rate", lines)
+	if r == nil {
+		if ev.rates == nil {
+			ev.rates = map[*tax]decimal.Decimal{}
+		}
+		ev.rates[t] = rate
+	}
+	return rate, r
+}
+
 // taxOutcome is one tax computed for one group or for the declaration.
 type taxOutcome struct {
 	amount  decimal.Decimal
@@ -120,7 +139,7 @@ func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reas
 		}
 		return taxOutcome{amount: ev.round(t, a), applies: true}, nil
 	}
-	rate, r := ev.runDecimal(t.rate, t.id, "the rate", lines)
+	rate, r := ev.rateOf(t, lines)
 	if r != nil {
 		return taxOutcome{}, r
 	}
