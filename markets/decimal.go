@@ -7,6 +7,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
+	"github.com/iorules/iorules/markets/internal/exact"
 	"github.com/shopspring/decimal"
 )
 
@@ -19,13 +20,19 @@ var decimalType = types.NewOpaqueType("decimal").WithTraits(
 
 var decimalReflectType = reflect.TypeFor[decimal.Decimal]()
 
-// celDecimal carries a decimal.Decimal through CEL evaluation.
-type celDecimal struct{ d decimal.Decimal }
+// celDecimal carries an exact decimal through CEL evaluation. The value is
+// an exact.Dec, which computes on machine words while the numbers fit and
+// gives the same results as decimal.Decimal; policies and callers only
+// ever see decimal.Decimal.
+type celDecimal struct{ d exact.Dec }
 
-func newDec(d decimal.Decimal) ref.Val { return celDecimal{d: d} }
+func newDec(d exact.Dec) ref.Val { return celDecimal{d: d} }
+
+// decimalVal is newDec for a decimal.Decimal.
+func decimalVal(d decimal.Decimal) ref.Val { return celDecimal{d: exact.FromDecimal(d)} }
 
 // asDecimal unwraps a CEL value that must be a decimal.
-func asDecimal(v ref.Val) (decimal.Decimal, bool) {
+func asDecimal(v ref.Val) (exact.Dec, bool) {
 	d, ok := v.(celDecimal)
 	return d.d, ok
 }
@@ -33,7 +40,7 @@ func asDecimal(v ref.Val) (decimal.Decimal, bool) {
 func (c celDecimal) ConvertToNative(typeDesc reflect.Type) (any, error) {
 	switch typeDesc {
 	case decimalReflectType:
-		return c.d, nil
+		return c.d.Decimal(), nil
 	case reflect.TypeFor[string]():
 		return c.d.String(), nil
 	}
@@ -61,7 +68,7 @@ func (c celDecimal) Equal(other ref.Val) ref.Val {
 }
 
 func (c celDecimal) Type() ref.Type { return decimalType }
-func (c celDecimal) Value() any     { return c.d }
+func (c celDecimal) Value() any     { return c.d.Decimal() }
 
 func (c celDecimal) Add(other ref.Val) ref.Val {
 	o, ok := other.(celDecimal)

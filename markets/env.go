@@ -16,7 +16,7 @@ import (
 	"github.com/google/cel-go/parser"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
-	"github.com/shopspring/decimal"
+	"github.com/iorules/iorules/markets/internal/exact"
 )
 
 // ctxVar is the hidden variable through which the helper functions reach the
@@ -107,17 +107,17 @@ func newEnvironment() (*environment, error) {
 		cel.Function("decimal",
 			cel.Overload("decimal_string", []*cel.Type{S}, D, cel.UnaryBinding(decimalFromString)),
 			cel.Overload("decimal_int", []*cel.Type{I}, D, cel.UnaryBinding(func(v ref.Val) ref.Val {
-				return newDec(decimal.NewFromInt(int64(v.(types.Int))))
+				return newDec(exact.New(int64(v.(types.Int)), 0))
 			}))),
 		cel.Function("div",
 			cel.MemberOverload("decimal_div", []*cel.Type{D, D, I}, D, cel.FunctionBinding(decimalDiv))),
 		cel.Function("round",
 			cel.MemberOverload("decimal_round", []*cel.Type{D, I}, D, binary(func(a, p ref.Val) ref.Val {
-				return roundWith(a, p, decimal.Decimal.Round)
+				return roundWith(a, p, exact.Dec.Round)
 			}))),
 		cel.Function("round_even",
 			cel.MemberOverload("decimal_round_even", []*cel.Type{D, I}, D, binary(func(a, p ref.Val) ref.Val {
-				return roundWith(a, p, decimal.Decimal.RoundBank)
+				return roundWith(a, p, exact.Dec.RoundBank)
 			}))),
 		cel.Function("max", cel.Overload("max_decimal", []*cel.Type{D, D}, D, binary(func(a, b ref.Val) ref.Val {
 			if a.(celDecimal).d.Cmp(b.(celDecimal).d) >= 0 {
@@ -227,7 +227,7 @@ func decimalDiv(args ...ref.Val) ref.Val {
 	return newDec(a.DivRound(b, places))
 }
 
-func roundWith(a, p ref.Val, fn func(decimal.Decimal, int32) decimal.Decimal) ref.Val {
+func roundWith(a, p ref.Val, fn func(exact.Dec, int32) exact.Dec) ref.Val {
 	d, ok := asDecimal(a)
 	if !ok {
 		return types.MaybeNoSuchOverloadErr(a)

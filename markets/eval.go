@@ -15,6 +15,7 @@ import (
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/classify"
 	"github.com/iorules/iorules/exportctl"
+	"github.com/iorules/iorules/markets/internal/exact"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
 )
@@ -67,14 +68,18 @@ type evaluation struct {
 	act      activation
 	d        *Decision
 	reqs     []approvals.Requirement
-	lines    []lineValues // by item index
-	ruleErr  map[string]bool
-	groups   []*group // the declaration groups, in order of first line
+	lines    []lineValues      // by item index
+	customs  []decimal.Decimal // customs value by item index, as valued
+	// lineNumbers backs lineOf.
+	lineNumbers []int
+	ruleErr     map[string]bool
+	groups      []*group // the declaration groups, in order of first line
 	// itemVals and lineVals are the CEL values of each item and its line
 	// values, made once per evaluation rather than once per rule.
 	itemVals []ref.Val
 	lineVals []ref.Val
-	rates    map[*tax]decimal.Decimal // rates that are the same for every group
+	whens    map[*tax]bool      // conditions that are the same for every group
+	rates    map[*tax]exact.Dec // rates that are the same for every group
 }
 
 // run evaluates an expression and returns its value, or a reason when it
@@ -217,6 +222,21 @@ func orOpen(d iorules.Date) string {
 	return d.String()
 }
 
+// valuedLine returns the valuation of the item at index i with line
+// number line: valuation.Value lists lines in item order, which is checked
+// rather than assumed.
+func valuedLine(lines []valuation.Line, i, line int) (valuation.Line, bool) {
+	if i < len(lines) && lines[i].Line == line {
+		return lines[i], true
+	}
+	for _, l := range lines {
+		if l.Line == line {
+			return l, true
+		}
+	}
+	return valuation.Line{}, false
+}
+
 // bindShipment prepares the variables every expression can read.
 func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 	s := ev.s
@@ -230,28 +250,30 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 		items:    types.NewRefValList(ev.provider, items),
 		exporter: &s.Exporter, importer: &s.ImporterOfRecord, endUser: &s.EndUser,
 	}
-	decl := &declarationValues{Lines: int64(len(s.Items)), ExchangeRate: decimal.NewFromInt(1)}
+	decl := &declarationValues{Lines: int64(len(s.Items)), ExchangeRate: exact.New(1, 0)}
 	ev.lines = make([]lineValues, len(s.Items))
+	ev.customs = make([]decimal.Decimal, len(s.Items))
 	if valued {
-		byLine := make(map[int]valuation.Line, len(val.Lines))
-		for _, l := range val.Lines {
-			byLine[l.Line] = l
-		}
 		for i, it := range s.Items {
-			l := byLine[it.Line]
+			l, ok := valuedLine(val.Lines, i, it.Line)
+			if !ok {
+				continue
+			}
+			ev.customs[i] = l.CustomsValue
 			ev.lines[i] = lineValues{
-				CustomsValue: l.CustomsValue, InvoiceValue: l.InvoiceValue, FOBValue: l.FOBValue,
-				Freight: l.Freight, Insurance: l.Insurance,
+				CustomsValue: exact.FromDecimal(l.CustomsValue), InvoiceValue: exact.FromDecimal(l.InvoiceValue),
+				FOBValue: exact.FromDecimal(l.FOBValue), Freight: exact.FromDecimal(l.Freight),
+				Insurance: exact.FromDecimal(l.Insurance),
 			}
 		}
-		decl.DestinationHandling = val.DestinationHandling
-		decl.DestinationInland = val.DestinationInland
-		decl.ExchangeRate = val.ExchangeRate
+		decl.DestinationHandling = exact.FromDecimal(val.DestinationHandling)
+		decl.DestinationInland = exact.FromDecimal(val.DestinationInland)
+		decl.ExchangeRate = exact.FromDecimal(val.ExchangeRate)
 	}
 	// Quantities and weights are known even when money values are not.
 	for i, it := range s.Items {
 		ev.lines[i].Quantity = int64(it.Quantity)
-		ev.lines[i].NetWeightKg = it.NetWeightKg.Mul(decimal.NewFromInt(int64(it.Quantity)))
+		ev.lines[i].NetWeightKg = exact.FromDecimal(it.NetWeightKg).Mul(exact.New(int64(it.Quantity), 0))
 		decl.add(ev.lines[i])
 	}
 	ev.lineVals = make([]ref.Val, len(s.Items))
@@ -273,6 +295,20 @@ func (ev *evaluation) bindItem(i int) {
 	ev.ctx.item = &ev.s.Items[i]
 	ev.act.item = ev.itemVals[i]
 	ev.act.line = ev.lineVals[i]
+}
+
+// lineOf returns the line number of item i as a one-element slice for a
+// reason, without allocating: the slices share one array, and each has
+// capacity one, so appending to a reason's lines copies rather than
+// overwriting the next item's.
+func (ev *evaluation) lineOf(i int) []int {
+	if ev.lineNumbers == nil {
+		ev.lineNumbers = make([]int, len(ev.s.Items))
+		for j := range ev.s.Items {
+			ev.lineNumbers[j] = ev.s.Items[j].Line
+		}
+	}
+	return ev.lineNumbers[i : i+1 : i+1]
 }
 
 func (ev *evaluation) unbindItem() {
@@ -298,9 +334,9 @@ func (ev *evaluation) applyRules() {
 			for i := range ev.s.Items {
 				ev.bindItem(i)
 				line := ev.s.Items[i].Line
-				if ev.check(r, []int{line}) {
+				if ev.check(r, ev.lineOf(i)) {
 					if fired == nil {
-						message = ev.message(r, []int{line})
+						message = ev.message(r, ev.lineOf(i))
 					}
 					fired = append(fired, line)
 					if r.kind == kindApproval {
@@ -462,6 +498,29 @@ func tierLabel(e *tableEntry) string {
 	return fmt.Sprintf("%d-%d", e.From, e.To)
 }
 
+// bySeverity orders reasons from the most to the least severe, keeping
+// the order of reasons of equal severity. There are three severities, so
+// this is one pass per severity rather than a sort that moves the large
+// Reason values around.
+func bySeverity(reasons []iorules.Reason) []iorules.Reason {
+	out := make([]iorules.Reason, 0, len(reasons))
+	for _, sev := range []iorules.Severity{iorules.SeverityDecline, iorules.SeverityCondition, iorules.SeverityInfo} {
+		for i := range reasons {
+			if reasons[i].Severity == sev {
+				out = append(out, reasons[i])
+			}
+		}
+	}
+	if len(out) != len(reasons) {
+		// A severity outside the three: fall back to the general order.
+		out = append(out[:0], reasons...)
+		slices.SortStableFunc(out, func(a, b iorules.Reason) int {
+			return cmp.Compare(b.Severity.Rank(), a.Severity.Rank())
+		})
+	}
+	return out
+}
+
 // finish orders the reasons and sets the verdict.
 func (ev *evaluation) finish() {
 	d := ev.d
@@ -469,9 +528,7 @@ func (ev *evaluation) finish() {
 		slices.Sort(d.Reasons[i].Lines)
 		d.Reasons[i].Lines = slices.Compact(d.Reasons[i].Lines)
 	}
-	slices.SortStableFunc(d.Reasons, func(a, b iorules.Reason) int {
-		return cmp.Compare(b.Severity.Rank(), a.Severity.Rank())
-	})
+	d.Reasons = bySeverity(d.Reasons)
 	d.Verdict = Clear
 	for _, r := range d.Reasons {
 		switch r.Severity {

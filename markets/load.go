@@ -131,6 +131,7 @@ type tax struct {
 	halfEven      bool
 	informational bool
 	rateOnce      bool // the rate is the same for every group
+	whenOnce      bool // the condition is the same for every group
 	source        string
 	effectiveFrom iorules.Date
 	effectiveTo   iorules.Date
@@ -552,6 +553,7 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 	c.earlier = earlier
 	if ts.When.set {
 		t.when = c.program(p, ts.When, id, cel.BoolType, allowed, perGroup)
+		t.whenOnce = !c.perItem
 	}
 	switch {
 	case ts.Amount.set && !ts.Rate.set && !ts.Base.set:

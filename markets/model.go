@@ -4,7 +4,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
-	"github.com/shopspring/decimal"
+	"github.com/iorules/iorules/markets/internal/exact"
 )
 
 // The records policies read. Each is built once per evaluation (shipment,
@@ -24,13 +24,13 @@ type shipmentView struct {
 // lineValues are the customs values of one line, or of one declaration
 // group in tax expressions, in the destination currency.
 type lineValues struct {
-	CustomsValue decimal.Decimal
-	InvoiceValue decimal.Decimal
-	FOBValue     decimal.Decimal
-	Freight      decimal.Decimal
-	Insurance    decimal.Decimal
+	CustomsValue exact.Dec
+	InvoiceValue exact.Dec
+	FOBValue     exact.Dec
+	Freight      exact.Dec
+	Insurance    exact.Dec
 	Quantity     int64
-	NetWeightKg  decimal.Decimal
+	NetWeightKg  exact.Dec
 }
 
 func (l *lineValues) add(o lineValues) {
@@ -46,9 +46,9 @@ func (l *lineValues) add(o lineValues) {
 // declarationValues are shipment-wide figures in the destination currency.
 type declarationValues struct {
 	lineValues
-	DestinationHandling decimal.Decimal
-	DestinationInland   decimal.Decimal
-	ExchangeRate        decimal.Decimal
+	DestinationHandling exact.Dec
+	DestinationInland   exact.Dec
+	ExchangeRate        exact.Dec
 	Groups              int64
 	Lines               int64
 }
@@ -143,8 +143,8 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[iorules.Item]{"hs6", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.HS6()) }},
 			objectField[iorules.Item]{"hs4", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.HS4()) }},
 			objectField[iorules.Item]{"quantity", I, func(it *iorules.Item) ref.Val { return types.Int(it.Quantity) }},
-			objectField[iorules.Item]{"unit_value", D, func(it *iorules.Item) ref.Val { return newDec(it.UnitValue) }},
-			objectField[iorules.Item]{"net_weight_kg", D, func(it *iorules.Item) ref.Val { return newDec(it.NetWeightKg) }},
+			objectField[iorules.Item]{"unit_value", D, func(it *iorules.Item) ref.Val { return decimalVal(it.UnitValue) }},
+			objectField[iorules.Item]{"net_weight_kg", D, func(it *iorules.Item) ref.Val { return decimalVal(it.NetWeightKg) }},
 			objectField[iorules.Item]{"condition", S, func(it *iorules.Item) ref.Val { return str(string(it.Condition)) }},
 			objectField[iorules.Item]{"country_of_origin", S, func(it *iorules.Item) ref.Val { return str(string(it.CountryOfOrigin)) }},
 			objectField[iorules.Item]{"radio", types.NewListType(S), func(it *iorules.Item) ref.Val { return stringList(adapter, it.Radio) }},
@@ -153,9 +153,9 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[iorules.Item]{"has_tpp", B, func(it *iorules.Item) ref.Val { return types.Bool(it.TPP != nil) }},
 			objectField[iorules.Item]{"tpp", D, func(it *iorules.Item) ref.Val {
 				if it.TPP == nil {
-					return newDec(decimal.Zero)
+					return newDec(exact.Dec{})
 				}
-				return newDec(*it.TPP)
+				return decimalVal(*it.TPP)
 			}},
 			objectField[iorules.Item]{"tariff_exemption", S, func(it *iorules.Item) ref.Val { return str(it.TariffExemption) }},
 		),

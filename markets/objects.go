@@ -17,6 +17,8 @@ type objectType struct {
 	goType reflect.Type // the pointer type that backs the record
 	celTyp *types.Type
 	fields map[string]*types.FieldType
+	slots  map[string]int // field name to index in objectVal.vals
+	get    []func(any) ref.Val
 	names  []string
 }
 
@@ -29,18 +31,24 @@ type objectField[T any] struct {
 
 // newObjectType builds an objectType over *T.
 func newObjectType[T any](name string, fields ...objectField[T]) *objectType {
-	ot := &objectType{name: name, goType: reflect.TypeFor[*T](), celTyp: types.NewObjectType(name), fields: map[string]*types.FieldType{}}
-	for _, f := range fields {
+	ot := &objectType{name: name, goType: reflect.TypeFor[*T](), celTyp: types.NewObjectType(name),
+		fields: map[string]*types.FieldType{}, slots: map[string]int{}}
+	for slot, f := range fields {
 		get := f.get
+		ot.get = append(ot.get, func(ptr any) ref.Val { return get(ptr.(*T)) })
+		ot.slots[f.name] = slot
 		ot.fields[f.name] = &types.FieldType{
-			Type:  f.typ,
-			IsSet: func(target any) bool { _, ok := target.(*T); return ok },
+			Type: f.typ,
+			IsSet: func(target any) bool {
+				o, ok := target.(*objectVal)
+				return ok && o.typ == ot
+			},
 			GetFrom: func(target any) (any, error) {
-				v, ok := target.(*T)
-				if !ok {
+				o, ok := target.(*objectVal)
+				if !ok || o.typ != ot {
 					return nil, fmt.Errorf("field %s: unexpected target %T", f.name, target)
 				}
-				return get(v), nil
+				return o.field(slot), nil
 			},
 		}
 		ot.names = append(ot.names, f.name)
@@ -49,20 +57,38 @@ func newObjectType[T any](name string, fields ...objectField[T]) *objectType {
 	return ot
 }
 
-// objectVal is a CEL value wrapping a pointer to one of the model's records.
+// objectVal is a CEL value wrapping a pointer to one of the model's
+// records. It keeps the CEL values of the fields read so far: an
+// evaluation reads the same fields of the same records many times (every
+// rule on every line), and the records do not change while it runs. An
+// objectVal belongs to one evaluation and is never shared between
+// goroutines.
 type objectVal struct {
-	typ *objectType
-	ptr any
+	typ  *objectType
+	ptr  any
+	vals []ref.Val // by field slot, filled on first read
 }
 
-func (o objectVal) ConvertToNative(t reflect.Type) (any, error) {
+func (o *objectVal) field(slot int) ref.Val {
+	if o.vals == nil {
+		o.vals = make([]ref.Val, len(o.typ.get))
+	}
+	if v := o.vals[slot]; v != nil {
+		return v
+	}
+	v := o.typ.get[slot](o.ptr)
+	o.vals[slot] = v
+	return v
+}
+
+func (o *objectVal) ConvertToNative(t reflect.Type) (any, error) {
 	if reflect.TypeOf(o.ptr) == t {
 		return o.ptr, nil
 	}
 	return nil, fmt.Errorf("%s cannot convert to %v", o.typ.name, t)
 }
 
-func (o objectVal) ConvertToType(t ref.Type) ref.Val {
+func (o *objectVal) ConvertToType(t ref.Type) ref.Val {
 	if t == types.TypeType {
 		return o.typ.celTyp
 	}
@@ -72,29 +98,28 @@ func (o objectVal) ConvertToType(t ref.Type) ref.Val {
 	return types.NewErr("type conversion error from %s to %s", o.typ.name, t.TypeName())
 }
 
-func (o objectVal) Equal(other ref.Val) ref.Val {
-	p, ok := other.(objectVal)
+func (o *objectVal) Equal(other ref.Val) ref.Val {
+	p, ok := other.(*objectVal)
 	return types.Bool(ok && p.ptr == o.ptr)
 }
 
-func (o objectVal) Type() ref.Type { return o.typ.celTyp }
-func (o objectVal) Value() any     { return o.ptr }
+func (o *objectVal) Type() ref.Type { return o.typ.celTyp }
+
+// Value returns the objectVal itself, which is what the field getters
+// receive from the interpreter; ConvertToNative gives the Go record.
+func (o *objectVal) Value() any { return o }
 
 // Get lets dynamically typed expressions select fields too.
-func (o objectVal) Get(index ref.Val) ref.Val {
+func (o *objectVal) Get(index ref.Val) ref.Val {
 	name, ok := index.(types.String)
 	if !ok {
 		return types.MaybeNoSuchOverloadErr(index)
 	}
-	ft, ok := o.typ.fields[string(name)]
+	slot, ok := o.typ.slots[string(name)]
 	if !ok {
 		return types.NewErr("no such field '%s' on %s", string(name), o.typ.name)
 	}
-	v, err := ft.GetFrom(o.ptr)
-	if err != nil {
-		return types.WrapErr(err)
-	}
-	return v.(ref.Val)
+	return o.field(slot)
 }
 
 // modelProvider extends the standard registry with the model's record types
@@ -153,7 +178,7 @@ func (p *modelProvider) NewValue(name string, fields map[string]ref.Val) ref.Val
 
 func (p *modelProvider) NativeToValue(value any) ref.Val {
 	if ot, ok := p.byType[reflect.TypeOf(value)]; ok {
-		return objectVal{typ: ot, ptr: value}
+		return &objectVal{typ: ot, ptr: value}
 	}
 	return p.Registry.NativeToValue(value)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets/internal/exact"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -169,7 +170,7 @@ func (d *yamlDate) UnmarshalYAML(n *yaml.Node) error {
 // yamlDecimal is a decimal written in YAML, read from its text so that no
 // float ever touches it.
 type yamlDecimal struct {
-	value decimal.Decimal
+	value exact.Dec
 	pos   position
 	err   string
 	set   bool
@@ -192,22 +193,46 @@ func (d *yamlDecimal) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // parsePlainDecimal accepts plain decimal notation only ("-12.50"), so no
-// exponent can force a huge expansion.
-func parsePlainDecimal(s string) (decimal.Decimal, error) {
-	digits, dot := 0, false
+// exponent can force a huge expansion. The result keeps the digits as
+// written: "1.50" has coefficient 150 and exponent -2, as
+// decimal.NewFromString reads it.
+func parsePlainDecimal(s string) (exact.Dec, error) {
+	digits, fraction, dot, neg := 0, 0, false, false
+	var coef int64
 	for i, ch := range s {
 		switch {
 		case ch >= '0' && ch <= '9':
 			digits++
+			if dot {
+				fraction++
+			}
+			if digits <= maxWordDigits {
+				coef = coef*10 + int64(ch-'0')
+			}
 		case ch == '.' && !dot && digits > 0:
 			dot = true
 		case ch == '-' && i == 0:
+			neg = true
 		default:
-			return decimal.Decimal{}, fmt.Errorf("malformed decimal %q: want plain notation such as \"0.16\"", s)
+			return exact.Dec{}, fmt.Errorf("malformed decimal %q: want plain notation such as \"0.16\"", s)
 		}
 	}
 	if digits == 0 || digits > 30 || strings.HasSuffix(s, ".") {
-		return decimal.Decimal{}, fmt.Errorf("malformed decimal %q: want plain notation such as \"0.16\"", s)
+		return exact.Dec{}, fmt.Errorf("malformed decimal %q: want plain notation such as \"0.16\"", s)
 	}
-	return decimal.NewFromString(s)
+	if digits <= maxWordDigits {
+		if neg {
+			coef = -coef
+		}
+		return exact.New(coef, int32(-fraction)), nil
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return exact.Dec{}, err
+	}
+	return exact.FromDecimal(d), nil
 }
+
+// maxWordDigits is how many digits parsePlainDecimal accumulates in an
+// int64 before handing the text to decimal.NewFromString.
+const maxWordDigits = 18

@@ -8,7 +8,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
-	"github.com/shopspring/decimal"
+	"github.com/iorules/iorules/markets/internal/exact"
 )
 
 // How a table matches its keys.
@@ -29,7 +29,7 @@ type table struct {
 type tableEntry struct {
 	Key           string
 	From, To      int
-	Value         decimal.Decimal
+	Value         exact.Dec
 	Source        string
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
@@ -173,7 +173,7 @@ func (c *evalCtx) tiered(name string, n int64) ref.Val {
 	if n < 0 || n > maxTierUnits {
 		return types.NewErr("tiered(%q, %d): count out of range", name, n)
 	}
-	total := decimal.Zero
+	var total exact.Dec
 	for _, e := range t.entries {
 		if !e.inForce(c.date) {
 			continue
@@ -183,7 +183,7 @@ func (c *evalCtx) tiered(name string, n int64) ref.Val {
 			hi = n
 		}
 		if units := hi - int64(e.From) + 1; units > 0 {
-			total = total.Add(e.Value.Mul(decimal.NewFromInt(units)))
+			total = total.Add(e.Value.Mul(exact.New(units, 0)))
 			c.rec.use(t, fmt.Sprintf("%d-%d", e.From, e.To), e)
 		}
 	}

@@ -2,12 +2,13 @@ package markets
 
 import (
 	"fmt"
-	"strings"
+	"strconv"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets/internal/exact"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
 )
@@ -18,34 +19,38 @@ type group struct {
 	items   []int // indexes into Shipment.Items
 	lines   []int // the items' line numbers
 	values  lineValues
+	lineVal ref.Val // values as the CEL `line` of the group's tax expressions
 	taxes   map[ref.Val]ref.Val
 	taxVal  ref.Val
-	amounts map[string]decimal.Decimal
-	rates   map[string]decimal.Decimal
+	// amounts and rates are by index in policy.taxes; hasRate tells a tax
+	// computed as base × rate from an amount.
+	amounts []exact.Dec
+	rates   []exact.Dec
+	hasRate []bool
 }
 
-func groupKey(it *iorules.Item, fields []string) string {
-	var b strings.Builder
+// appendGroupKey appends to b the values of it that decide its group.
+func appendGroupKey(b []byte, it *iorules.Item, fields []string) []byte {
 	for _, f := range fields {
 		switch f {
 		case "line":
-			fmt.Fprint(&b, it.Line)
+			b = strconv.AppendInt(b, int64(it.Line), 10)
 		case "hs_code":
-			b.WriteString(it.HSCode.Digits())
+			b = append(b, it.HSCode.Digits()...)
 		case "hs6":
-			b.WriteString(it.HSCode.HS6())
+			b = append(b, it.HSCode.HS6()...)
 		case "country_of_origin":
-			b.WriteString(string(it.CountryOfOrigin))
+			b = append(b, it.CountryOfOrigin...)
 		case "tariff_exemption":
-			b.WriteString(it.TariffExemption)
+			b = append(b, it.TariffExemption...)
 		case "category":
-			b.WriteString(string(it.Category))
+			b = append(b, it.Category...)
 		case "condition":
-			b.WriteString(string(it.Condition))
+			b = append(b, it.Condition...)
 		}
-		b.WriteByte(0)
+		b = append(b, 0)
 	}
-	return b.String()
+	return b
 }
 
 // buildGroups splits the lines into declaration groups, in order of first
@@ -53,27 +58,33 @@ func groupKey(it *iorules.Item, fields []string) string {
 func (ev *evaluation) buildGroups() []*group {
 	index := map[string]*group{}
 	var out []*group
+	var key []byte
+	n := len(ev.pol.taxes)
 	for i := range ev.s.Items {
-		k := groupKey(&ev.s.Items[i], ev.pol.groupBy)
-		g, ok := index[k]
+		key = appendGroupKey(key[:0], &ev.s.Items[i], ev.pol.groupBy)
+		g, ok := index[string(key)]
 		if !ok {
 			g = &group{
-				taxes:   map[ref.Val]ref.Val{},
-				amounts: map[string]decimal.Decimal{},
-				rates:   map[string]decimal.Decimal{},
+				taxes:   make(map[ref.Val]ref.Val, n),
+				amounts: make([]exact.Dec, n),
+				rates:   make([]exact.Dec, n),
+				hasRate: make([]bool, n),
 			}
 			g.taxVal = types.NewRefValMap(ev.provider, g.taxes)
-			index[k] = g
+			index[string(key)] = g
 			out = append(out, g)
 		}
 		g.items = append(g.items, i)
 		g.lines = append(g.lines, ev.s.Items[i].Line)
 		g.values.add(ev.lines[i])
 	}
+	for _, g := range out {
+		g.lineVal = ev.provider.NativeToValue(&g.values)
+	}
 	return out
 }
 
-func (ev *evaluation) round(t *tax, d decimal.Decimal) decimal.Decimal {
+func (ev *evaluation) round(t *tax, d exact.Dec) exact.Dec {
 	places := ev.pol.currency.MinorUnits()
 	if t.halfEven {
 		return d.RoundBank(places)
@@ -82,21 +93,21 @@ func (ev *evaluation) round(t *tax, d decimal.Decimal) decimal.Decimal {
 }
 
 // runDecimal evaluates an expression the checker typed as a decimal.
-func (ev *evaluation) runDecimal(prg cel.Program, id, what string, lines []int) (decimal.Decimal, *iorules.Reason) {
+func (ev *evaluation) runDecimal(prg cel.Program, id, what string, lines []int) (exact.Dec, *iorules.Reason) {
 	v, r := ev.run(prg, id, what, lines)
 	if r != nil {
-		return decimal.Decimal{}, r
+		return exact.Dec{}, r
 	}
 	d, ok := asDecimal(v)
 	if !ok {
-		return decimal.Decimal{}, ev.typeReason(id, lines, fmt.Errorf("%s gave %s, want a decimal", what, v.Type().TypeName()))
+		return exact.Dec{}, ev.typeReason(id, lines, fmt.Errorf("%s gave %s, want a decimal", what, v.Type().TypeName()))
 	}
 	return d, nil
 }
 
 // rateOf evaluates the rate of t, once per declaration when it does not
 // depend on the group.
-func (ev *evaluation) rateOf(t *tax, lines []int) (decimal.Decimal, *iorules.Reason) {
+func (ev *evaluation) rateOf(t *tax, lines []int) (exact.Dec, *iorules.Reason) {
 	if !t.rateOnce {
 		return ev.runDecimal(t.rate, t.id, "the rate", lines)
 	}
@@ -106,18 +117,40 @@ func (ev *evaluation) rateOf(t *tax, lines []int) (decimal.Decimal, *iorules.Rea
 	rate, r := ev.runDecimal(t.rate, t.id, "the rate", lines)
 	if r == nil {
 		if ev.rates == nil {
-			ev.rates = map[*tax]decimal.Decimal{}
+			ev.rates = map[*tax]exact.Dec{}
 		}
 		ev.rates[t] = rate
 	}
 	return rate, r
 }
 
+// whenOf evaluates the condition of t, once per declaration when it does
+// not depend on the group.
+func (ev *evaluation) whenOf(t *tax, lines []int) (bool, *iorules.Reason) {
+	if t.whenOnce {
+		if applies, ok := ev.whens[t]; ok {
+			return applies, nil
+		}
+	}
+	v, r := ev.run(t.when, t.id, "the condition", lines)
+	if r != nil {
+		return false, r
+	}
+	applies := v == types.True
+	if t.whenOnce {
+		if ev.whens == nil {
+			ev.whens = map[*tax]bool{}
+		}
+		ev.whens[t] = applies
+	}
+	return applies, nil
+}
+
 // taxOutcome is one tax computed for one group or for the declaration.
 type taxOutcome struct {
-	amount  decimal.Decimal
-	base    decimal.Decimal // with rate, when hasRate
-	rate    decimal.Decimal
+	amount  exact.Dec
+	base    exact.Dec // with rate, when hasRate
+	rate    exact.Dec
 	applies bool // false when the tax's condition did not hold; amount is zero
 	hasRate bool // the tax is base × rate rather than an amount
 }
@@ -127,8 +160,8 @@ type taxOutcome struct {
 func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reason) {
 	ev.act.rate = nil
 	if t.when != nil {
-		v, r := ev.run(t.when, t.id, "the condition", lines)
-		if r != nil || v != types.True {
+		applies, r := ev.whenOf(t, lines)
+		if r != nil || !applies {
 			return taxOutcome{}, r
 		}
 	}
@@ -165,12 +198,12 @@ func (ev *evaluation) applyTaxes() {
 	places := ev.pol.currency.MinorUnits()
 	groupCV := make([]decimal.Decimal, len(groups))
 	for i, g := range groups {
-		groupCV[i] = g.values.CustomsValue
+		groupCV[i] = g.values.CustomsValue.Decimal()
 	}
-	var done []*tax
+	var done []int // indexes in policy.taxes of the taxes computed
 	complete := true
 chain:
-	for _, t := range ev.pol.taxes {
+	for ti, t := range ev.pol.taxes {
 		if !inWindow(ev.s.Date, t.effectiveFrom, t.effectiveTo) {
 			continue
 		}
@@ -184,31 +217,32 @@ chain:
 				complete = false
 				break chain
 			}
-			shares, err := valuation.Allocate(out.amount, groupCV, places)
+			amount := out.amount.Decimal()
+			shares, err := valuation.Allocate(amount, groupCV, places)
 			if err != nil {
 				ev.addReason(*ev.typeReason(t.id, nil, err))
 				complete = false
 				break chain
 			}
 			for i, g := range groups {
-				g.amounts[t.short] = shares[i]
-				g.taxes[t.key] = newDec(shares[i])
-				if out.hasRate {
-					g.rates[t.short] = out.rate
-				}
+				share := exact.FromDecimal(shares[i])
+				g.amounts[ti] = share
+				g.taxes[t.key] = newDec(share)
+				g.rates[ti], g.hasRate[ti] = out.rate, out.hasRate
 			}
 			if out.hasRate {
-				summary.Base, summary.Rate = &out.base, &out.rate
+				base, rate := out.base.Decimal(), out.rate.Decimal()
+				summary.Base, summary.Rate = &base, &rate
 			}
-			summary.Amount = out.amount
+			summary.Amount = amount
 		} else {
-			total, baseSum := decimal.Zero, decimal.Zero
-			var uniform *decimal.Decimal
+			var total, baseSum exact.Dec
+			var uniform *exact.Dec
 			mixed, anyRate := false, false
 			for _, g := range groups {
 				first := g.items[0]
 				ev.bindItem(first)
-				ev.act.line = ev.provider.NativeToValue(&g.values)
+				ev.act.line = g.lineVal
 				ev.act.tax = g.taxVal
 				out, reason := ev.computeTax(t, g.lines)
 				if reason != nil {
@@ -216,10 +250,10 @@ chain:
 					complete = false
 					break chain
 				}
-				g.amounts[t.short] = out.amount
+				g.amounts[ti] = out.amount
 				g.taxes[t.key] = newDec(out.amount)
+				g.rates[ti], g.hasRate[ti] = out.rate, out.hasRate
 				if out.hasRate {
-					g.rates[t.short] = out.rate
 					baseSum = baseSum.Add(out.base)
 					anyRate = true
 					switch {
@@ -234,15 +268,17 @@ chain:
 			ev.unbindItem()
 			ev.act.tax = nil
 			if anyRate {
-				summary.Base = &baseSum
+				base := baseSum.Decimal()
+				summary.Base = &base
 				if !mixed {
-					summary.Rate = uniform
+					rate := uniform.Decimal()
+					summary.Rate = &rate
 				}
 			}
-			summary.Amount = total
+			summary.Amount = total.Decimal()
 		}
 		d.Taxes = append(d.Taxes, summary)
-		done = append(done, t)
+		done = append(done, ti)
 		if t.confidence == "unconfirmed" && !summary.Amount.IsZero() {
 			ev.addReason(iorules.Reason{
 				Code: "unconfirmed_rule", Severity: iorules.SeverityInfo, Rule: t.id, Source: t.source,
@@ -275,27 +311,45 @@ chain:
 
 // splitLines gives each line its share of its group's taxes, pro rata to
 // customs value, so that lines always sum exactly to the group.
-func (ev *evaluation) splitLines(groups []*group, done []*tax, places int32) {
+func (ev *evaluation) splitLines(groups []*group, done []int, places int32) {
 	out := make([]Line, len(ev.s.Items))
+	var rates decimalMemo // most groups share each rate
 	for gi, g := range groups {
 		weights := make([]decimal.Decimal, len(g.items))
 		for i, idx := range g.items {
-			weights[i] = ev.lines[idx].CustomsValue
-			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: ev.lines[idx].CustomsValue, Taxes: []LineTax{}}
+			weights[i] = ev.customs[idx]
+			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: ev.customs[idx], Taxes: make([]LineTax, 0, len(done))}
 		}
-		for _, t := range done {
-			shares, err := valuation.Allocate(g.amounts[t.short], weights, places)
+		for _, ti := range done {
+			shares, err := valuation.Allocate(g.amounts[ti].Decimal(), weights, places)
 			if err != nil {
 				continue
 			}
 			var rate *decimal.Decimal
-			if r, ok := g.rates[t.short]; ok {
-				rate = &r
+			if g.hasRate[ti] {
+				rate = rates.get(g.rates[ti])
 			}
+			id := ev.pol.taxes[ti].id
 			for i, idx := range g.items {
-				out[idx].Taxes = append(out[idx].Taxes, LineTax{ID: t.id, Rate: rate, Amount: shares[i]})
+				out[idx].Taxes = append(out[idx].Taxes, LineTax{ID: id, Rate: rate, Amount: shares[i]})
 			}
 		}
 	}
 	ev.d.Lines = out
+}
+
+// decimalMemo converts Decs to shared *decimal.Decimal values, once per
+// distinct value. The values are never mutated after conversion.
+type decimalMemo map[exact.Dec]*decimal.Decimal
+
+func (m *decimalMemo) get(x exact.Dec) *decimal.Decimal {
+	if d, ok := (*m)[x]; ok {
+		return d
+	}
+	if *m == nil {
+		*m = decimalMemo{}
+	}
+	d := x.Decimal()
+	(*m)[x] = &d
+	return &d
 }

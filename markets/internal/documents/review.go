@@ -165,10 +165,10 @@ func (r *rules) vague(it iorules.Item) string {
 	}
 	substantive, generic := 0, false
 	for _, w := range words {
-		switch n := normalize(w); {
+		switch {
 		case r.vagueTerms[w]:
 			generic = true
-		case r.fillerWords[w], isNumber(w), n != "" && (n == sku || n == model):
+		case r.fillerWords[w], isNumber(w), (sku != "" || model != "") && namesPart(normalize(w), sku, model):
 		default:
 			substantive++
 		}
@@ -217,6 +217,9 @@ func (r *rules) accessoryReview(s iorules.Shipment) (iorules.Reason, bool) {
 // normalize keeps the letters and digits of s, in lower case, so that
 // "NW-R1U-G5" and "nw r1u g5" compare equal.
 func normalize(s string) string {
+	if isNormal(s) {
+		return s
+	}
 	var b strings.Builder
 	for _, c := range s {
 		if unicode.IsLetter(c) || unicode.IsDigit(c) {
@@ -225,6 +228,19 @@ func normalize(s string) string {
 	}
 	return b.String()
 }
+
+// isNormal reports whether normalize(s) is s.
+func isNormal(s string) bool {
+	for _, c := range s {
+		if !(unicode.IsLetter(c) || unicode.IsDigit(c)) || unicode.ToLower(c) != c {
+			return false
+		}
+	}
+	return true
+}
+
+// namesPart reports whether the normalized word n is the SKU or the model.
+func namesPart(n, sku, model string) bool { return n != "" && (n == sku || n == model) }
 
 // isNumber reports whether w is made of digits (and separators) only.
 func isNumber(w string) bool {
