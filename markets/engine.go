@@ -38,6 +38,7 @@ type Engine struct {
 	policies map[iorules.Country]*policy
 	order    []iorules.Country
 	digest   string
+	noMemo   bool // evaluate item-scope conditions on every line (tests)
 }
 
 // Option configures New.
@@ -46,6 +47,7 @@ type Option func(*options)
 type options struct {
 	fsys      fs.FS
 	costLimit uint64
+	noMemo    bool
 }
 
 // WithPolicies loads the market policies from fsys instead of the embedded
@@ -123,7 +125,7 @@ func New(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{env: env, policies: map[iorules.Country]*policy{}}
+	e := &Engine{env: env, policies: map[iorules.Country]*policy{}, noMemo: o.noMemo}
 	var issues []Issue
 	overall := sha256.New()
 	for _, name := range names {

@@ -72,8 +72,15 @@ type evaluation struct {
 	customs  []decimal.Decimal // customs value by item index, as valued
 	// lineNumbers backs lineOf.
 	lineNumbers []int
-	ruleErr     map[string]bool
-	groups      []*group // the declaration groups, in order of first line
+	// classes and classCount are the line classes of each of the policy's
+	// class sets, made on first use; answers is scratch for the answers
+	// of one memoized rule; noMemo turns memoizing off (for tests).
+	classes    [][]int32
+	classCount []int
+	answers    []ruleAnswer
+	noMemo     bool
+	ruleErr    map[string]bool
+	groups     []*group // the declaration groups, in order of first line
 	// itemVals and lineVals are the CEL values of each item and its line
 	// values, made once per evaluation rather than once per rule.
 	itemVals []ref.Val
@@ -167,7 +174,7 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 		Policy: PolicyRef{Market: pol.market, Version: pol.version, File: pol.file, SHA256: pol.digest,
 			EffectiveFrom: pol.effectiveFrom, EffectiveTo: pol.effectiveTo},
 	}
-	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}}
+	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}, noMemo: e.noMemo}
 	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.tables, rec: &ev.rec}
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
@@ -297,6 +304,17 @@ func (ev *evaluation) bindItem(i int) {
 	ev.act.line = ev.lineVals[i]
 }
 
+// answerScratch returns n cleared answers, reusing one buffer across
+// rules.
+func (ev *evaluation) answerScratch(n int) []ruleAnswer {
+	if cap(ev.answers) < n {
+		ev.answers = make([]ruleAnswer, n)
+	}
+	ev.answers = ev.answers[:n]
+	clear(ev.answers)
+	return ev.answers
+}
+
 // lineOf returns the line number of item i as a one-element slice for a
 // reason, without allocating: the slices share one array, and each has
 // capacity one, so appending to a reason's lines copies rather than
@@ -331,10 +349,17 @@ func (ev *evaluation) applyRules() {
 				message = ev.message(r, nil)
 			}
 		} else {
+			var answers []ruleAnswer
+			var classes []int32
+			if r.classSet >= 0 && !ev.noMemo {
+				var n int
+				classes, n = ev.classesOf(r.classSet)
+				answers = ev.answerScratch(n)
+			}
 			for i := range ev.s.Items {
 				ev.bindItem(i)
 				line := ev.s.Items[i].Line
-				if ev.check(r, ev.lineOf(i)) {
+				if ev.itemRuleFires(r, i, answers, classes) {
 					if fired == nil {
 						message = ev.message(r, ev.lineOf(i))
 					}

@@ -102,6 +102,9 @@ type policy struct {
 	rules         []*rule
 	taxes         []*tax
 	digest        string
+	// classSets are the distinct sets of item fields that item-scope
+	// conditions depend on alone.
+	classSets [][]string
 }
 
 type rule struct {
@@ -118,6 +121,9 @@ type rule struct {
 	effectiveFrom iorules.Date
 	effectiveTo   iorules.Date
 	confidence    string
+	// classSet, when not -1, indexes policy.classSets: the item fields
+	// the condition reads, all it reads of the line (see memo.go).
+	classSet int
 }
 
 type tax struct {
@@ -155,6 +161,10 @@ type compiler struct {
 	// perItem reports whether the expression last compiled reads the
 	// current item, line or taxes (directly or through held()).
 	perItem bool
+	// keyFields and keyOK report, for the expression last compiled, the
+	// item fields it reads and whether those are all it reads of the line.
+	keyFields []string
+	keyOK     bool
 }
 
 func (c *compiler) errorf(pos position, ruleID, format string, args ...any) {
@@ -488,6 +498,10 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		return nil
 	}
 	r.when = c.program(p, rs.When, id, cel.BoolType, allowed, r.scope == scopeItem)
+	r.classSet = -1
+	if r.scope == scopeItem && r.when != nil && c.keyOK {
+		r.classSet = classSetIndex(p, c.keyFields)
+	}
 	if rs.MessageExpr.set {
 		r.messageExpr = c.program(p, rs.MessageExpr, id, cel.StringType, allowed, false)
 	}
@@ -647,6 +661,7 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 		ok = false
 	}
 	nav := ast.NavigateAST(checked)
+	c.keyFields, c.keyOK = itemKey(nav)
 	c.perItem = false
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		name := n.AsIdent()

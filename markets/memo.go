@@ -1,0 +1,159 @@
+package markets
+
+import (
+	"encoding/binary"
+	"slices"
+	"strconv"
+
+	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/types"
+	"github.com/iorules/iorules"
+)
+
+// Item-scope rules run once per line, but most read only a few fields of
+// the item (its HS code, category, condition, origin), and a shipment has
+// far fewer distinct values of those than it has lines. A rule whose
+// condition reads nothing of the line but such fields gives the same
+// answer for every line with the same values, so the engine evaluates it
+// once per distinct combination ("class") and reuses the answer for the
+// other lines of the class. Which fields a condition reads is found from
+// its checked expression when the policy loads; a condition that reads
+// anything else of the line (line values, quantities, amounts, held(), or
+// the item as a whole) is evaluated on every line, as before.
+
+// keyFields are the item fields a memoized condition may read, with how
+// each is written into a class key. hs4 and hs6 are derived from the HS
+// code, so the full code stands for them.
+var keyFields = map[string]func([]byte, *iorules.Item) []byte{
+	"hs_code":           func(b []byte, it *iorules.Item) []byte { return append(b, it.HSCode...) },
+	"hs6":               func(b []byte, it *iorules.Item) []byte { return append(b, it.HSCode...) },
+	"hs4":               func(b []byte, it *iorules.Item) []byte { return append(b, it.HSCode...) },
+	"category":          func(b []byte, it *iorules.Item) []byte { return append(b, it.Category...) },
+	"condition":         func(b []byte, it *iorules.Item) []byte { return append(b, it.Condition...) },
+	"country_of_origin": func(b []byte, it *iorules.Item) []byte { return append(b, it.CountryOfOrigin...) },
+	"eccn":              func(b []byte, it *iorules.Item) []byte { return append(b, it.ECCN...) },
+	"tariff_exemption":  func(b []byte, it *iorules.Item) []byte { return append(b, it.TariffExemption...) },
+	"model":             func(b []byte, it *iorules.Item) []byte { return append(b, it.Model...) },
+	"sku":               func(b []byte, it *iorules.Item) []byte { return append(b, it.SKU...) },
+	"description":       func(b []byte, it *iorules.Item) []byte { return append(b, it.Description...) },
+	"has_tpp":           func(b []byte, it *iorules.Item) []byte { return strconv.AppendBool(b, it.TPP != nil) },
+	"encryption": func(b []byte, it *iorules.Item) []byte {
+		return strconv.AppendBool(strconv.AppendBool(b, it.Encryption.Present), it.Encryption.MassMarket)
+	},
+	"radio": func(b []byte, it *iorules.Item) []byte {
+		for _, r := range it.Radio {
+			b = binary.AppendUvarint(b, uint64(len(r)))
+			b = append(b, r...)
+		}
+		return b
+	},
+}
+
+// itemKey returns the item fields the checked expression reads, sorted,
+// and whether its value depends on the line through those fields alone.
+func itemKey(nav ast.NavigableExpr) ([]string, bool) {
+	var fields []string
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
+		switch n.AsIdent() {
+		case varLine, varTax, varRate:
+			return nil, false
+		case varItem:
+			parent, ok := n.Parent()
+			if !ok || parent.Kind() != ast.SelectKind || parent.AsSelect().Operand().ID() != n.ID() {
+				return nil, false // the item as a whole
+			}
+			name := parent.AsSelect().FieldName()
+			if _, ok := keyFields[name]; !ok {
+				return nil, false
+			}
+			fields = append(fields, name)
+		}
+	}
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
+		if n.AsCall().FunctionName() == "held" {
+			return nil, false // reads the line's approvals
+		}
+	}
+	slices.Sort(fields)
+	return slices.Compact(fields), true
+}
+
+// lineClasses assigns every item a class: items with equal values of the
+// given fields share one. It returns the class of each item, by index, and
+// the number of classes.
+func lineClasses(items []iorules.Item, fields []string) ([]int32, int) {
+	classes := make([]int32, len(items))
+	seen := make(map[string]int32)
+	var key, value []byte
+	for i := range items {
+		// Each value is written after its length, so no two different
+		// combinations can give the same key.
+		key = key[:0]
+		for _, f := range fields {
+			value = keyFields[f](value[:0], &items[i])
+			key = binary.AppendUvarint(key, uint64(len(value)))
+			key = append(key, value...)
+		}
+		c, ok := seen[string(key)]
+		if !ok {
+			c = int32(len(seen))
+			seen[string(key)] = c
+		}
+		classes[i] = c
+	}
+	return classes, len(seen)
+}
+
+// classSetIndex returns the index of fields in p.classSets, adding it.
+func classSetIndex(p *policy, fields []string) int {
+	for i, set := range p.classSets {
+		if slices.Equal(set, fields) {
+			return i
+		}
+	}
+	p.classSets = append(p.classSets, fields)
+	return len(p.classSets) - 1
+}
+
+// ruleAnswer is the answer of a memoized condition for one class of
+// lines.
+type ruleAnswer struct {
+	done    bool
+	fires   bool
+	failure *iorules.Reason // the condition could not be evaluated
+}
+
+// classesOf returns the class of every item for the class set, computing
+// it on first use in the evaluation.
+func (ev *evaluation) classesOf(set int) ([]int32, int) {
+	if ev.classes == nil {
+		ev.classes = make([][]int32, len(ev.pol.classSets))
+		ev.classCount = make([]int, len(ev.pol.classSets))
+	}
+	if ev.classes[set] == nil {
+		ev.classes[set], ev.classCount[set] = lineClasses(ev.s.Items, ev.pol.classSets[set])
+	}
+	return ev.classes[set], ev.classCount[set]
+}
+
+// itemRuleFires evaluates an item-scope condition on item i, which is
+// bound, reusing the answer for an earlier line of the same class when
+// the condition allows it. A condition that cannot be evaluated is
+// reported and counts as not fired.
+func (ev *evaluation) itemRuleFires(r *rule, i int, answers []ruleAnswer, classes []int32) bool {
+	if answers == nil {
+		return ev.check(r, ev.lineOf(i))
+	}
+	a := &answers[classes[i]]
+	if !a.done {
+		a.done = true
+		val, reason := ev.run(r.when, r.id, "the condition", ev.lineOf(i))
+		a.fires, a.failure = reason == nil && val == types.True, reason
+	}
+	if a.failure != nil {
+		failure := *a.failure
+		failure.Lines = ev.lineOf(i)
+		ev.ruleFailed(r.id, &failure)
+	}
+	return a.fires
+}

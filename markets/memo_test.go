@@ -1,0 +1,82 @@
+package markets_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets"
+	"github.com/stretchr/testify/require"
+)
+
+// randomLines gives the items of s values drawn from small pools, so that
+// lines repeat some fields and differ in others: the case where an
+// item-scope condition is answered once per class of lines.
+func randomLines(r *rand.Rand, s *iorules.Shipment) {
+	kinds := []struct {
+		code     iorules.HSCode
+		category iorules.Category
+	}{
+		{"84715010", iorules.CategoryServer}, {"847150", iorules.CategoryServer}, {"84714900", iorules.CategoryServer},
+		{"85176259", iorules.CategorySwitch}, {"85176290", iorules.CategoryWirelessAccessPoint},
+		{"85044040", iorules.CategoryUPS}, {"85444200", iorules.CategoryCableCopper},
+		{"84733050", iorules.CategoryGPUAccelerator}, {"85177900", iorules.CategoryTransceiver},
+		{"85171300", iorules.CategoryMobilePhone}, {"84713012", iorules.CategoryLaptop},
+		{"84159000", iorules.CategoryCooling}, {"85369090", iorules.CategoryPDU},
+	}
+	conditions := []iorules.Condition{iorules.ConditionNew, iorules.ConditionNew, iorules.ConditionRefurbished, iorules.ConditionUsed}
+	origins := []iorules.Country{"CN", "MX", "TW", "US", "VN"}
+	radios := [][]iorules.Radio{nil, nil, {iorules.RadioWiFi}, {iorules.RadioWiFi, iorules.RadioBluetooth}, {iorules.RadioCellular}}
+	eccns := []string{"5A992.c", "5A002.a", "4A994.l", "EAR99", "3A090.a", ""}
+	for i := range s.Items {
+		it := &s.Items[i]
+		k := kinds[r.IntN(len(kinds))]
+		it.HSCode, it.Category = k.code, k.category
+		it.Condition = conditions[r.IntN(len(conditions))]
+		it.CountryOfOrigin = origins[r.IntN(len(origins))]
+		it.Radio = radios[r.IntN(len(radios))]
+		it.ECCN = eccns[r.IntN(len(eccns))]
+		present := r.IntN(3) > 0
+		it.Encryption = iorules.Encryption{Present: present, MassMarket: present && r.IntN(2) == 0}
+		if r.IntN(4) == 0 {
+			it.ApprovalsHeld = []iorules.HeldApproval{{ID: strings.ToLower(string(s.Destination)) + ".anatel", Reference: "CERT-1"}}
+		}
+	}
+}
+
+// TestRuleMemoChangesNothing checks that answering an item-scope condition
+// once per class of lines gives byte for byte the decision of evaluating
+// it on every line, on every market.
+func TestRuleMemoChangesNothing(t *testing.T) {
+	memo, err := markets.New()
+	require.NoError(t, err)
+	plain, err := markets.New(markets.WithoutRuleMemo())
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(11, 25))
+	for _, m := range memo.Markets() {
+		for n := range 25 {
+			t.Run(fmt.Sprintf("%s/%d", m, n), func(t *testing.T) {
+				s := benchShipment(m, 1+r.IntN(16))
+				randomLines(r, &s)
+				if err := s.Validate(); err != nil {
+					t.Fatalf("generated an invalid shipment: %v", err)
+				}
+				want, err := plain.Prequalify(s)
+				require.NoError(t, err)
+				got, err := memo.Prequalify(s)
+				require.NoError(t, err)
+				a, err := json.Marshal(want)
+				require.NoError(t, err)
+				b, err := json.Marshal(got)
+				require.NoError(t, err)
+				if string(a) != string(b) {
+					t.Fatalf("memoized decision differs (-plain +memo):\n%s", cmp.Diff(string(a), string(b)))
+				}
+			})
+		}
+	}
+}
