@@ -66,6 +66,9 @@ type evaluation struct {
 	rec      recorder
 	ctx      evalCtx
 	act      activation
+	// frame carries act into every program of the evaluation; making it
+	// once saves taking one from the interpreter's pool per expression.
+	frame *interpreter.ExecutionFrame
 	d        *Decision
 	reqs     []approvals.Requirement
 	lines    []lineValues      // by item index
@@ -95,7 +98,7 @@ type evaluation struct {
 // expression that fails must never let a shipment clear.
 func (ev *evaluation) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *iorules.Reason) {
 	gaps := len(ev.rec.gaps)
-	val, _, err := prg.Eval(&ev.act)
+	val, _, err := prg.Eval(ev.frame)
 	if err == nil {
 		if types.IsError(val) {
 			err = fmt.Errorf("%v", val)
@@ -176,6 +179,12 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	}
 	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}, noMemo: e.noMemo}
 	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.tables, rec: &ev.rec}
+	frame, err := interpreter.NewExecutionFrame(&ev.act)
+	if err != nil {
+		return Decision{}, fmt.Errorf("markets: %w", err)
+	}
+	defer frame.Close()
+	ev.frame = frame
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
 		ev.addReason(iorules.Reason{

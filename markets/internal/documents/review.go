@@ -2,6 +2,7 @@ package documents
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -153,18 +154,9 @@ func (r *rules) vague(it iorules.Item) string {
 	case desc != "" && desc == model:
 		return "is only the model designation"
 	}
-	words := strings.FieldsFunc(strings.ToLower(it.Description), func(c rune) bool {
-		return !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '-' && c != '.' && c != '+'
-	})
-	for i, w := range words {
-		words[i] = strings.Trim(w, "-.")
-	}
-	words = slices.DeleteFunc(words, func(w string) bool { return w == "" })
-	if len(words) < r.minWords {
-		return "is a single word"
-	}
-	substantive, generic := 0, false
-	for _, w := range words {
+	count, substantive, generic := 0, 0, false
+	for w := range words(strings.ToLower(it.Description)) {
+		count++
 		switch {
 		case r.vagueTerms[w]:
 			generic = true
@@ -173,10 +165,13 @@ func (r *rules) vague(it iorules.Item) string {
 			substantive++
 		}
 	}
+	if count < r.minWords {
+		return "is a single word"
+	}
 	switch {
 	case substantive == 0:
 		return "names no product, only generic words"
-	case generic && len(words) < 3:
+	case generic && count < 3:
 		return "is a generic term with too little detail"
 	}
 	return ""
@@ -227,6 +222,34 @@ func normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// words yields the words of a lower-cased description: runs of letters,
+// digits and the joiners - . + with leading and trailing - and . trimmed,
+// skipping what is left empty.
+func words(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for len(s) > 0 {
+			start := strings.IndexFunc(s, inWord)
+			if start < 0 {
+				return
+			}
+			s = s[start:]
+			end := strings.IndexFunc(s, func(c rune) bool { return !inWord(c) })
+			if end < 0 {
+				end = len(s)
+			}
+			w := strings.Trim(s[:end], "-.")
+			s = s[end:]
+			if w != "" && !yield(w) {
+				return
+			}
+		}
+	}
+}
+
+func inWord(c rune) bool {
+	return unicode.IsLetter(c) || unicode.IsDigit(c) || c == '-' || c == '.' || c == '+'
 }
 
 // isNormal reports whether normalize(s) is s.
