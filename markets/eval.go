@@ -68,11 +68,11 @@ type evaluation struct {
 	act      activation
 	// frame carries act into every program of the evaluation; making it
 	// once saves taking one from the interpreter's pool per expression.
-	frame *interpreter.ExecutionFrame
-	d        *Decision
-	reqs     []approvals.Requirement
-	lines    []lineValues      // by item index
-	customs  []decimal.Decimal // customs value by item index, as valued
+	frame   *interpreter.ExecutionFrame
+	d       *Decision
+	reqs    []approvals.Requirement
+	lines   []lineValues      // by item index
+	customs []decimal.Decimal // customs value by item index, as valued
 	// lineNumbers backs lineOf.
 	lineNumbers []int
 	// classes and classCount are the line classes of each of the policy's
