@@ -123,16 +123,13 @@ func (e *Engine) audit(pol *policy, s *iorules.Shipment, cfg *evalConfig) (Audit
 // digestInputs hashes the canonical JSON of the shipment and, when the
 // caller supplied any, of the evaluation's data options.
 func digestInputs(s *iorules.Shipment, cfg *evalConfig) (*inputDigests, error) {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, fmt.Errorf("markets: audit: encoding the shipment: %w", err)
-	}
+	b := appendShipmentJSON(make([]byte, 0, 512+512*len(s.Items)), s)
 	dg := &inputDigests{shipment: sha256Hex(b)}
 	sc := cfg.screening
 	if len(sc.Parties) == 0 && len(sc.Dispositions) == 0 && sc.Threshold == 0 && len(cfg.refs) == 0 {
 		return dg, nil
 	}
-	b, err = json.Marshal(struct {
+	b, err := json.Marshal(struct {
 		Parties         []exportctl.ListedParty    `json:"parties"`
 		Threshold       int                        `json:"threshold"`
 		Dispositions    []exportctl.Disposition    `json:"dispositions"`
