@@ -13,6 +13,7 @@ import (
 type classification struct {
 	eccn     ECCN
 	ok       bool   // a usable classification, stated or presumed
+	label    string // eccn.String() when classify had it at hand; "" otherwise (see name)
 	presumed string // why the classification was presumed; "" when stated
 	gpu      bool   // category gpu_accelerator or gpu_server
 	findings []finding
@@ -20,6 +21,15 @@ type classification struct {
 
 // advanced reports a classification controlled as advanced computing.
 func (c classification) advanced() bool { return c.ok && c.eccn.IsAdvancedComputing() }
+
+// name returns the ECCN as String prints it, reusing the label classify
+// kept.
+func (c classification) name() string {
+	if c.label != "" {
+		return c.label
+	}
+	return c.eccn.String()
+}
 
 var mass5A992c = ECCN{category: '5', group: 'A', number: "992", paragraph: "c"}
 
@@ -78,12 +88,15 @@ func (e *eval) classify(it iorules.Item) classification {
 			return c
 		}
 	default:
-		parsed, err := ParseECCN(raw)
+		parsed, canonical, err := parseECCN(raw)
 		if err != nil {
 			need(CodeECCNInvalid, ruleClassification, err.Error()+".", "a valid ECCN such as 5A992.c, 4A090.a or EAR99")
 			return c
 		}
 		c.eccn, c.ok = parsed, true
+		if canonical {
+			c.label = raw // the text String would build
+		}
 	}
 
 	e.checkTPP(it, &c, need, note)
@@ -93,14 +106,17 @@ func (e *eval) classify(it iorules.Item) classification {
 // checkTPP compares the line's TPP with its classification (3A090 Technical
 // Note thresholds in data/rules.yaml) and asks for it where it is needed.
 func (e *eval) checkTPP(it iorules.Item, c *classification, need func(code, rule, msg, unblock string), note func(rule, msg string)) {
+	tpp := it.TPP
+	ac := c.eccn.IsAdvancedComputing()
+	if tpp == nil && !ac && !c.gpu {
+		return // no TPP to check and none needed
+	}
 	r, ok := e.d.inForce(rule3A090, e.on)
 	if !ok {
 		return
 	}
 	tppA, floor := r.params["tpp_a"], r.params["tpp_b_floor"]
-	ac := c.eccn.IsAdvancedComputing()
 	explicitB := ac && acTier(c.eccn) == "b"
-	tpp := it.TPP
 	switch {
 	case tpp == nil && ac:
 		need(CodeTPPMissing, rule3A090,
@@ -135,8 +151,7 @@ func (e *eval) checkTPP(it iorules.Item, c *classification, need func(code, rule
 // density the stricter band is assumed.
 func acTier(e ECCN) string {
 	p := e.Paragraph()
-	h := e.Heading()
-	if h == "3A090" || h == "4A090" {
+	if e.hasHeading("3A090") || e.hasHeading("4A090") {
 		if strings.HasPrefix(p, "b") {
 			return "b"
 		}

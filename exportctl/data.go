@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -110,6 +111,19 @@ type dataset struct {
 	chplWindow      window
 	chplSource      string
 	lists           []listEffect
+
+	// Indexes and texts derived from the data above once it has loaded, so
+	// that screening a shipment does not rebuild them. Like the rest of the
+	// dataset they are never written after loading.
+	memberships  map[iorules.Country][]groupMembership // each country's memberships, by group and then in data order
+	listsByName  map[string]int                        // normalised list code or name → index in lists (first wins)
+	reviewedNote string                                // message for a shipment dated after reviewedThrough
+}
+
+// groupMembership is a membership with the group it is of.
+type groupMembership struct {
+	group Group
+	membership
 }
 
 // Rule ids the engine refers to; loading fails if one has no record.
@@ -452,7 +466,28 @@ func loadData(fsys fs.FS) (*dataset, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	d.index()
 	return d, nil
+}
+
+// index derives the lookup tables of a validated dataset.
+func (d *dataset) index() {
+	d.memberships = map[iorules.Country][]groupMembership{}
+	for _, g := range slices.Sorted(maps.Keys(d.groups)) {
+		for _, m := range d.groups[g] {
+			d.memberships[m.country] = append(d.memberships[m.country], groupMembership{g, m})
+		}
+	}
+	d.listsByName = map[string]int{}
+	for i, l := range d.lists {
+		for _, n := range slices.Concat([]string{l.code}, l.names) {
+			k := normalizeListName(n)
+			if _, seen := d.listsByName[k]; !seen {
+				d.listsByName[k] = i
+			}
+		}
+	}
+	d.reviewedNote = reviewedNote(d.reviewedThrough)
 }
 
 func overlaps(a, b window) bool {
@@ -502,9 +537,9 @@ func (d *dataset) member(g Group, c iorules.Country, day iorules.Date) (membersh
 	if c == "" {
 		return membership{}, false
 	}
-	for _, m := range d.groups[g] {
-		if m.country == c && m.covers(day) {
-			return m, true
+	for _, m := range d.memberships[c] {
+		if m.group == g && m.covers(day) {
+			return m.membership, true
 		}
 	}
 	return membership{}, false
@@ -518,18 +553,16 @@ func (d *dataset) in(g Group, c iorules.Country, day iorules.Date) bool {
 // listEffectOf finds what a match on the named list means; a list the data
 // does not know is treated as a decline.
 func (d *dataset) listEffectOf(name string) (listEffect, bool) {
-	key := normalizeListName(name)
-	for _, l := range d.lists {
-		if normalizeListName(l.code) == key {
-			return l, true
-		}
-		if slices.ContainsFunc(l.names, func(n string) bool { return normalizeListName(n) == key }) {
-			return l, true
-		}
+	if i, ok := d.listsByName[normalizeListName(name)]; ok {
+		return d.lists[i], true
 	}
 	return listEffect{effect: iorules.SeverityDecline}, false
 }
 
+// listNameSeparators turns the punctuation of list names into spaces. A
+// Replacer is safe for concurrent use.
+var listNameSeparators = strings.NewReplacer(".", " ", "-", " ", "_", " ")
+
 func normalizeListName(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(strings.NewReplacer(".", " ", "-", " ", "_", " ").Replace(s))), " ")
+	return strings.Join(strings.Fields(strings.ToLower(listNameSeparators.Replace(s))), " ")
 }

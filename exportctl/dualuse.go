@@ -115,8 +115,7 @@ func dualUseListed(ec ECCN) bool {
 	if ec.IsEAR99() || !ec.IsValid() {
 		return false
 	}
-	h := ec.Heading()
-	return h != "3A090" && h != "4A090" && !strings.HasPrefix(ec.Number(), "9")
+	return !ec.hasHeading("3A090") && !ec.hasHeading("4A090") && !strings.HasPrefix(ec.Number(), "9")
 }
 
 // noRussiaClause requires evidence of the Art. 12g clause for a CHPL item

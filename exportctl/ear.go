@@ -8,20 +8,19 @@ import (
 	"github.com/iorules/iorules"
 )
 
-// ear returns the EAR findings for one line treated as subject to the EAR.
-// Each reason for control is evaluated on its own (15 CFR 738.4): a 5A002.z
-// item gets an encryption finding and an advanced-computing finding.
-func (e *eval) ear(it iorules.Item, cls classification) []finding {
-	var fs []finding
+// ear passes to emit the EAR findings for one line treated as subject to
+// the EAR. Each reason for control is evaluated on its own (15 CFR 738.4): a
+// 5A002.z item gets an encryption finding and an advanced-computing finding.
+func (e *eval) ear(it iorules.Item, cls classification, emit func(finding)) {
 	add := func(f finding) {
 		f.line, f.regime = it.Line, regimeEAR
 		if f.source == "" {
 			f.source = e.ruleSource(f.rule)
 		}
-		fs = append(fs, f)
+		emit(f)
 	}
 	if e.blocked() {
-		return nil // origin-independent embargo: already declined
+		return // origin-independent embargo: already declined
 	}
 
 	// Embargoes that bind items subject to the EAR (Cuba; Syria).
@@ -39,7 +38,7 @@ func (e *eval) ear(it iorules.Item, cls classification) []finding {
 				message: where + ": items subject to the EAR need a licence under a general policy of denial." + confidenceNote(h.e.confidence),
 				unblock: "do not ship; only a specific licence could lift this",
 			})
-			return fs
+			return
 		case treatSyria2025:
 			treated = true
 			if !cls.ok {
@@ -63,7 +62,7 @@ func (e *eval) ear(it iorules.Item, cls classification) []finding {
 		}
 	}
 	if !cls.ok {
-		return fs
+		return
 	}
 	if cls.eccn.IsAdvancedComputing() {
 		for _, f := range e.earAdvanced(it, cls) {
@@ -71,11 +70,8 @@ func (e *eval) ear(it iorules.Item, cls classification) []finding {
 		}
 	}
 	if !treated {
-		for _, f := range e.earFamily(it, cls) {
-			add(f)
-		}
+		e.earFamily(cls, add)
 	}
-	return fs
 }
 
 // earAdvanced applies 15 CFR 742.6(a)(6) to a 3A090, 4A090 or .z line: the
@@ -217,8 +213,11 @@ func tierLabel(tier string) string {
 }
 
 // earFamily applies the reasons for control of the line's own entry (for a
-// .z item, the entry it is listed under), other than advanced computing.
-func (e *eval) earFamily(it iorules.Item, cls classification) []finding {
+// .z item, the entry it is listed under), other than advanced computing,
+// passing its findings to add. The no-licence messages, which nearly every
+// ordinary line gets, are concatenated rather than formatted: Sprintf would
+// box its arguments and format the ECCN again for each kind of line.
+func (e *eval) earFamily(cls classification, add func(finding)) {
 	ec := cls.eccn
 	dest := e.s.Destination
 	eGroup := e.dg.e1 || e.dg.e2
@@ -233,51 +232,49 @@ func (e *eval) earFamily(it iorules.Item, cls classification) []finding {
 		return finding{determination: DeterminationLicenceRequired, severity: iorules.SeverityCondition, code: CodeLicenceRequired,
 			rule: rule, message: msg + presumed, unblock: "a BIS licence"}
 	}
-	h := ec.Heading()
-	var fs []finding
 	switch {
 	case ec.IsEAR99():
-		fs = append(fs, nlr(ruleEAR99, fmt.Sprintf("EAR99 to %s: no licence required.", dest)))
-	case h == "3A090" || h == "4A090":
-		return nil // advanced computing only; see earAdvanced
-	case h == "5A002" || h == "5D002":
+		add(nlr(ruleEAR99, "EAR99 to "+string(dest)+": no licence required."))
+	case ec.hasHeading("3A090") || ec.hasHeading("4A090"):
+		return // advanced computing only; see earAdvanced
+	case ec.hasHeading("5A002") || ec.hasHeading("5D002"):
 		if eGroup {
-			fs = append(fs, licence(ruleENC, fmt.Sprintf("%s to %s: Licence Exception ENC excludes E:1 and E:2; a licence is required.", ec, dest)))
+			add(licence(ruleENC, fmt.Sprintf("%s to %s: Licence Exception ENC excludes E:1 and E:2; a licence is required.", ec, dest)))
 			break
 		}
 		msg := fmt.Sprintf("%s to %s: Licence Exception ENC (15 CFR 740.17) per the product's authorisation: (b)(1) needs an annual self-classification report; (b)(2) and (b)(3) need a classification request and a 30-day wait unless the destination is in Supp. 3 to part 740.", ec, dest)
 		if e.dg.d5 {
 			msg += " Government end users need a licence for (b)(2) items outside Supp. 3."
 		}
-		fs = append(fs, finding{
+		add(finding{
 			determination: DeterminationENC, severity: iorules.SeverityCondition, code: CodeLicenceException, rule: ruleENC,
 			message: msg + presumed,
 			unblock: "the ENC paragraph that applies (self-classification report, or CCATS and the classification request date at least 30 days before shipping)",
 		})
-	case h == "5A992" || h == "5D992":
+	case ec.hasHeading("5A992") || ec.hasHeading("5D992"):
 		if eGroup {
-			fs = append(fs, licence(rule5A992, fmt.Sprintf("%s to %s (E:1/E:2): a licence is required.", ec, dest)))
+			add(licence(rule5A992, fmt.Sprintf("%s to %s (E:1/E:2): a licence is required.", ec, dest)))
 			break
 		}
-		fs = append(fs, nlr(rule5A992, fmt.Sprintf("%s (mass-market encryption) to %s: no licence required.", ec, dest)))
+		add(nlr(rule5A992, cls.name()+" (mass-market encryption) to "+string(dest)+": no licence required."))
 	case strings.HasPrefix(ec.Number(), "9"):
 		if eGroup {
-			fs = append(fs, licence(ruleATOnly, fmt.Sprintf("%s to %s (E:1/E:2, anti-terrorism controls): a licence is required.", ec, dest)))
+			add(licence(ruleATOnly, fmt.Sprintf("%s to %s (E:1/E:2, anti-terrorism controls): a licence is required.", ec, dest)))
 			break
 		}
-		fs = append(fs, nlr(ruleATOnly, fmt.Sprintf("%s (anti-terrorism controls only) to %s: no licence required.", ec, dest)))
+		add(nlr(ruleATOnly, cls.name()+" (anti-terrorism controls only) to "+string(dest)+": no licence required."))
 	default:
 		switch {
 		case eGroup || e.dg.d1 || e.dg.d4 || e.dg.d5 || e.dg.macau:
-			fs = append(fs, licence(ruleCountryChart, fmt.Sprintf("%s to %s (a Country Group D or E destination): the Country Chart requires a licence for its national-security controls; check LVS or GBS eligibility per the entry.", ec, dest)))
+			add(licence(ruleCountryChart, fmt.Sprintf("%s to %s (a Country Group D or E destination): the Country Chart requires a licence for its national-security controls; check LVS or GBS eligibility per the entry.", ec, dest)))
 		case !e.dg.known:
-			fs = append(fs, finding{
+			add(finding{
 				determination: DeterminationNeedsFacts, severity: iorules.SeverityCondition, code: CodeGroupUnknown, rule: ruleCountryChart,
 				message: fmt.Sprintf("The country groups of %s are not in the data; %s must be checked against the Country Chart.", dest, ec),
 				unblock: fmt.Sprintf("the Country Chart determination for %s to %s", ec, dest),
 			})
 		default:
-			fs = append(fs, finding{
+			add(finding{
 				determination: DeterminationReview, severity: iorules.SeverityCondition, code: CodeCountryChart, rule: ruleCountryChart,
 				message: fmt.Sprintf("%s to %s: most such destinations need no licence, but the Country Chart is not encoded here.", ec, dest),
 				unblock: fmt.Sprintf("the Country Chart determination for %s to %s (15 CFR 738 Supp. 1)", ec, dest),
@@ -290,10 +287,9 @@ func (e *eval) earFamily(it iorules.Item, cls classification) []finding {
 		if len(e.hqHits) > 0 || ec.IsEAR99() {
 			rule = rule744_23
 		}
-		fs = append(fs, finding{
+		add(finding{
 			severity: iorules.SeverityInfo, code: CodeNote, rule: rule,
 			message: "Knowledge of a military end use or user (744.21) or of a supercomputer or advanced-node IC end use (744.23) would require a licence for any item subject to the EAR.",
 		})
 	}
-	return fs
 }

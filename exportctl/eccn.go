@@ -32,30 +32,40 @@ var eccnEAR99 = ECCN{ear99: true}
 // lower-case letters and one- or two-digit numbers that alternate, starting
 // with a letter.
 func ParseECCN(s string) (ECCN, error) {
+	e, _, err := parseECCN(s)
+	return e, err
+}
+
+// parseECCN is ParseECCN that also reports whether the trimmed input is
+// already the canonical form String would print, so that callers can reuse
+// it instead of building the same text again. It does not allocate for
+// canonical input.
+func parseECCN(s string) (e ECCN, canonical bool, err error) {
 	in := strings.TrimSpace(s)
 	if strings.EqualFold(in, "EAR99") {
-		return eccnEAR99, nil
+		return eccnEAR99, in == "EAR99", nil
 	}
 	if len(in) < 5 {
-		return ECCN{}, fmt.Errorf("malformed ECCN %q: want a form such as 5A992.c or EAR99", s)
+		return ECCN{}, false, fmt.Errorf("malformed ECCN %q: want a form such as 5A992.c or EAR99", s)
 	}
 	cat, grp := in[0], upper(in[1])
 	if cat < '0' || cat > '9' {
-		return ECCN{}, fmt.Errorf("malformed ECCN %q: the category (first character) must be a digit 0-9", s)
+		return ECCN{}, false, fmt.Errorf("malformed ECCN %q: the category (first character) must be a digit 0-9", s)
 	}
 	if grp < 'A' || grp > 'E' {
-		return ECCN{}, fmt.Errorf("malformed ECCN %q: the product group (second character) must be a letter A-E", s)
+		return ECCN{}, false, fmt.Errorf("malformed ECCN %q: the product group (second character) must be a letter A-E", s)
 	}
 	for i := 2; i < 5; i++ {
 		if in[i] < '0' || in[i] > '9' {
-			return ECCN{}, fmt.Errorf("malformed ECCN %q: characters 3-5 must be the three-digit number", s)
+			return ECCN{}, false, fmt.Errorf("malformed ECCN %q: characters 3-5 must be the three-digit number", s)
 		}
 	}
-	para, err := parseParagraph(in[5:])
+	para, paraCanonical, err := parseParagraph(in[5:])
 	if err != nil {
-		return ECCN{}, fmt.Errorf("malformed ECCN %q: %v", s, err)
+		return ECCN{}, false, fmt.Errorf("malformed ECCN %q: %v", s, err)
 	}
-	return ECCN{category: cat, group: grp, number: in[2:5], paragraph: para}, nil
+	canonical = in[1] == grp && paraCanonical
+	return ECCN{category: cat, group: grp, number: in[2:5], paragraph: para}, canonical, nil
 }
 
 // MustParseECCN is ParseECCN for constants in tests and examples; it panics
@@ -69,16 +79,20 @@ func MustParseECCN(s string) ECCN {
 }
 
 // parseParagraph turns ".a.1", "a1", ".z.1.a" or ".Z1A" into the dotted
-// lower-case form "a.1" / "z.1.a".
-func parseParagraph(s string) (string, error) {
+// lower-case form "a.1" / "z.1.a". canonical reports that s was that form
+// behind a leading dot (or empty), as String prints it. When s is already
+// dotted lower case the result is a substring of s and nothing is
+// allocated.
+func parseParagraph(s string) (para string, canonical bool, err error) {
 	if s == "" {
-		return "", nil
+		return "", true, nil
 	}
+	leadingDot := s[0] == '.'
 	s = strings.TrimPrefix(s, ".")
 	if s == "" || strings.HasPrefix(s, ".") || strings.HasSuffix(s, ".") || strings.Contains(s, "..") {
-		return "", fmt.Errorf("misplaced dot in the paragraph")
+		return "", false, fmt.Errorf("misplaced dot in the paragraph")
 	}
-	var parts []string
+	dotted := true // every letter is lower case and every part but the last is followed by a dot
 	wantLetter := true
 	for i := 0; i < len(s); {
 		ch := s[i]
@@ -88,35 +102,54 @@ func parseParagraph(s string) (string, error) {
 			continue
 		case isLetter(ch):
 			if !wantLetter {
-				return "", fmt.Errorf("paragraph letters and numbers must alternate (a.1.a)")
+				return "", false, fmt.Errorf("paragraph letters and numbers must alternate (a.1.a)")
 			}
 			if i+1 < len(s) && isLetter(s[i+1]) {
-				return "", fmt.Errorf("a paragraph letter is a single letter")
+				return "", false, fmt.Errorf("a paragraph letter is a single letter")
 			}
-			parts = append(parts, string(lower(ch)))
+			dotted = dotted && ch == lower(ch)
 			i++
-		case ch >= '0' && ch <= '9':
+		case isDigit(ch):
 			if wantLetter {
-				return "", fmt.Errorf("paragraph letters and numbers must alternate, starting with a letter")
+				return "", false, fmt.Errorf("paragraph letters and numbers must alternate, starting with a letter")
 			}
 			j := i
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			for j < len(s) && isDigit(s[j]) {
 				j++
 			}
 			if j-i > 2 || s[i] == '0' {
-				return "", fmt.Errorf("a paragraph number is 1 to 99 without leading zeros")
+				return "", false, fmt.Errorf("a paragraph number is 1 to 99 without leading zeros")
 			}
-			parts = append(parts, s[i:j])
 			i = j
 		default:
-			return "", fmt.Errorf("unexpected character %q in the paragraph", ch)
+			return "", false, fmt.Errorf("unexpected character %q in the paragraph", ch)
 		}
+		dotted = dotted && (i == len(s) || s[i] == '.')
 		wantLetter = !wantLetter
 	}
-	return strings.Join(parts, "."), nil
+	if dotted {
+		return s, leadingDot, nil
+	}
+	// The parts alternate, so a part starts at every letter and at every
+	// digit that does not follow a digit.
+	var b strings.Builder
+	b.Grow(2 * len(s))
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch == '.' {
+			continue
+		}
+		if b.Len() > 0 && (isLetter(ch) || !isDigit(s[i-1])) {
+			b.WriteByte('.')
+		}
+		b.WriteByte(lower(ch))
+	}
+	return b.String(), false, nil
 }
 
 func isLetter(b byte) bool { return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') }
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 func upper(b byte) byte {
 	if b >= 'a' && b <= 'z' {
@@ -166,7 +199,23 @@ func (e ECCN) Heading() string {
 	case e.category == 0:
 		return ""
 	}
-	return string([]byte{e.category, e.group}) + e.number
+	return string(e.appendHeading(make([]byte, 0, 5)))
+}
+
+// appendHeading appends the heading of a listed ECCN ("4A090") to b.
+func (e ECCN) appendHeading(b []byte) []byte {
+	return append(append(b, e.category, e.group), e.number...)
+}
+
+// hasHeading reports whether e.Heading() == h, without building the heading.
+func (e ECCN) hasHeading(h string) bool {
+	switch {
+	case e.ear99:
+		return h == "EAR99"
+	case e.category == 0:
+		return h == ""
+	}
+	return len(h) == 5 && h[0] == e.category && h[1] == e.group && h[2:] == e.number
 }
 
 // Paragraph returns the paragraph in dotted lower-case form ("a", "z.1.a"),
@@ -185,18 +234,20 @@ func (e ECCN) IsAdvancedComputing() bool {
 	if e.ear99 || e.category == 0 {
 		return false
 	}
-	h := e.Heading()
-	return h == "3A090" || h == "4A090" || e.IsZ()
+	return e.hasHeading("3A090") || e.hasHeading("4A090") || e.IsZ()
 }
 
 // String returns the ECCN in its dotted form ("5A002.a.1"), "EAR99", or ""
 // for the zero ECCN.
 func (e ECCN) String() string {
-	h := e.Heading()
-	if e.paragraph == "" {
-		return h
+	if e.ear99 || e.category == 0 {
+		return e.Heading()
 	}
-	return h + "." + e.paragraph
+	b := e.appendHeading(make([]byte, 0, 6+len(e.paragraph)))
+	if e.paragraph != "" {
+		b = append(append(b, '.'), e.paragraph...)
+	}
+	return string(b)
 }
 
 // MarshalText formats the ECCN as String does.

@@ -100,31 +100,25 @@ type destGroups struct {
 	d1, d4, d5  bool
 	macau       bool
 	e1, e2      bool
-	unconfirmed []Group // groups whose membership rests on an unconfirmed entry
+	unconfirmed uint16 // bit i: the membership of destGroupsTested[i] rests on an unconfirmed entry
+}
+
+// destGroupsTested lists the groups destGroups tests.
+var destGroupsTested = [...]Group{
+	GroupA5, GroupA6, GroupD1, GroupD4, GroupD5, GroupMacau, GroupE1, GroupE2, GroupB, groupReviewed, GroupD3,
 }
 
 func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {
 	var g destGroups
-	check := func(grp Group, set *bool) {
-		if m, ok := d.member(grp, c, on); ok {
+	var b, reviewed, d3 bool
+	for i, set := range [...]*bool{&g.a5, &g.a6, &g.d1, &g.d4, &g.d5, &g.macau, &g.e1, &g.e2, &b, &reviewed, &d3} {
+		if m, ok := d.member(destGroupsTested[i], c, on); ok {
 			*set = true
 			if m.confidence != confirmed {
-				g.unconfirmed = append(g.unconfirmed, grp)
+				g.unconfirmed |= 1 << i
 			}
 		}
 	}
-	check(GroupA5, &g.a5)
-	check(GroupA6, &g.a6)
-	check(GroupD1, &g.d1)
-	check(GroupD4, &g.d4)
-	check(GroupD5, &g.d5)
-	check(GroupMacau, &g.macau)
-	check(GroupE1, &g.e1)
-	check(GroupE2, &g.e2)
-	var b, reviewed, d3 bool
-	check(GroupB, &b)
-	check(groupReviewed, &reviewed)
-	check(GroupD3, &d3)
 	g.known = g.a5 || g.a6 || g.d1 || g.d4 || g.d5 || g.macau || g.e1 || g.e2 || b || reviewed || d3
 	return g
 }
@@ -133,7 +127,7 @@ func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {
 // rests on an unconfirmed entry, for messages that rely on it.
 func (g destGroups) doubt(names ...string) string {
 	for _, n := range names {
-		if slices.Contains(g.unconfirmed, Group(n)) {
+		if i := slices.Index(destGroupsTested[:], Group(n)); i >= 0 && g.unconfirmed&(1<<i) != 0 {
 			return " (membership unconfirmed)"
 		}
 	}

@@ -3,9 +3,11 @@ package exportctl
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/iorules/iorules"
 )
@@ -76,14 +78,14 @@ type Match struct {
 }
 
 // screenParties screens the exporter, importer of record and end user
-// against the caller's list. It returns the matches, their findings, and
-// whether an uncleared match declines the shipment.
-func (d *dataset) screenParties(s iorules.Shipment, opts Options) ([]Match, []finding, bool) {
+// against the caller's list. It returns the matches, fs with their findings
+// appended, and whether an uncleared match declines the shipment.
+func (d *dataset) screenParties(s iorules.Shipment, opts Options, fs []finding) ([]Match, []finding, bool) {
 	if len(opts.Parties) == 0 {
-		return nil, []finding{{
+		return nil, append(fs, finding{
 			severity: iorules.SeverityInfo, code: CodeScreeningNotPerformed, rule: ruleScreening,
 			message: "No restricted-party list was supplied, so the parties were not screened; a no-hit is never a safe harbour and lists change daily.",
-		}}, false
+		}), false
 	}
 	threshold := opts.Threshold
 	switch {
@@ -92,43 +94,61 @@ func (d *dataset) screenParties(s iorules.Shipment, opts Options) ([]Match, []fi
 	case threshold > 100:
 		threshold = 100
 	}
-	roles := []struct {
+	roles := [...]struct {
 		role  string
 		party iorules.Party
+		name  normName
+		found []Match
 	}{
-		{"exporter", s.Exporter},
-		{"importer_of_record", s.ImporterOfRecord},
-		{"end_user", s.EndUser},
+		{role: "exporter", party: s.Exporter},
+		{role: "importer_of_record", party: s.ImporterOfRecord},
+		{role: "end_user", party: s.EndUser},
 	}
-	var matches []Match
-	for _, r := range roles {
-		pn := normalizeName(r.party.Name)
-		if len(pn.tokens) == 0 {
-			continue
+	screened := false
+	for i := range roles {
+		roles[i].name = normalizeName(roles[i].party.Name)
+		screened = screened || len(roles[i].name.tokens) > 0
+	}
+	// Each listed name is normalised once and compared with every party,
+	// rather than once per party.
+	var z nameNormalizer
+	var listed []normName // the entry's names, normalised: its primary name, then its aliases
+	for k := 0; screened && k < len(opts.Parties); k++ {
+		lp := &opts.Parties[k]
+		z.reset()
+		listed = append(listed[:0], z.normalize(lp.Name))
+		for _, a := range lp.Aliases {
+			listed = append(listed, z.normalize(a))
 		}
-		var found []Match
-		for _, lp := range opts.Parties {
-			best, ok := bestName(pn, lp)
+		for i := range roles {
+			r := &roles[i]
+			if len(r.name.tokens) == 0 {
+				continue
+			}
+			best, ok := bestName(r.name, lp, listed, threshold)
 			if !ok || best.score < threshold {
 				continue
 			}
 			m := Match{
 				Role: r.role, PartyName: r.party.Name, ListedName: lp.Name, MatchedName: best.name,
 				ViaAlias: best.alias, List: lp.List, Source: lp.Source, Score: best.score,
-				Explanation: best.explain(pn, lp, r.party.Country),
+				Explanation: best.explain(r.name, *lp, r.party.Country),
 			}
-			if ref, ok := cleared(opts.Dispositions, pn, lp, best.name); ok {
+			if ref, ok := cleared(opts.Dispositions, r.name, listed[0], best.listed); ok {
 				m.Cleared, m.Reference = true, ref
 			}
-			found = append(found, m)
+			r.found = append(r.found, m)
 		}
+	}
+	var matches []Match
+	for i := range roles {
+		found := roles[i].found
 		slices.SortStableFunc(found, func(a, b Match) int {
 			return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ListedName, b.ListedName), strings.Compare(a.List, b.List))
 		})
 		matches = append(matches, found...)
 	}
 
-	var fs []finding
 	declined := false
 	for _, m := range matches {
 		eff, known := d.listEffectOf(m.List)
@@ -176,7 +196,7 @@ func (d *dataset) ruleSourceAny(id string) string {
 
 // cleared finds a disposition that clears the pair (party, listed name or
 // matched alias), comparing normalised names.
-func cleared(ds []Disposition, party normName, lp ListedParty, matched string) (string, bool) {
+func cleared(ds []Disposition, party, listedName, matched normName) (string, bool) {
 	for _, d := range ds {
 		if !strings.EqualFold(strings.TrimSpace(d.Decision), DecisionCleared) {
 			continue
@@ -185,7 +205,7 @@ func cleared(ds []Disposition, party normName, lp ListedParty, matched string) (
 			continue
 		}
 		ln := normalizeName(d.ListedName).key()
-		if ln == normalizeName(lp.Name).key() || ln == normalizeName(matched).key() {
+		if ln == listedName.key() || ln == matched.key() {
 			return d.Reference, true
 		}
 	}
@@ -239,6 +259,14 @@ var (
 		{"societe", "anonyme"},
 	}
 	stopWords = map[string]bool{"the": true, "and": true}
+
+	// droppedWords is legalForms and stopWords together, so that a token
+	// is looked up once.
+	droppedWords = func() map[string]bool {
+		m := maps.Clone(legalForms)
+		maps.Copy(m, stopWords)
+		return m
+	}()
 )
 
 // normalizeName folds case and diacritics, removes punctuation (dots and
@@ -246,45 +274,108 @@ var (
 // words, and sorts the unique tokens. A name made only of legal forms keeps
 // them.
 func normalizeName(s string) normName {
-	var b strings.Builder
+	z := nameNormalizer{text: make([]byte, 0, len(s)+8), tokens: make([]string, 0, 8)}
+	n := z.normalize(s)
+	if len(n.dropped) == 0 {
+		n.dropped = nil
+	}
+	return n
+}
+
+// nameNormalizer normalises names as normalizeName does, reusing its
+// buffers from one name to the next: the slices of the normNames it returns
+// share them and stay valid only until reset. Screening uses one per call
+// for the listed names, which are needed only while their entry is
+// compared, so that a name costs one allocation (its folded text).
+type nameNormalizer struct {
+	text    []byte   // the name being folded
+	tokens  []string // the tokens of the names since reset, each name's in its own window
+	dropped []string // likewise, the words dropped from them
+}
+
+// reset makes the buffers available again, invalidating earlier results.
+func (z *nameNormalizer) reset() {
+	z.tokens, z.dropped = z.tokens[:0], z.dropped[:0]
+}
+
+// normalize is normalizeName, except that an empty dropped list may be
+// non-nil.
+func (z *nameNormalizer) normalize(s string) normName {
+	b := z.text[:0]
 	for _, r := range s {
+		if r < utf8.RuneSelf { // ASCII, as most listed names are: the cases below, without table look-ups
+			switch {
+			case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+				b = append(b, byte(r))
+			case 'A' <= r && r <= 'Z':
+				b = append(b, byte(r)-'A'+'a')
+			case r == '.' || r == '\'':
+			case r == '&':
+				b = append(b, " and "...)
+			default:
+				b = append(b, ' ')
+			}
+			continue
+		}
 		r = unicode.ToLower(r)
+		if folded, ok := foldTable[r]; ok {
+			b = append(b, folded...)
+			continue
+		}
 		switch {
-		case foldTable[r] != "":
-			b.WriteString(foldTable[r])
 		case unicode.Is(unicode.Mn, r): // combining marks of decomposed text
-		case r == '.' || r == '\'' || r == '’':
-		case r == '&':
-			b.WriteString(" and ")
+		case r == '’':
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		default:
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
 	}
-	raw := strings.Fields(b.String())
+	z.text = b
+	// Split at the spaces, the only white space the folding leaves.
+	text := string(b)
+	start := len(z.tokens)
+	for i := 0; i < len(text); {
+		if text[i] == ' ' {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && text[j] != ' ' {
+			j++
+		}
+		z.tokens = append(z.tokens, text[i:j])
+		i = j
+	}
+	raw := z.tokens[start:len(z.tokens):len(z.tokens)]
 	if len(raw) == 0 {
 		return normName{}
 	}
-	var kept, dropped []string
+	// Keep the tokens in raw's own window: the kth kept token is written at
+	// k, never ahead of the token being read, and a name that keeps nothing
+	// leaves raw untouched.
+	kept := raw[:0]
+	dropStart := len(z.dropped)
 	for i := 0; i < len(raw); {
 		if n := phraseAt(raw, i); n > 0 {
-			dropped = append(dropped, strings.Join(raw[i:i+n], " "))
+			z.dropped = append(z.dropped, strings.Join(raw[i:i+n], " "))
 			i += n
 			continue
 		}
-		if legalForms[raw[i]] || stopWords[raw[i]] {
-			dropped = append(dropped, raw[i])
+		if droppedWords[raw[i]] {
+			z.dropped = append(z.dropped, raw[i])
 		} else {
 			kept = append(kept, raw[i])
 		}
 		i++
 	}
+	dropped := z.dropped[dropStart:len(z.dropped):len(z.dropped)]
 	if len(kept) == 0 {
 		kept, dropped = raw, nil
 	}
 	slices.Sort(kept)
-	return normName{tokens: slices.Compact(kept), dropped: dropped}
+	kept = slices.Compact(kept)
+	return normName{tokens: kept[:len(kept):len(kept)], dropped: dropped}
 }
 
 func phraseAt(tokens []string, i int) int {
@@ -315,24 +406,39 @@ type tokenPair struct {
 // Token similarity at or above this counts as the same token.
 const tokenMatchFloor = 75
 
-// bestName compares the party with the entry's name and each alias and
-// keeps the best score (the primary name wins ties).
-func bestName(pn normName, lp ListedParty) (scored, bool) {
+// bestName compares the party with the entry's name and each alias, given
+// normalised in listed, and keeps the best score (the primary name wins
+// ties). Names that cannot reach threshold (see maxScore) are not compared,
+// so the result is only meaningful when its score reaches threshold: it is
+// then the best over all the names.
+func bestName(pn normName, lp *ListedParty, listed []normName, threshold int) (scored, bool) {
 	var best scored
 	found := false
-	names := append([]string{lp.Name}, lp.Aliases...)
-	for i, n := range names {
-		ln := normalizeName(n)
-		if len(ln.tokens) == 0 {
+	for i, ln := range listed {
+		if len(ln.tokens) == 0 || maxScore(len(pn.tokens), len(ln.tokens)) < threshold {
 			continue
 		}
 		sc := compareNames(pn, ln)
-		sc.name, sc.alias, sc.listed = n, i > 0, ln
+		sc.name, sc.alias, sc.listed = lp.Name, i > 0, ln
+		if i > 0 {
+			sc.name = lp.Aliases[i-1]
+		}
 		if !found || sc.score > best.score {
 			best, found = sc, true
 		}
 	}
 	return best, found
+}
+
+// maxScore bounds the score compareNames can give names of np and nl
+// tokens: at most min(np, nl) pairs match, each with a similarity of at
+// most 100, and the cover score needs every listed token matched.
+func maxScore(np, nl int) int {
+	bound := 2 * 100 * min(np, nl) / (np + nl) // dice with every pair at 100
+	if nl >= 2 && np >= nl {
+		bound = max(bound, 100-5*(np-nl)) // cover with every pair at 100
+	}
+	return min(100, bound)
 }
 
 // compareNames scores two normalised names, 0-100, deterministically:
@@ -353,6 +459,9 @@ func compareNames(p, l normName) scored {
 	var cands []cand
 	for i, a := range p.tokens {
 		for j, b := range l.tokens {
+			if maxSimilarity(a, b) < tokenMatchFloor {
+				continue // too different in length to match
+			}
 			if s := similarity(a, b); s >= tokenMatchFloor {
 				cands = append(cands, cand{i, j, s})
 			}
@@ -459,12 +568,29 @@ func similarity(a, b string) int {
 	return 100 * (longer - d) / longer
 }
 
+// maxSimilarity bounds similarity(a, b) from the lengths alone: the edit
+// distance is at least the difference in length.
+func maxSimilarity(a, b string) int {
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	longer := max(la, lb)
+	if longer == 0 {
+		return 100
+	}
+	return 100 * min(la, lb) / longer
+}
+
 // osaDistance is the Levenshtein distance with adjacent transpositions
 // counted as one edit (optimal string alignment).
 func osaDistance(a, b []rune) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	n := len(b) + 1
+	var buf [3 * 24]int // rows for names' tokens without allocating
+	var rows []int
+	if 3*n <= len(buf) {
+		rows = buf[:3*n]
+	} else {
+		rows = make([]int, 3*n)
+	}
+	prev2, prev, cur := rows[:n], rows[n:2*n], rows[2*n:]
 	for j := range prev {
 		prev[j] = j
 	}

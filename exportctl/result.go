@@ -91,18 +91,29 @@ const (
 	DeterminationNLR = "NLR"
 )
 
-var determinationRank = map[string]int{
-	DeterminationEmbargoed:       9,
-	DeterminationDenial:          8,
-	DeterminationLicenceRequired: 7,
-	DeterminationReview:          6,
-	DeterminationNeedsFacts:      5,
-	DeterminationNAC:             4,
-	DeterminationACA:             3,
-	DeterminationENC:             3,
-	DeterminationSPP:             3,
-	DeterminationEU001:           3,
-	DeterminationNLR:             1,
+// determinationRank orders the determinations from the least (NLR, 1) to
+// the most restrictive (embargoed, 9); the licence exceptions other than
+// NAC rank alike.
+func determinationRank(det string) int {
+	switch det {
+	case DeterminationEmbargoed:
+		return 9
+	case DeterminationDenial:
+		return 8
+	case DeterminationLicenceRequired:
+		return 7
+	case DeterminationReview:
+		return 6
+	case DeterminationNeedsFacts:
+		return 5
+	case DeterminationNAC:
+		return 4
+	case DeterminationACA, DeterminationENC, DeterminationSPP, DeterminationEU001:
+		return 3
+	case DeterminationNLR:
+		return 1
+	}
+	return 0
 }
 
 func isException(det string) bool {
@@ -163,44 +174,82 @@ type finding struct {
 	source        string
 	message       string
 	unblock       string
+
+	// twin is 1 + the index, among the evaluation's findings, of an
+	// earlier finding equal to this one but for its line; 0 for none. It
+	// lets mergeReasons fold repeated lines without comparing their text.
+	twin int
 }
 
-func (f finding) reason() iorules.Reason {
-	r := iorules.Reason{
-		Code: f.code, Severity: f.severity, Message: f.message,
-		Rule: f.rule, Source: f.source, Unblock: f.unblock,
+// mergeReasons turns the findings into reasons, folding findings that
+// differ only in their line into one reason, and sorts them: most severe
+// first, then shipment-wide before per-line, then by first line, code, rule
+// and message. A reason's Lines are its findings' lines, sorted and unique;
+// a shipment-wide finding (line 0) makes the whole reason shipment-wide.
+func mergeReasons(fs []finding) []iorules.Reason {
+	if len(fs) == 0 {
+		return nil
 	}
-	if f.line != 0 {
-		r.Lines = []int{f.line}
-	}
-	return r
-}
-
-// mergeReasons folds reasons that differ only in their lines into one and
-// sorts them: most severe first, then shipment-wide before per-line, then by
-// first line, code, rule and message.
-func mergeReasons(in []iorules.Reason) []iorules.Reason {
-	type key struct{ code, sev, msg, rule, src, unblock string }
-	idx := map[key]int{}
-	var out []iorules.Reason
-	for _, r := range in {
-		k := key{r.Code, string(r.Severity), r.Message, r.Rule, r.Source, r.Unblock}
-		if i, ok := idx[k]; ok {
-			if len(out[i].Lines) == 0 || len(r.Lines) == 0 {
-				out[i].Lines = nil // shipment-wide absorbs per-line
-				continue
-			}
-			for _, l := range r.Lines {
-				if !slices.Contains(out[i].Lines, l) {
-					out[i].Lines = append(out[i].Lines, l)
-				}
-			}
-			slices.Sort(out[i].Lines)
-			continue
+	twins := 0
+	for _, f := range fs {
+		if f.twin > 0 {
+			twins++
 		}
-		idx[k] = len(out)
-		r.Lines = slices.Clone(r.Lines)
-		out = append(out, r)
+	}
+	out := make([]iorules.Reason, 0, min(len(fs)-twins, 16))
+	buf := make([]int, len(fs), len(fs)+cap(out))
+	of := buf[:len(fs)]     // per finding: its reason
+	nLines := buf[len(fs):] // per reason: its findings' lines counted with repeats; -1 once shipment-wide
+	var reasons keyIndex[reasonKey]
+	for i := range fs {
+		f := &fs[i]
+		if f.twin > 0 {
+			of[i] = of[f.twin-1]
+		} else {
+			k := reasonKey{f.code, f.message, f.rule, f.source, f.unblock, f.severity}
+			j, ok := reasons.find(k)
+			if !ok {
+				j = reasons.add(k)
+				out = append(out, iorules.Reason{
+					Code: f.code, Severity: f.severity, Message: f.message,
+					Rule: f.rule, Source: f.source, Unblock: f.unblock,
+				})
+				nLines = append(nLines, 0)
+			}
+			of[i] = j
+		}
+		j := of[i]
+		switch {
+		case f.line == 0:
+			nLines[j] = -1 // shipment-wide absorbs per-line
+		case nLines[j] >= 0:
+			nLines[j]++
+		}
+	}
+	// The reasons' lines share one array, each in its own capacity-limited
+	// window so that a caller's append cannot spill into the next.
+	total := 0
+	for _, n := range nLines {
+		total += max(n, 0)
+	}
+	backing := make([]int, 0, total)
+	for j, n := range nLines {
+		if n > 0 {
+			out[j].Lines = backing[len(backing) : len(backing) : len(backing)+n]
+			backing = backing[:len(backing)+n]
+		}
+	}
+	for i := range fs {
+		if j := of[i]; nLines[j] > 0 {
+			out[j].Lines = append(out[j].Lines, fs[i].line)
+		}
+	}
+	for j := range out {
+		if ls := out[j].Lines; len(ls) > 1 {
+			slices.Sort(ls)
+			ls = slices.Compact(ls)
+			out[j].Lines = ls[:len(ls):len(ls)]
+		}
 	}
 	firstLine := func(r iorules.Reason) int {
 		if len(r.Lines) == 0 {
@@ -220,6 +269,12 @@ func mergeReasons(in []iorules.Reason) []iorules.Reason {
 	return out
 }
 
+// reasonKey is what two findings must share to fold into one reason.
+type reasonKey struct {
+	code, msg, rule, src, unblock string
+	sev                           iorules.Severity
+}
+
 // decide picks the deciding finding of a line: the most restrictive
 // determination, the first one found on a tie.
 func decide(fs []finding) (finding, bool) {
@@ -229,7 +284,7 @@ func decide(fs []finding) (finding, bool) {
 		if f.determination == "" {
 			continue
 		}
-		if !found || determinationRank[f.determination] > determinationRank[best.determination] {
+		if !found || determinationRank(f.determination) > determinationRank(best.determination) {
 			best, found = f, true
 		}
 	}

@@ -3,9 +3,11 @@ package exportctl
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/shopspring/decimal"
 )
 
 // Rule ids (records in data/rules.yaml).
@@ -98,12 +100,15 @@ type eval struct {
 
 	destHits  []embargoHit // embargoed places the destination is in
 	partyHits []embargoHit // embargoed places a party is in
+	allHits   []embargoHit // destHits then partyHits
 	hqHits    []partyPlace // end user / importer in D:5 or Macau
 	hqMissing bool         // the end user's headquarters is not stated
 
 	listedDecline bool // an uncleared restricted-party match with a decline effect
 
-	findings []finding
+	findings  []finding
+	lineKinds keyIndex[lineKey] // the kinds of line evaluated so far
+	evaluated []evaluatedLine   // by kind of line, where its findings are
 }
 
 type embargoHit struct {
@@ -121,7 +126,7 @@ func (h embargoHit) where() string {
 }
 
 // hits returns every embargo hit, the destination's first.
-func (e *eval) hits() []embargoHit { return slices.Concat(e.destHits, e.partyHits) }
+func (e *eval) hits() []embargoHit { return e.allHits }
 
 type partyPlace struct {
 	role    string
@@ -130,14 +135,12 @@ type partyPlace struct {
 }
 
 func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
-	e := &eval{d: d, s: s, on: s.Date}
 	items := sortedItems(s.Items)
+	e := &eval{d: d, s: s, on: s.Date, findings: make([]finding, 0, len(items)+4)}
 
-	matches, screenFindings, listedDecline := d.screenParties(s, opts)
-	e.listedDecline = listedDecline
-
+	matches, findings, listedDecline := d.screenParties(s, opts, e.findings)
+	e.findings, e.listedDecline = findings, listedDecline
 	res := Result{Screening: matches}
-	e.findings = append(e.findings, screenFindings...)
 
 	if !e.checkPreconditions(items) {
 		return e.finish(res, items)
@@ -145,12 +148,13 @@ func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
 	e.regime = e.originRegime()
 	res.Regime = e.regimeLabel()
 	if e.s.Origin == e.s.Destination {
+		src := e.ruleSource(ruleScope)
+		msg := fmt.Sprintf("Origin and destination are both %s: not an export.", e.s.Origin)
 		for _, it := range items {
 			e.add(finding{
 				line: it.Line, regime: res.Regime, determination: DeterminationNLR,
 				severity: iorules.SeverityInfo, code: CodeNLR, rule: ruleScope,
-				source:  e.ruleSource(ruleScope),
-				message: fmt.Sprintf("Origin and destination are both %s: not an export.", e.s.Origin),
+				source: src, message: msg,
 			})
 		}
 		return e.finish(res, items)
@@ -165,10 +169,65 @@ func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
 	e.findEmbargoHits()
 	e.findHeadquarters()
 
-	for _, it := range items {
-		e.line(it)
+	for i := range items {
+		e.lineOnce(&items[i], len(items))
 	}
 	return e.finish(res, items)
+}
+
+// lineKey holds every fact of an item that line evaluates, apart from the
+// line number: items with equal keys get the same findings. A change that
+// makes the rules read another Item field must add that field here.
+type lineKey struct {
+	eccn     string // trimmed, as classify reads it
+	category iorules.Category
+	hs6      string
+	origin   iorules.Country
+	enc      iorules.Encryption
+	tpp      *decimal.Decimal // by identity: equal values behind different pointers are evaluated apart
+}
+
+// evaluatedLine locates the findings one evaluation of a lineKey added.
+type evaluatedLine struct {
+	line       int // the line number of the item evaluated
+	start, end int // its findings, e.findings[start:end]
+}
+
+// lineOnce evaluates an item, or, when an earlier item of the shipment had
+// the same lineKey, repeats that item's findings under this item's line
+// number. A shipment of many like lines is so evaluated once per kind of
+// line, with the same result as evaluating every line.
+func (e *eval) lineOnce(it *iorules.Item, lines int) {
+	if lines == 1 {
+		e.line(*it)
+		return
+	}
+	k := lineKey{
+		eccn: strings.TrimSpace(it.ECCN), category: it.Category, hs6: it.HSCode.HS6(),
+		origin: it.CountryOfOrigin, enc: it.Encryption, tpp: it.TPP,
+	}
+	if kind, ok := e.lineKinds.find(k); ok {
+		prev := e.evaluated[kind]
+		for i := prev.start; i < prev.end; i++ {
+			f := e.findings[i]
+			if f.line == prev.line {
+				f.line = it.Line
+			} // else a shipment-wide note (line 0), repeated as it is
+			f.twin = i + 1
+			e.findings = append(e.findings, f)
+		}
+		return
+	}
+	start := len(e.findings)
+	e.line(*it)
+	if it.Line == 0 {
+		return // its findings cannot be told from shipment-wide ones
+	}
+	e.lineKinds.add(k)
+	if e.evaluated == nil {
+		e.evaluated = make([]evaluatedLine, 0, linearKeys)
+	}
+	e.evaluated = append(e.evaluated, evaluatedLine{line: it.Line, start: start, end: len(e.findings)})
 }
 
 // checkPreconditions fails closed on a missing date or destination, or a
@@ -195,10 +254,15 @@ func (e *eval) checkPreconditions(items []iorules.Item) bool {
 			"a determination made against the rules in force on the shipment date")
 	}
 	if e.on.After(e.d.reviewedThrough) {
-		e.add(finding{severity: iorules.SeverityInfo, code: CodeDataWindow, rule: ruleData,
-			message: fmt.Sprintf("The export-control data was last reviewed against sources to %s; changes after that date are not reflected.", e.d.reviewedThrough)})
+		e.add(finding{severity: iorules.SeverityInfo, code: CodeDataWindow, rule: ruleData, message: e.d.reviewedNote})
 	}
 	return true
+}
+
+// reviewedNote is the note for a shipment dated after the day the data was
+// last reviewed; the dataset builds it once when it loads.
+func reviewedNote(reviewedThrough iorules.Date) string {
+	return fmt.Sprintf("The export-control data was last reviewed against sources to %s; changes after that date are not reflected.", reviewedThrough)
 }
 
 func (e *eval) originRegime() string {
@@ -266,6 +330,7 @@ func (e *eval) findEmbargoHits() {
 			}
 		}
 	}
+	e.allHits = slices.Concat(e.destHits, e.partyHits)
 }
 
 type namedParty struct {
@@ -274,8 +339,8 @@ type namedParty struct {
 }
 
 // parties returns the parties whose location the destination rules test.
-func (e *eval) parties() []namedParty {
-	return []namedParty{{"the end user", e.s.EndUser}, {"the importer of record", e.s.ImporterOfRecord}}
+func (e *eval) parties() [2]namedParty {
+	return [2]namedParty{{"the end user", e.s.EndUser}, {"the importer of record", e.s.ImporterOfRecord}}
 }
 
 // findHeadquarters applies the location test of 742.6(a)(6)(iii)(A): an end
@@ -319,9 +384,7 @@ func (e *eval) line(it iorules.Item) {
 
 	switch e.regime {
 	case regimeEAR:
-		for _, f := range e.ear(it, cls) {
-			e.add(f)
-		}
+		e.ear(it, cls, e.add)
 	case regimeEU, regimeUK:
 		for _, f := range e.dualUse(it, cls) {
 			e.add(f)
@@ -341,7 +404,8 @@ func (e *eval) earOverlay(it iorules.Item, cls classification) {
 	if e.s.Destination == "US" || e.blocked() {
 		return // an import into the US is not an EAR export; an embargo already declines
 	}
-	fs := e.ear(it, cls)
+	var fs []finding
+	e.ear(it, cls, func(f finding) { fs = append(fs, f) })
 	if it.CountryOfOrigin == "US" {
 		for _, f := range fs {
 			f.message = "US-origin item re-exported from " + string(e.s.Origin) + ": " + f.message
@@ -523,15 +587,19 @@ func (e *eval) finish(res Result, items []iorules.Item) Result {
 			}
 		}
 	}
-	byLine := map[int][]finding{}
-	var reasons []iorules.Reason
-	for _, f := range e.findings {
-		byLine[f.line] = append(byLine[f.line], f)
-		reasons = append(reasons, f.reason())
+	deciding := decideLines(e.findings, items)
+	if len(items) > 0 { // no items: Lines stays nil
+		res.Lines = make([]LineResult, 0, len(items))
 	}
-	for _, it := range items {
-		lr := LineResult{Line: it.Line, ECCN: eccnLabel(it.ECCN)}
-		if f, ok := decide(byLine[it.Line]); ok {
+	var lastRaw, lastLabel string
+	for i := range items {
+		it := &items[i]
+		if i == 0 || it.ECCN != lastRaw {
+			lastRaw, lastLabel = it.ECCN, eccnLabel(it.ECCN)
+		}
+		lr := LineResult{Line: it.Line, ECCN: lastLabel}
+		if j := deciding[i]; j >= 0 {
+			f := &e.findings[j]
 			lr.Determination, lr.Regime, lr.Rule, lr.Source, lr.Message = f.determination, f.regime, f.rule, f.source, f.message
 		} else {
 			lr.Determination, lr.Regime, lr.Message = DeterminationNLR, res.Regime, "No licence requirement found."
@@ -540,21 +608,96 @@ func (e *eval) finish(res Result, items []iorules.Item) Result {
 		res.LicenceRequired = res.LicenceRequired || lr.LicenceRequired
 		res.Lines = append(res.Lines, lr)
 	}
-	res.Reasons = mergeReasons(reasons)
+	res.Reasons = mergeReasons(e.findings)
 	return res
 }
 
-func eccnLabel(s string) string {
-	if e, err := ParseECCN(s); err == nil {
-		return e.String()
+// decideLines returns, for each item, the index in fs of its deciding
+// finding (see decide) among the findings of its line number, or -1 when
+// none decides. Items sharing a line number share their findings.
+func decideLines(fs []finding, items []iorules.Item) []int {
+	n := len(items)
+	buf := make([]int, 2*n)
+	deciding, first := buf[:n], buf[n:] // first[i]: the first item with items[i]'s line number
+	numeric := true                     // items are in numeric line order
+	for i := range items {
+		first[i] = i
+		if i > 0 && items[i].Line == items[i-1].Line {
+			first[i] = first[i-1]
+		} else if i > 0 && items[i].Line < items[i-1].Line {
+			numeric = false
+		}
 	}
-	return strings.TrimSpace(s)
+	// slot finds the first item of a line number.
+	slot := func(line int) (int, bool) {
+		i := sort.Search(n, func(k int) bool { return items[k].Line >= line })
+		return i, i < n && items[i].Line == line
+	}
+	if !numeric { // only for line numbers so far apart that sortedItems' order is not numeric
+		byLine := make(map[int]int, n)
+		for i := n - 1; i >= 0; i-- {
+			byLine[items[i].Line] = i
+		}
+		for i := range items {
+			first[i] = byLine[items[i].Line]
+		}
+		slot = func(line int) (int, bool) {
+			i, ok := byLine[line]
+			return i, ok
+		}
+	}
+	for i := range deciding {
+		deciding[i] = -1
+	}
+	lastLine, lastSlot := 0, -1 // the findings of a line mostly follow each other
+	for j, f := range fs {
+		if f.determination == "" {
+			continue
+		}
+		i := lastSlot
+		if i < 0 || f.line != lastLine {
+			var ok bool
+			if i, ok = slot(f.line); !ok {
+				continue
+			}
+			lastLine, lastSlot = f.line, i
+		}
+		if b := deciding[i]; b < 0 || determinationRank(f.determination) > determinationRank(fs[b].determination) {
+			deciding[i] = j
+		}
+	}
+	for i := range items {
+		deciding[i] = deciding[first[i]]
+	}
+	return deciding
 }
 
+// eccnLabel is a line's ECCN as LineResult reports it: the canonical form
+// when it parses, else as stated without surrounding spaces.
+func eccnLabel(s string) string {
+	e, canonical, err := parseECCN(s)
+	switch {
+	case err != nil:
+		return strings.TrimSpace(s)
+	case canonical:
+		return strings.TrimSpace(s) // already what e.String() would build
+	}
+	return e.String()
+}
+
+// sortedItems returns the items in line order, keeping the given order of
+// equal line numbers. Items already in order are returned as given; Screen
+// only reads them.
 func sortedItems(items []iorules.Item) []iorules.Item {
-	out := slices.Clone(items)
-	slices.SortStableFunc(out, func(a, b iorules.Item) int { return a.Line - b.Line })
-	return out
+	byLine := func(a, b iorules.Item) int { return a.Line - b.Line }
+	for i := 1; i < len(items); i++ {
+		if items[i].Line-items[i-1].Line < 0 { // byLine(items[i], items[i-1]) < 0, without copying items
+			out := slices.Clone(items)
+			slices.SortStableFunc(out, byLine)
+			return out
+		}
+	}
+	return items
 }
 
 func capitalize(s string) string {
