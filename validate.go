@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -51,10 +50,6 @@ var (
 	maxShipmentDate = NewDate(2099, 12, 31)
 )
 
-// schemeID is the form of registration schemes and approval ids:
-// "<market>.<name>" in lower case, such as "br.radar".
-var schemeID = regexp.MustCompile(`^[a-z]{2}\.[a-z0-9_]+$`)
-
 // Validate reports every problem with s, for callers who build a Shipment in
 // Go rather than decode it: required fields, codes and enums, quantities,
 // amounts and their bounds, line numbers, exchange rates, the destination
@@ -92,38 +87,37 @@ func FieldErrors(err error) []*FieldError {
 
 func validateShipment(p *problems, s Shipment) {
 	var root fieldPath
-	p.requiredText(root.field("id"), s.ID, maxIDLen)
+	p.requiredText(root.leaf("id"), s.ID, maxIDLen)
 
-	date := root.field("date")
 	switch {
 	case s.Date.IsZero():
-		p.add(date, "required")
+		p.add(root.field("date"), "required")
 	case s.Date.Before(minShipmentDate) || s.Date.After(maxShipmentDate):
-		p.addf(date, "must be between %s and %s", minShipmentDate, maxShipmentDate)
+		p.addf(root.field("date"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
 	}
 
-	p.country(root.field("origin"), s.Origin, true)
-	p.country(root.field("destination"), s.Destination, true)
+	p.country(root.leaf("origin"), s.Origin, true)
+	p.country(root.leaf("destination"), s.Destination, true)
 	if s.Origin != "" && s.Origin == s.Destination {
 		p.addf(root.field("destination"), "must differ from origin (%s): an import crosses a border", s.Origin)
 	}
-	validateSubdivision(p, root.field("destination_subdivision"), s.Destination, s.DestinationSubdivision)
+	validateSubdivision(p, root.leaf("destination_subdivision"), s.Destination, s.DestinationSubdivision)
 
-	enum(p, root.field("incoterm"), s.Incoterm, Incoterms)
-	enum(p, root.field("transport_mode"), s.TransportMode, TransportModes)
-	p.currency(root.field("currency"), s.Currency)
+	enum(p, root.leaf("incoterm"), s.Incoterm, Incoterms)
+	enum(p, root.leaf("transport_mode"), s.TransportMode, TransportModes)
+	p.currency(root.leaf("currency"), s.Currency)
 	validateRates(p, s)
 
 	charges := root.field("charges")
-	p.amount(charges.field("origin_inland"), s.Charges.OriginInland, false, maxMoney)
-	p.amount(charges.field("freight"), s.Charges.Freight, false, maxMoney)
-	p.amount(charges.field("insurance"), s.Charges.Insurance, false, maxMoney)
-	p.amount(charges.field("destination_handling"), s.Charges.DestinationHandling, false, maxMoney)
-	p.amount(charges.field("destination_inland"), s.Charges.DestinationInland, false, maxMoney)
+	p.amount(charges.leaf("origin_inland"), s.Charges.OriginInland, false, maxMoney)
+	p.amount(charges.leaf("freight"), s.Charges.Freight, false, maxMoney)
+	p.amount(charges.leaf("insurance"), s.Charges.Insurance, false, maxMoney)
+	p.amount(charges.leaf("destination_handling"), s.Charges.DestinationHandling, false, maxMoney)
+	p.amount(charges.leaf("destination_inland"), s.Charges.DestinationInland, false, maxMoney)
 
-	validateParty(p, root.field("exporter"), s.Exporter)
-	validateParty(p, root.field("importer_of_record"), s.ImporterOfRecord)
-	validateParty(p, root.field("end_user"), s.EndUser)
+	validateParty(p, root.field("exporter"), &s.Exporter)
+	validateParty(p, root.field("importer_of_record"), &s.ImporterOfRecord)
+	validateParty(p, root.field("end_user"), &s.EndUser)
 
 	items := root.field("items")
 	switch {
@@ -134,34 +128,72 @@ func validateShipment(p *problems, s Shipment) {
 		p.addf(items, "must list at most %d items, not %d", maxItems, len(s.Items))
 		return
 	}
-	firstLine := make(map[int]int, len(s.Items))
-	for i, it := range s.Items {
+	var small [smallShipment]lineAt
+	buf := small[:0]
+	if len(s.Items) > len(small) {
+		buf = make([]lineAt, 0, len(s.Items))
+	}
+	lines := indexLines(buf, s.Items)
+	for i := range s.Items {
+		it := &s.Items[i]
 		at := items.at(i)
-		validateItem(p, at, it)
+		validateItem(p, &at, it)
 		if it.Line <= 0 {
 			continue
 		}
-		if j, dup := firstLine[it.Line]; dup {
+		if j, ok := lines.first(it.Line); ok && j < i {
 			p.addf(at.field("line"), "duplicate line number %d (also %s)", it.Line, items.at(j).field("line"))
-			continue
 		}
-		firstLine[it.Line] = i
 	}
-	validateDocuments(p, s.Documents, firstLine)
+	validateDocuments(p, s.Documents, lines)
 }
 
-// validateDocuments checks the documents in hand; lines maps each item line
-// number to its index.
-func validateDocuments(p *problems, docs []Document, lines map[int]int) {
+// smallShipment is the number of items whose line index Validate keeps on
+// the stack; a longer shipment allocates it.
+const smallShipment = 32
+
+// lineAt is an item's line number and its index in Shipment.Items.
+type lineAt struct{ line, index int }
+
+// lineIndex finds an item by line number: the positive line numbers of a
+// shipment's items with their indices, sorted by line and then by index. It
+// stands in for a map, which would cost allocations even for a few lines.
+type lineIndex []lineAt
+
+// indexLines indexes the items with a positive line number, appending to
+// buf.
+func indexLines(buf []lineAt, items []Item) lineIndex {
+	for i := range items {
+		if items[i].Line > 0 {
+			buf = append(buf, lineAt{items[i].Line, i})
+		}
+	}
+	slices.SortFunc(buf, func(a, b lineAt) int { return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.index, b.index)) })
+	return buf
+}
+
+// first returns the index of the first item with the given line number,
+// and whether there is one.
+func (x lineIndex) first(line int) (int, bool) {
+	k, found := slices.BinarySearchFunc(x, line, func(e lineAt, line int) int { return cmp.Compare(e.line, line) })
+	if !found {
+		return 0, false
+	}
+	return x[k].index, true
+}
+
+// validateDocuments checks the documents in hand against the items' lines.
+func validateDocuments(p *problems, docs []Document, lines lineIndex) {
 	at := fieldPath{}.field("documents")
 	if len(docs) > maxDocuments {
 		p.addf(at, "must list at most %d documents, not %d", maxDocuments, len(docs))
 		return
 	}
-	for i, doc := range docs {
+	for i := range docs {
+		doc := &docs[i]
 		di := at.at(i)
-		enum(p, di.field("type"), doc.Type, DocumentTypes)
-		p.optionalText(di.field("reference"), doc.Reference, maxCodeLen)
+		enum(p, di.leaf("type"), doc.Type, DocumentTypes)
+		p.optionalText(di.leaf("reference"), doc.Reference, maxCodeLen)
 		if !doc.Date.IsZero() && (doc.Date.Before(minShipmentDate) || doc.Date.After(maxShipmentDate)) {
 			p.addf(di.field("date"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
 		}
@@ -170,7 +202,7 @@ func validateDocuments(p *problems, docs []Document, lines map[int]int) {
 			p.addf(models, "must list at most %d models, not %d", maxModels, len(doc.Models))
 		} else {
 			for j, m := range doc.Models {
-				p.requiredText(models.at(j), m, maxCodeLen)
+				p.requiredText(models.leafAt(j), m, maxCodeLen)
 			}
 		}
 		dl := di.field("lines")
@@ -179,7 +211,7 @@ func validateDocuments(p *problems, docs []Document, lines map[int]int) {
 			continue
 		}
 		for j, n := range doc.Lines {
-			_, known := lines[n]
+			_, known := lines.first(n)
 			switch {
 			case n <= 0:
 				p.add(dl.at(j), "must be greater than 0")
@@ -201,16 +233,24 @@ func validateRates(p *problems, s Shipment) {
 		return
 	}
 	local := s.Destination.Currency()
-	for _, c := range slices.Sorted(maps.Keys(s.ExchangeRates)) {
-		at := rates.key(string(c))
+	// The codes in order; a shipment gives a rate or two, which fit in buf
+	// on the stack.
+	var buf [4]Currency
+	codes := buf[:0]
+	for c := range s.ExchangeRates {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		at := rates.leaf(string(c))
 		if !c.IsValid() {
-			p.addf(at, "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
+			p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
 			continue
 		}
 		rate := s.ExchangeRates[c]
 		if c == local && local != "" {
 			if !rate.Equal(decimal.NewFromInt(1)) {
-				p.addf(at, "must be 1 or left out: %s is the currency of %s", c, s.Destination)
+				p.addf(at.path(), "must be 1 or left out: %s is the currency of %s", c, s.Destination)
 			}
 			continue
 		}
@@ -228,25 +268,67 @@ func validateRates(p *problems, s Shipment) {
 	}
 }
 
-func validateSubdivision(p *problems, at fieldPath, dest Country, sub Subdivision) {
+func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision) {
 	if sub == "" {
 		if SubdivisionRequired(dest) {
-			p.addf(at, "required: the taxes of %s depend on it (an ISO 3166-2 code such as %q)", dest, subdivisionExample(dest))
+			p.addf(at.path(), "required: the taxes of %s depend on it (an ISO 3166-2 code such as %q)", dest, subdivisionExample(dest))
 		}
 		return
 	}
-	if !subdivisionForm.MatchString(string(sub)) {
-		p.addf(at, "malformed subdivision %q (want an ISO 3166-2 code such as \"BR-SP\")", truncate(string(sub), 40))
+	if !isSubdivisionForm(string(sub)) {
+		p.addf(at.path(), "malformed subdivision %q (want an ISO 3166-2 code such as \"BR-SP\")", truncate(string(sub), 40))
 		return
 	}
 	if dest.IsValid() && sub.Country() != dest {
-		p.addf(at, "must be a subdivision of the destination %s, not %q", dest, sub)
+		p.addf(at.path(), "must be a subdivision of the destination %s, not %q", dest, sub)
 		return
 	}
-	if known := Subdivisions(sub.Country()); known != nil && !slices.Contains(known, sub) {
-		p.addf(at, "unknown subdivision %q of %s (want a code such as %q)", sub, sub.Country(), subdivisionExample(sub.Country()))
+	if known := knownSubdivisions(sub.Country()); known != nil && !slices.Contains(known, sub) {
+		p.addf(at.path(), "unknown subdivision %q of %s (want a code such as %q)", sub, sub.Country(), subdivisionExample(sub.Country()))
 	}
 }
+
+// knownSubdivisions is Subdivisions without the copy, for reading only.
+func knownSubdivisions(c Country) []Subdivision {
+	if c == "BR" {
+		return brazilStates
+	}
+	return nil
+}
+
+// isSubdivisionForm reports whether s matches subdivisionForm,
+// `^[A-Z]{2}-[A-Z0-9]{1,3}$`, without the cost of a regular expression
+// (TestIdentifierMatchers compares the two).
+func isSubdivisionForm(s string) bool {
+	if len(s) < 4 || len(s) > 6 || !isUpper(s[0]) || !isUpper(s[1]) || s[2] != '-' {
+		return false
+	}
+	for i := 3; i < len(s); i++ {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isSchemeID reports whether s has the form of registration schemes and
+// approval ids, "<market>.<name>" in lower case such as "br.radar": the
+// regular expression `^[a-z]{2}\.[a-z0-9_]+$`, without the cost of one.
+func isSchemeID(s string) bool {
+	if len(s) < 4 || !isLower(s[0]) || !isLower(s[1]) || s[2] != '.' {
+		return false
+	}
+	for i := 3; i < len(s); i++ {
+		if !isLower(s[i]) && !isDigit(s[i]) && s[i] != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }
+func isLower(b byte) bool { return 'a' <= b && b <= 'z' }
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // subdivisionExample is the subdivision an error message shows as an example.
 func subdivisionExample(c Country) Subdivision {
@@ -259,98 +341,105 @@ func subdivisionExample(c Country) Subdivision {
 	return Subdivision(string(c) + "-01")
 }
 
-func validateParty(p *problems, at fieldPath, party Party) {
-	p.requiredText(at.field("name"), party.Name, maxNameLen)
-	p.country(at.field("country"), party.Country, true)
-	p.country(at.field("headquarters_country"), party.HeadquartersCountry, false)
+func validateParty(p *problems, at fieldPath, party *Party) {
+	p.requiredText(at.leaf("name"), party.Name, maxNameLen)
+	p.country(at.leaf("country"), party.Country, true)
+	p.country(at.leaf("headquarters_country"), party.HeadquartersCountry, false)
 	regs := at.field("registrations")
 	if len(party.Registrations) > maxRegistrations {
 		p.addf(regs, "must list at most %d registrations, not %d", maxRegistrations, len(party.Registrations))
 		return
 	}
-	for i, r := range party.Registrations {
+	for i := range party.Registrations {
+		r := &party.Registrations[i]
 		ri := regs.at(i)
-		p.schemeID(ri.field("scheme"), r.Scheme)
-		p.requiredText(ri.field("id"), r.ID, maxCodeLen)
-		p.optionalText(ri.field("level"), r.Level, maxCodeLen)
+		p.schemeID(ri.leaf("scheme"), r.Scheme)
+		p.requiredText(ri.leaf("id"), r.ID, maxCodeLen)
+		p.optionalText(ri.leaf("level"), r.Level, maxCodeLen)
 	}
 }
 
-func validateItem(p *problems, at fieldPath, it Item) {
-	line := at.field("line")
+// validateItem checks one item; at names it (items[i]). Both are passed by
+// pointer as the item and the path are large values and this runs once per
+// line.
+func validateItem(p *problems, at *fieldPath, it *Item) {
 	switch {
 	case it.Line <= 0:
-		p.add(line, "must be greater than 0")
+		p.add(at.field("line"), "must be greater than 0")
 	case it.Line > maxLineNumber:
-		p.addf(line, "must be at most %d", maxLineNumber)
+		p.addf(at.field("line"), "must be at most %d", maxLineNumber)
 	}
-	p.optionalText(at.field("sku"), it.SKU, maxCodeLen)
-	p.optionalText(at.field("model"), it.Model, maxCodeLen)
-	p.requiredText(at.field("description"), it.Description, maxDescriptionLen)
-	enum(p, at.field("category"), it.Category, Categories)
+	p.optionalText(at.leaf("sku"), it.SKU, maxCodeLen)
+	p.optionalText(at.leaf("model"), it.Model, maxCodeLen)
+	p.requiredText(at.leaf("description"), it.Description, maxDescriptionLen)
+	enum(p, at.leaf("category"), it.Category, Categories)
 
-	hs := at.field("hs_code")
 	switch {
 	case it.HSCode == "":
-		p.add(hs, "required")
+		p.add(at.field("hs_code"), "required")
 	case !it.HSCode.IsValid():
-		p.addf(hs, "malformed HS code %q: want 6 to 12 digits (build it with ParseHSCode)", truncate(string(it.HSCode), 40))
+		p.addf(at.field("hs_code"), "malformed HS code %q: want 6 to 12 digits (build it with ParseHSCode)", truncate(string(it.HSCode), 40))
 	}
 
-	qty := at.field("quantity")
 	switch {
 	case it.Quantity <= 0:
-		p.add(qty, "must be greater than 0")
+		p.add(at.field("quantity"), "must be greater than 0")
 	case it.Quantity > maxQuantity:
-		p.addf(qty, "must be at most %d", maxQuantity)
+		p.addf(at.field("quantity"), "must be at most %d", maxQuantity)
 	}
-	p.amount(at.field("unit_value"), it.UnitValue, true, maxMoney)
-	p.amount(at.field("net_weight_kg"), it.NetWeightKg, false, maxWeight)
-	enum(p, at.field("condition"), it.Condition, Conditions)
-	p.country(at.field("country_of_origin"), it.CountryOfOrigin, true)
+	p.amount(at.leaf("unit_value"), it.UnitValue, true, maxMoney)
+	p.amount(at.leaf("net_weight_kg"), it.NetWeightKg, false, maxWeight)
+	enum(p, at.leaf("condition"), it.Condition, Conditions)
+	p.country(at.leaf("country_of_origin"), it.CountryOfOrigin, true)
 
-	radios := at.field("radio")
 	for i, r := range it.Radio {
 		switch {
 		case !r.IsValid():
-			enum(p, radios.at(i), r, Radios)
+			radios := at.field("radio")
+			enum(p, radios.leafAt(i), r, Radios)
 		case slices.Contains(it.Radio[:i], r):
-			p.addf(radios.at(i), "duplicate radio %q", r)
+			p.addf(at.field("radio").at(i), "duplicate radio %q", r)
 		}
 	}
 	if it.Encryption.MassMarket && !it.Encryption.Present {
 		p.add(at.field("encryption").field("mass_market"), "must be false when present is false")
 	}
-	p.optionalText(at.field("eccn"), it.ECCN, maxShortLen)
+	p.optionalText(at.leaf("eccn"), it.ECCN, maxShortLen)
 	if it.TPP != nil {
-		p.amount(at.field("tpp"), *it.TPP, true, maxTPP)
+		p.amount(at.leaf("tpp"), *it.TPP, true, maxTPP)
 	}
-	p.optionalText(at.field("tariff_exemption"), it.TariffExemption, maxShortLen)
+	p.optionalText(at.leaf("tariff_exemption"), it.TariffExemption, maxShortLen)
 
+	if len(it.ApprovalsHeld) == 0 {
+		return
+	}
 	held := at.field("approvals_held")
 	if len(it.ApprovalsHeld) > maxApprovals {
 		p.addf(held, "must list at most %d approvals, not %d", maxApprovals, len(it.ApprovalsHeld))
 		return
 	}
-	for i, a := range it.ApprovalsHeld {
+	for i := range it.ApprovalsHeld {
+		a := &it.ApprovalsHeld[i]
 		ai := held.at(i)
-		p.schemeID(ai.field("id"), a.ID)
-		p.optionalText(ai.field("reference"), a.Reference, maxCodeLen)
-		models := ai.field("models")
+		p.schemeID(ai.leaf("id"), a.ID)
+		p.optionalText(ai.leaf("reference"), a.Reference, maxCodeLen)
 		if len(a.Models) > maxModels {
-			p.addf(models, "must list at most %d models, not %d", maxModels, len(a.Models))
+			p.addf(ai.field("models"), "must list at most %d models, not %d", maxModels, len(a.Models))
 			continue
 		}
-		for j, m := range a.Models {
-			p.requiredText(models.at(j), m, maxCodeLen)
+		if len(a.Models) > 0 {
+			models := ai.field("models")
+			for j, m := range a.Models {
+				p.requiredText(models.leafAt(j), m, maxCodeLen)
+			}
 		}
 	}
 }
 
 // enum checks that v is one of the valid values.
-func enum[T ~string](p *problems, at fieldPath, v T, valid []T) {
+func enum[T ~string](p *problems, at leafPath, v T, valid []T) {
 	if v == "" {
-		p.add(at, "required")
+		p.add(at.path(), "required")
 		return
 	}
 	if slices.Contains(valid, v) {
@@ -360,69 +449,73 @@ func enum[T ~string](p *problems, at fieldPath, v T, valid []T) {
 	for i, x := range valid {
 		names[i] = string(x)
 	}
-	p.addf(at, "must be one of %s; not %q", strings.Join(names, ", "), truncate(string(v), 40))
+	p.addf(at.path(), "must be one of %s; not %q", strings.Join(names, ", "), truncate(string(v), 40))
 }
 
-func (p *problems) requiredText(at fieldPath, s string, limit int) {
+func (p *problems) requiredText(at leafPath, s string, limit int) {
 	if strings.TrimSpace(s) == "" {
-		p.add(at, "required")
+		p.add(at.path(), "required")
 		return
 	}
 	p.optionalText(at, s, limit)
 }
 
-func (p *problems) optionalText(at fieldPath, s string, limit int) {
-	if utf8.RuneCountInString(s) > limit {
-		p.addf(at, "must be at most %d characters", limit)
+func (p *problems) optionalText(at leafPath, s string, limit int) {
+	// A string of at most limit bytes has at most limit runes: skip the count.
+	if len(s) > limit && utf8.RuneCountInString(s) > limit {
+		p.addf(at.path(), "must be at most %d characters", limit)
 	}
 }
 
-func (p *problems) schemeID(at fieldPath, s string) {
+func (p *problems) schemeID(at leafPath, s string) {
 	switch {
 	case s == "":
-		p.add(at, "required")
-	case len(s) > maxCodeLen || !schemeID.MatchString(s):
-		p.addf(at, "must be \"<market>.<name>\" in lower case, such as \"br.radar\"; not %q", truncate(s, 40))
+		p.add(at.path(), "required")
+	case len(s) > maxCodeLen || !isSchemeID(s):
+		p.addf(at.path(), "must be \"<market>.<name>\" in lower case, such as \"br.radar\"; not %q", truncate(s, 40))
 	}
 }
 
-func (p *problems) country(at fieldPath, c Country, required bool) {
+func (p *problems) country(at leafPath, c Country, required bool) {
 	switch {
 	case c == "":
 		if required {
-			p.add(at, "required")
+			p.add(at.path(), "required")
 		}
 	case !c.IsValid():
-		p.addf(at, "unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"BR\")", truncate(string(c), 40))
+		p.addf(at.path(), "unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"BR\")", truncate(string(c), 40))
 	}
 }
 
-func (p *problems) currency(at fieldPath, c Currency) {
+func (p *problems) currency(at leafPath, c Currency) {
 	switch {
 	case c == "":
-		p.add(at, "required")
+		p.add(at.path(), "required")
 	case !c.IsValid():
-		p.addf(at, "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
+		p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
 	}
 }
 
 // amount checks 0 <= d < limit, or 0 < d < limit when positive is set.
-func (p *problems) amount(at fieldPath, d decimal.Decimal, positive bool, limit decimal.Decimal) {
+func (p *problems) amount(at leafPath, d decimal.Decimal, positive bool, limit decimal.Decimal) {
 	switch {
 	case positive && d.Sign() <= 0:
-		p.add(at, "must be greater than 0")
+		p.add(at.path(), "must be greater than 0")
 	case d.Sign() < 0:
-		p.add(at, "must not be negative")
+		p.add(at.path(), "must not be negative")
 	case tooLarge(d, limit):
-		p.addf(at, "must be less than %s", limit)
+		p.addf(at.path(), "must be less than %s", limit)
 	}
 }
 
-// tooLarge reports d >= limit for a non-negative d, without rescaling a
-// decimal whose exponent is far from the limit's.
+// tooLarge reports d >= limit for a non-negative d and a positive limit,
+// without rescaling a decimal whose exponent is far from the limit's.
 func tooLarge(d, limit decimal.Decimal) bool {
 	if d.Sign() <= 0 {
 		return false
+	}
+	if c, ok := comparePositive(d, limit); ok {
+		return c >= 0
 	}
 	if d.Exponent() > 40 {
 		return true
@@ -431,6 +524,32 @@ func tooLarge(d, limit decimal.Decimal) bool {
 		return d.Truncate(0).GreaterThanOrEqual(limit)
 	}
 	return d.GreaterThanOrEqual(limit)
+}
+
+// comparePositive compares two positive decimals as Cmp does, but without
+// allocating: Cmp multiplies a big.Int whenever the exponents differ. It
+// reports false, leaving the comparison to Cmp, when a coefficient has
+// more than 18 digits.
+func comparePositive(a, b decimal.Decimal) (int, bool) {
+	na, nb := a.NumDigits(), b.NumDigits()
+	if na > 18 || nb > 18 {
+		return 0, false
+	}
+	// The leading digit of a positive decimal with n digits and exponent e
+	// has the place value 10^(n+e-1): the one with the higher place is larger.
+	if c := cmp.Compare(int64(na)+int64(a.Exponent()), int64(nb)+int64(b.Exponent())); c != 0 {
+		return c, true
+	}
+	// Same leading place: line the coefficients up on their digits. The
+	// shorter one gains at most 17 digits, staying below 10^18 < 2^63.
+	ca, cb := a.CoefficientInt64(), b.CoefficientInt64()
+	for ; na < nb; na++ {
+		ca *= 10
+	}
+	for ; nb < na; nb++ {
+		cb *= 10
+	}
+	return cmp.Compare(ca, cb), true
 }
 
 func truncate(s string, n int) string {
@@ -445,71 +564,85 @@ func truncate(s string, n int) string {
 
 // A fieldPath names a value inside a shipment: object keys and array
 // indices, from the document root. Validation names thousands of fields of
-// which few are wrong, so extending a path by its last segment allocates
-// nothing: the segment is kept aside and only pushed onto the shared,
-// immutable prefix when the path is extended again. The zero value is the
+// which few are wrong, so a path is a value that holds its segments inline:
+// extending it allocates nothing, and it is rendered as a string only when
+// a problem is reported. Copying one still moves some 170 bytes, so the
+// checks of single fields take a leafPath instead. The zero value is the
 // root.
 type fieldPath struct {
-	prefix  *pathNode // the segments before leaf, shared between paths
-	leaf    pathSeg
-	hasLeaf bool
+	inline [inlinePathSegs]pathSeg // the first segments, from the root
+	n      int                     // number of segments, inline and spilled
+	spill  []pathSeg               // the segments after the inline ones
 }
 
-type pathNode struct {
-	parent *pathNode
-	seg    pathSeg
-	depth  int
-}
+// inlinePathSegs is how many segments a fieldPath holds without allocating.
+// The deepest path the package names has six segments:
+// items[i].approvals_held[j].models[k]. A deeper path still works; its
+// extra segments go to the heap (spill).
+const inlinePathSegs = 6
 
 type pathSeg struct {
 	key   string // object key, when index < 0
 	index int    // array index, or -1
 }
 
-// materialized returns fp with its leaf pushed onto the prefix.
-func (fp fieldPath) materialized() fieldPath {
-	if !fp.hasLeaf {
-		return fp
+// push returns fp extended by s. fp itself is unchanged.
+func (fp fieldPath) push(s pathSeg) fieldPath {
+	if fp.n < len(fp.inline) {
+		fp.inline[fp.n] = s
+	} else {
+		// Clip first, so that the append copies the spilled segments rather
+		// than write into an array another path shares.
+		fp.spill = append(slices.Clip(fp.spill), s)
 	}
-	depth := 1
-	if fp.prefix != nil {
-		depth = fp.prefix.depth + 1
-	}
-	return fieldPath{prefix: &pathNode{parent: fp.prefix, seg: fp.leaf, depth: depth}}
+	fp.n++
+	return fp
 }
 
-func (fp fieldPath) field(name string) fieldPath {
-	return fieldPath{prefix: fp.materialized().prefix, leaf: pathSeg{key: name, index: -1}, hasLeaf: true}
+// seg returns the i-th segment from the root, 0 <= i < fp.n.
+func (fp *fieldPath) seg(i int) pathSeg {
+	if i < len(fp.inline) {
+		return fp.inline[i]
+	}
+	return fp.spill[i-len(fp.inline)]
 }
 
+// field names the member name of the object fp names.
+func (fp fieldPath) field(name string) fieldPath { return fp.push(pathSeg{key: name, index: -1}) }
+
+// key names the entry name of the map fp names.
 func (fp fieldPath) key(name string) fieldPath { return fp.field(name) }
 
-// at names an array element. Elements are containers whose fields are
-// named next, so the element is materialized at once.
-func (fp fieldPath) at(i int) fieldPath {
-	return fieldPath{prefix: fp.materialized().prefix, leaf: pathSeg{index: i}, hasLeaf: true}.materialized()
+// at names element i of the array fp names.
+func (fp fieldPath) at(i int) fieldPath { return fp.push(pathSeg{index: i}) }
+
+// A leafPath names a member or element of the value a fieldPath names,
+// without copying that path: the checks that usually pass take one, and
+// build the full path (path) only to report a problem. It must not outlive
+// the fieldPath it points to.
+type leafPath struct {
+	parent *fieldPath
+	seg    pathSeg
 }
 
-// segments returns the path's segments from the root.
-func (fp fieldPath) segments() []pathSeg {
-	n := 0
-	if fp.prefix != nil {
-		n = fp.prefix.depth
-	}
-	if fp.hasLeaf {
-		n++
-	}
-	segs := make([]pathSeg, n)
-	i := n - 1
-	if fp.hasLeaf {
-		segs[i] = fp.leaf
-		i--
-	}
-	for node := fp.prefix; node != nil; node = node.parent {
-		segs[i] = node.seg
-		i--
-	}
-	return segs
+// leaf names the member name of the object fp names.
+func (fp *fieldPath) leaf(name string) leafPath {
+	return leafPath{parent: fp, seg: pathSeg{key: name, index: -1}}
+}
+
+// leafAt names element i of the array fp names.
+func (fp *fieldPath) leafAt(i int) leafPath { return leafPath{parent: fp, seg: pathSeg{index: i}} }
+
+// path returns the full path l names.
+//
+// It copies the leaf's key, though strings are immutable, for the sake of
+// escape analysis: the analysis does not tell the fields of a leafPath
+// apart, so if the key itself went into the (heap) problem list, the parent
+// would be assumed to go there too, and every fieldPath a leaf is taken of
+// would be moved to the heap. The copy costs an allocation only when a
+// problem is reported.
+func (l leafPath) path() fieldPath {
+	return l.parent.push(pathSeg{key: strings.Clone(l.seg.key), index: l.seg.index})
 }
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
@@ -519,8 +652,8 @@ var plainKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 // word is quoted: `items[0]["odd key"]`.
 func (fp fieldPath) String() string {
 	var b strings.Builder
-	for _, s := range fp.segments() {
-		switch {
+	for i := range fp.n {
+		switch s := fp.seg(i); {
 		case s.index >= 0:
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.index))
@@ -540,9 +673,16 @@ func (fp fieldPath) String() string {
 }
 
 // hasPrefix reports whether fp is q or lies inside q.
-func (fp fieldPath) hasPrefix(q fieldPath) bool {
-	a, b := fp.segments(), q.segments()
-	return len(b) <= len(a) && slices.Equal(a[:len(b)], b)
+func (fp *fieldPath) hasPrefix(q *fieldPath) bool {
+	if q.n > fp.n {
+		return false
+	}
+	for i := range q.n {
+		if fp.seg(i) != q.seg(i) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxProblems caps how many problems one input reports, so that a hostile
@@ -575,7 +715,7 @@ func (p *problems) addf(at fieldPath, format string, args ...any) {
 // without drops the problems at or inside any path in covered.
 func (p *problems) without(covered []problem) {
 	p.list = slices.DeleteFunc(p.list, func(x problem) bool {
-		return slices.ContainsFunc(covered, func(c problem) bool { return x.path.hasPrefix(c.path) })
+		return slices.ContainsFunc(covered, func(c problem) bool { return x.path.hasPrefix(&c.path) })
 	})
 }
 
@@ -603,10 +743,9 @@ func (p *problems) err() error {
 // the order of the JSON contract), array elements by index and map keys and
 // unknown fields by name.
 func comparePaths(pa, pb fieldPath) int {
-	a, b := pa.segments(), pb.segments()
 	t := shipmentType
-	for i := 0; i < len(a) && i < len(b); i++ {
-		x, y := a[i], b[i]
+	for i := 0; i < pa.n && i < pb.n; i++ {
+		x, y := pa.seg(i), pb.seg(i)
 		var c int
 		switch {
 		case x.index >= 0 && y.index >= 0:
@@ -621,7 +760,7 @@ func comparePaths(pa, pb fieldPath) int {
 		}
 		t = childType(t, x)
 	}
-	return cmp.Compare(len(a), len(b))
+	return cmp.Compare(pa.n, pb.n)
 }
 
 var shipmentType = reflect.TypeFor[Shipment]()

@@ -108,7 +108,7 @@ func Check(market iorules.Country, item iorules.Item) Result {
 	if err != nil {
 		return unavailable(item, err)
 	}
-	r, _ := t.check(market, item)
+	r, _ := t.check(market, &item)
 	return r
 }
 
@@ -120,8 +120,12 @@ func Check(market iorules.Country, item iorules.Item) Result {
 // shipment dated outside the window the HS 2022 table is kept for gets a
 // condition as well.
 func CheckShipment(market iorules.Country, s iorules.Shipment) ([]Result, []iorules.Reason) {
-	items := slices.Clone(s.Items)
-	slices.SortStableFunc(items, func(a, b iorules.Item) int { return cmp.Compare(a.Line, b.Line) })
+	byLine := func(a, b iorules.Item) int { return cmp.Compare(a.Line, b.Line) }
+	items := s.Items
+	if !slices.IsSortedFunc(items, byLine) { // items usually come in line order: no copy then
+		items = slices.Clone(s.Items)
+		slices.SortStableFunc(items, byLine)
+	}
 	results := make([]Result, 0, len(items))
 
 	t, err := data()
@@ -156,8 +160,8 @@ func CheckShipment(market iorules.Country, s iorules.Shipment) ([]Result, []ioru
 	}
 
 	var hs6Only, formatUnknown []int
-	for _, it := range items {
-		r, fd := t.check(market, it)
+	for i := range items {
+		r, fd := t.check(market, &items[i])
 		results = append(results, r)
 		switch r.Status {
 		case StatusInvalid:
@@ -226,7 +230,7 @@ func Suggest(c iorules.Category) []Candidate {
 	out := make([]Candidate, 0, len(cat.fits))
 	for _, f := range cat.fits {
 		out = append(out, Candidate{
-			HSCode:      dotted(f.Code),
+			HSCode:      f.dotted,
 			Description: t.describe(f.Code),
 			Reason:      f.Reason,
 			Source:      f.Source,
@@ -253,15 +257,15 @@ func Lookup(hs6 string) (Subheading, bool) {
 }
 
 // check does the work of Check for one line.
-func (t *table) check(market iorules.Country, it iorules.Item) (Result, finding) {
+func (t *table) check(market iorules.Country, it *iorules.Item) (Result, finding) {
 	res := Result{Line: it.Line, Declared: string(it.HSCode)}
 	var fd finding
 	cat, catKnown := t.categories[it.Category]
-	expected := cat.expected()
 	format, known := t.format(market)
 
 	code, ok := normalise(it.HSCode)
 	if !ok {
+		expected := cat.expected()
 		res.Status = StatusInvalid
 		res.Expected = expected
 		if it.HSCode == "" {
@@ -274,9 +278,11 @@ func (t *table) check(market iorules.Country, it iorules.Item) (Result, finding)
 		fd.unblock = t.invalidUnblock(format, known, false, expected)
 		return res, fd
 	}
-	res.Declared = code.String()
+	res.Declared = dotted(string(code))
 	hs6 := code.HS6()
-	d6 := dotted(hs6)
+	// The dotted HS-6 part ("8471.50") is the start of the dotted code
+	// ("8471.50.10"): no need to format it again.
+	d6 := res.Declared[:len("8471.50")]
 
 	var problems []string
 	if len(code) > 6 && known && !slices.Contains(format.Digits, len(code)) {
@@ -295,6 +301,7 @@ func (t *table) check(market iorules.Country, it iorules.Item) (Result, finding)
 		}
 	}
 	if len(problems) > 0 {
+		expected := cat.expected()
 		res.Status = StatusInvalid
 		res.Expected = expected
 		res.Message = capitalise(strings.Join(problems, "; ")) + "." + t.expectText(it.Category, cat, catKnown)
@@ -326,13 +333,14 @@ func (t *table) check(market iorules.Country, it iorules.Item) (Result, finding)
 	default:
 		if f, ok := cat.match(hs6); ok {
 			res.Status = StatusOK
-			res.Expected = []string{dotted(f.Code)}
-			res.Message = fmt.Sprintf("%s fits category %s: %s", d6, it.Category, f.Reason)
+			res.Expected = []string{f.dotted}
+			res.Message = d6 + " fits category " + string(it.Category) + ": " + f.Reason
 			if f.Confidence == unconfirmed {
 				res.Message = strings.TrimSuffix(res.Message, ".") + "; " + unconfirmedFitAdvice + "."
 				fd.fitNote, fd.fitSource = unconfirmedFitAdvice, f.Source
 			}
 		} else {
+			expected := cat.expected()
 			res.Status = StatusMismatch
 			res.Expected = expected
 			what := ""
@@ -427,14 +435,15 @@ func (t *table) invalidUnblock(f NationalFormat, known, nonexistent bool, expect
 	return fmt.Sprintf("Declare %s, under %s.", what, orList(expected))
 }
 
-// expected returns the category's fits in dotted form.
+// expected returns the category's fits in dotted form, in a new slice (nil
+// when there are none).
 func (c categoryFit) expected() []string {
 	if len(c.fits) == 0 {
 		return nil
 	}
 	out := make([]string, 0, len(c.fits))
 	for _, f := range c.fits {
-		out = append(out, dotted(f.Code))
+		out = append(out, f.dotted)
 	}
 	return out
 }
@@ -481,8 +490,24 @@ func lineReason(code string, sev iorules.Severity, r Result, rule, source, unblo
 	}
 }
 
-// dotted formats four or six digits as "8415" or "8471.50".
-func dotted(code string) string { return iorules.HSCode(code).String() }
+// dotted formats the digits of an HS code as HSCode.String does: "8415",
+// "8471.50", "8471.50.10". It builds the string in one allocation, where
+// HSCode.String grows a strings.Builder; it runs for every line checked.
+func dotted(code string) string {
+	if len(code) <= 4 {
+		return code
+	}
+	var buf [24]byte // a code of 12 digits takes 16 bytes with its dots
+	if n := len(code) + (len(code)-4+1)/2; n > len(buf) {
+		return iorules.HSCode(code).String()
+	}
+	b := append(buf[:0], code[:4]...)
+	for i := 4; i < len(code); i += 2 {
+		b = append(b, '.')
+		b = append(b, code[i:min(i+2, len(code))]...)
+	}
+	return string(b)
+}
 
 // digitsText writes accepted lengths as "8" or "8 or 10".
 func digitsText(ds []int) string {

@@ -67,6 +67,8 @@ type fitRow struct {
 	Reason     string `yaml:"reason"`
 	Source     string `yaml:"source"`
 	Confidence string `yaml:"confidence"`
+
+	dotted string // Code in dotted form, set by load
 }
 
 // formatsFile is the shape of data/formats.yaml.
@@ -242,7 +244,8 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 			bad("category %s: no fits", c.Category)
 		}
 		seen := map[string]bool{}
-		for _, f := range c.Fits {
+		for i, f := range c.Fits {
+			c.Fits[i].dotted = dotted(f.Code)
 			switch {
 			case len(f.Code) == 4 && t.headings[f.Code].Heading == "",
 				len(f.Code) == 6 && t.subs[f.Code].HS6 == "",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
+	"github.com/iorules/iorules/markets/policytest"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -139,7 +140,7 @@ func TestHandwrittenMatchesPolicy(t *testing.T) {
 
 func BenchmarkHandwritten(b *testing.B) {
 	for _, n := range []int{1, 10, 100, 1000} {
-		s := benchShipment("BR", n)
+		s := policytest.SampleShipment("BR", n)
 		b.Run(fmt.Sprintf("BR/lines=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

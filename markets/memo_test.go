@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
+	"github.com/iorules/iorules/markets/policytest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -60,7 +61,7 @@ func TestRuleMemoChangesNothing(t *testing.T) {
 	for _, m := range memo.Markets() {
 		for n := range 25 {
 			t.Run(fmt.Sprintf("%s/%d", m, n), func(t *testing.T) {
-				s := benchShipment(m, 1+r.IntN(16))
+				s := policytest.SampleShipment(m, 1+r.IntN(16))
 				randomLines(r, &s)
 				if err := s.Validate(); err != nil {
 					t.Fatalf("generated an invalid shipment: %v", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
+	"github.com/iorules/iorules/markets/policytest"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -14,7 +15,7 @@ import (
 // randomBrazil builds a valid random shipment to a random Brazilian state.
 func randomBrazil(r *rand.Rand) iorules.Shipment {
 	states := []iorules.Subdivision{"BR-SP", "BR-RJ", "BR-MG", "BR-RS", "BR-BA", "BR-PR", "BR-SC", "BR-GO", "BR-PE", "BR-AM"}
-	s := benchShipment("BR", 1+r.IntN(12))
+	s := policytest.SampleShipment("BR", 1+r.IntN(12))
 	s.DestinationSubdivision = states[r.IntN(len(states))]
 	s.TransportMode = []iorules.TransportMode{iorules.TransportSea, iorules.TransportAir}[r.IntN(2)]
 	s.Incoterm = []iorules.Incoterm{iorules.EXW, iorules.FOB, iorules.CIF, iorules.CPT}[r.IntN(4)]

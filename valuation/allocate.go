@@ -114,8 +114,8 @@ var pow10 = func() [19]uint64 {
 	return p
 }()
 
-// scaledUint64 returns d × 10^scale as a uint64 when that is a whole number
-// that fits; d must not be negative.
+// scaledUint64 returns |d| × 10^scale as a uint64 when that is a whole
+// number below 2^63.
 func scaledUint64(d decimal.Decimal, scale int32) (uint64, bool) {
 	if d.NumDigits() > 18 {
 		return 0, false
@@ -142,7 +142,7 @@ func scaledUint64(d decimal.Decimal, scale int32) (uint64, bool) {
 // general path.
 func allocateInt64(total decimal.Decimal, weights []decimal.Decimal, places int32) ([]decimal.Decimal, bool) {
 	negative := total.Sign() < 0
-	units, ok := scaledUint64(total.Abs(), places)
+	units, ok := scaledUint64(total, places)
 	if !ok {
 		return nil, false
 	}
@@ -150,7 +150,10 @@ func allocateInt64(total decimal.Decimal, weights []decimal.Decimal, places int3
 	for _, w := range weights {
 		scale = max(scale, -w.Exponent())
 	}
-	w := make([]uint64, len(weights))
+	// One block of scratch space for the weights, shares and remainders.
+	n := len(weights)
+	scratch := make([]uint64, 3*n)
+	w, shares, rems := scratch[:n], scratch[n:2*n], scratch[2*n:]
 	var sum uint64
 	for i, x := range weights {
 		v, ok := scaledUint64(x, scale)
@@ -160,39 +163,57 @@ func allocateInt64(total decimal.Decimal, weights []decimal.Decimal, places int3
 		w[i] = v
 		sum += v
 	}
-	if sum == 0 {
-		for i := range w {
-			w[i] = 1
+	largestRemainder(units, w, shares, rems, nil)
+	out := make([]decimal.Decimal, n)
+	for i, v := range shares {
+		x := int64(v) // v <= units <= MaxInt64
+		if negative {
+			x = -x
 		}
+		out[i] = decimal.New(x, -places)
+	}
+	return out, true
+}
+
+// largestRemainder splits units pro rata to w into shares: each share is
+// first units × w[i] / Σw rounded down; the units left over then go, one
+// each, to the shares with the largest remainders, the lower index first on
+// a tie. All weights zero count as all equal. Σw must be below 2^64. rems
+// is scratch space of the length of w, as is order unless nil: it is only
+// needed when units are left over, and then made.
+func largestRemainder(units uint64, w, shares, rems []uint64, order []int) {
+	var sum uint64
+	for _, x := range w {
+		sum += x
+	}
+	equal := sum == 0
+	if equal {
 		sum = uint64(len(w))
 	}
-	shares := make([]uint64, len(w))
-	rems := make([]uint64, len(w))
 	left := units
-	for i := range w {
-		hi, lo := bits.Mul64(units, w[i])
-		// units × w[i] / sum <= units < 2^63, so the quotient fits.
+	for i, wi := range w {
+		if equal {
+			wi = 1
+		}
+		// units × wi / sum <= units, so the quotient fits in 64 bits,
+		// which is what Div64 needs (hi < sum).
+		hi, lo := bits.Mul64(units, wi)
 		shares[i], rems[i] = bits.Div64(hi, lo, sum)
 		left -= shares[i]
 	}
-	if left > 0 {
-		order := make([]int, len(w))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
-		for k := 0; left > 0; k++ {
-			shares[order[k]]++
-			left--
-		}
+	if left == 0 {
+		return
 	}
-	out := make([]decimal.Decimal, len(shares))
-	for i, v := range shares {
-		n := int64(v)
-		if negative {
-			n = -n
-		}
-		out[i] = decimal.New(n, -places)
+	// left < len(w): each share lost less than one unit.
+	if order == nil {
+		order = make([]int, len(w))
 	}
-	return out, true
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(rems[b], rems[a]), cmp.Compare(a, b)) })
+	for k := 0; left > 0; k++ {
+		shares[order[k]]++
+		left--
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/iorules/iorules"
 	"github.com/shopspring/decimal"
@@ -183,6 +184,32 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 		return Valuation{}, err
 	}
 
+	v, ok := valueFixed(s, basis, dest, rate, included)
+	if !ok {
+		v, err = valueDecimal(s, basis, dest, rate, included)
+		if err != nil {
+			return Valuation{}, err
+		}
+	}
+	if s.Incoterm == iorules.DDP {
+		v.Reasons = append(v.Reasons, iorules.Reason{
+			Code:     "ddp_price_includes_duties",
+			Severity: iorules.SeverityCondition,
+			Message: "The price is DDP, so it includes the destination's import duties and taxes, which are not part of the " +
+				"customs value; the customs value shown is overstated by them.",
+			Rule:    "valuation.ddp",
+			Source:  sourcePostImport,
+			Unblock: "Declare the price net of the destination's duties and taxes (ask the seller for the DDP price breakdown).",
+		})
+	}
+	return v, nil
+}
+
+// valueDecimal is the general path of Value, in decimals: it computes what
+// the doc comment of Value describes, for any amounts, and reports the
+// problems Value reports. valueFixed computes the same in machine integers
+// when the amounts allow.
+func valueDecimal(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.Decimal, included []charge) (Valuation, error) {
 	amounts := [...]decimal.Decimal{
 		originInland:        s.Charges.OriginInland,
 		freight:             s.Charges.Freight,
@@ -190,14 +217,7 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 		destinationHandling: s.Charges.DestinationHandling,
 		destinationInland:   s.Charges.DestinationInland,
 	}
-	inPrice := func(c charge) bool {
-		for _, x := range included {
-			if x == c {
-				return true
-			}
-		}
-		return false
-	}
+	inPrice := func(c charge) bool { return slices.Contains(included, c) }
 
 	// From invoice value to FOB value, in the shipment currency.
 	weights := make([]decimal.Decimal, len(s.Items))
@@ -274,17 +294,6 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 		v.CustomsValue = v.CustomsValue.Add(line.CustomsValue)
 	}
 
-	if s.Incoterm == iorules.DDP {
-		v.Reasons = append(v.Reasons, iorules.Reason{
-			Code:     "ddp_price_includes_duties",
-			Severity: iorules.SeverityCondition,
-			Message: "The price is DDP, so it includes the destination's import duties and taxes, which are not part of the " +
-				"customs value; the customs value shown is overstated by them.",
-			Rule:    "valuation.ddp",
-			Source:  sourcePostImport,
-			Unblock: "Declare the price net of the destination's duties and taxes (ask the seller for the DDP price breakdown).",
-		})
-	}
 	return v, nil
 }
 
