@@ -172,7 +172,7 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportctl.Result, cfg *evalConfig) (Decision, error) {
 	d := &Decision{
 		ShipmentID: s.ID, Market: pol.market, Currency: pol.currency, AsOf: s.Date,
-		Reasons: []iorules.Reason{}, Approvals: []approvals.Approval{}, Taxes: []Tax{},
+		Reasons: make([]iorules.Reason, 0, 32), Approvals: []approvals.Approval{}, Taxes: []Tax{},
 		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: pol.notEvaluated,
 		Policy: PolicyRef{Market: pol.market, Version: pol.version, File: pol.file, SHA256: pol.digest,
 			EffectiveFrom: pol.effectiveFrom, EffectiveTo: pol.effectiveTo},
@@ -508,16 +508,16 @@ func stagePhrase(s approvals.Stage) string {
 
 // noteUnconfirmed adds one info reason per unconfirmed table row used.
 func (ev *evaluation) noteUnconfirmed() {
-	seen := map[*tableEntry]bool{}
+	var seen []*tableEntry // few rows are unconfirmed: a scan beats a map
 	for _, u := range ev.rec.used {
-		if u.entry.Confidence != "unconfirmed" || seen[u.entry] {
+		if u.entry.Confidence != "unconfirmed" || slices.Contains(seen, u.entry) {
 			continue
 		}
-		seen[u.entry] = true
+		seen = append(seen, u.entry)
 		ev.addReason(iorules.Reason{
 			Code: "unconfirmed_rate", Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
-			Message: fmt.Sprintf("table %s entry %s = %s is unconfirmed: check it against the official tariff before relying on the figure",
-				u.table, u.entry.Key+tierLabel(u.entry), u.entry.Value),
+			Message: "table " + u.table + " entry " + u.entry.Key + tierLabel(u.entry) + " = " + u.entry.Value.String() +
+				" is unconfirmed: check it against the official tariff before relying on the figure",
 		})
 	}
 }

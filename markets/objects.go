@@ -177,6 +177,11 @@ func (p *modelProvider) NewValue(name string, fields map[string]ref.Val) ref.Val
 }
 
 func (p *modelProvider) NativeToValue(value any) ref.Val {
+	if v, ok := value.(ref.Val); ok {
+		// Already a CEL value: the interpreter passes maps and records
+		// through here on every selection.
+		return v
+	}
 	if ot, ok := p.byType[reflect.TypeOf(value)]; ok {
 		return &objectVal{typ: ot, ptr: value}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
@@ -123,8 +124,13 @@ func (e *Engine) audit(pol *policy, s *iorules.Shipment, cfg *evalConfig) (Audit
 // digestInputs hashes the canonical JSON of the shipment and, when the
 // caller supplied any, of the evaluation's data options.
 func digestInputs(s *iorules.Shipment, cfg *evalConfig) (*inputDigests, error) {
-	b := appendShipmentJSON(make([]byte, 0, 512+512*len(s.Items)), s)
+	buf := jsonBuffers.Get().(*[]byte)
+	b := appendShipmentJSON((*buf)[:0], s)
 	dg := &inputDigests{shipment: sha256Hex(b)}
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+		jsonBuffers.Put(buf)
+	}
 	sc := cfg.screening
 	if len(sc.Parties) == 0 && len(sc.Dispositions) == 0 && sc.Threshold == 0 && len(cfg.refs) == 0 {
 		return dg, nil
@@ -142,6 +148,13 @@ func digestInputs(s *iorules.Shipment, cfg *evalConfig) (*inputDigests, error) {
 	dg.options = sha256Hex(b)
 	return dg, nil
 }
+
+// jsonBuffers recycles the buffers the shipment JSON is written into for
+// hashing; buffers above maxPooledBuffer (shipments of thousands of lines)
+// are left to the collector.
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+const maxPooledBuffer = 1 << 20
 
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)

@@ -55,8 +55,17 @@ func Review(s iorules.Shipment) []iorules.Reason {
 	var out []iorules.Reason
 	out = append(out, r.conformity(s)...)
 	out = append(out, r.documentModels(s)...)
+	// Lines often repeat a description: judge each distinct one once.
+	type described struct{ description, sku, model string }
+	judged := make(map[described]string, len(s.Items))
 	for _, it := range s.Items {
-		if why := r.vague(it); why != "" {
+		key := described{it.Description, it.SKU, it.Model}
+		why, seen := judged[key]
+		if !seen {
+			why = r.vague(it)
+			judged[key] = why
+		}
+		if why != "" {
 			out = append(out, iorules.Reason{
 				Code: codeVague, Severity: iorules.SeverityCondition, Lines: []int{it.Line},
 				Rule: ruleDescription, Source: r.descriptionSource,
@@ -146,12 +155,11 @@ func (r *rules) documentModels(s iorules.Shipment) []iorules.Reason {
 
 // vague returns why the item's description is too vague to classify, or "".
 func (r *rules) vague(it iorules.Item) string {
-	desc := normalize(it.Description)
 	sku, model := normalize(it.SKU), normalize(it.Model)
 	switch {
-	case desc != "" && desc == sku:
+	case sku != "" && normalizedEquals(it.Description, sku):
 		return "is only the SKU"
-	case desc != "" && desc == model:
+	case model != "" && normalizedEquals(it.Description, model):
 		return "is only the model designation"
 	}
 	count, substantive, generic := 0, 0, false
@@ -160,7 +168,7 @@ func (r *rules) vague(it iorules.Item) string {
 		switch {
 		case r.vagueTerms[w]:
 			generic = true
-		case r.fillerWords[w], isNumber(w), (sku != "" || model != "") && namesPart(normalize(w), sku, model):
+		case r.fillerWords[w], isNumber(w), sku != "" && normalizedEquals(w, sku), model != "" && normalizedEquals(w, model):
 		default:
 			substantive++
 		}
@@ -262,8 +270,22 @@ func isNormal(s string) bool {
 	return true
 }
 
-// namesPart reports whether the normalized word n is the SKU or the model.
-func namesPart(n, sku, model string) bool { return n != "" && (n == sku || n == model) }
+// normalizedEquals reports whether normalize(s) == norm, without building
+// normalize(s).
+func normalizedEquals(s, norm string) bool {
+	j := 0
+	for _, c := range s {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(norm[j:])
+		if size == 0 || r != unicode.ToLower(c) {
+			return false
+		}
+		j += size
+	}
+	return j == len(norm)
+}
 
 // isNumber reports whether w is made of digits (and separators) only.
 func isNumber(w string) bool {

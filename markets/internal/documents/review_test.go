@@ -190,3 +190,16 @@ func TestParseRejectsBadData(t *testing.T) {
 	_, err := parse(reviewYAML)
 	require.NoError(t, err)
 }
+
+// TestNormalizedEquals holds normalizedEquals to comparing with normalize.
+func TestNormalizedEquals(t *testing.T) {
+	words := []string{"", "-", "R1U-G5", "r1u-g5", "r1ug5", "R1UG", "Ärger", "ärger", "x\xffy", "xy", "ǅ", "ǆ", "1.2+3", "123"}
+	for _, a := range words {
+		for _, b := range words {
+			n := normalize(b)
+			if got, want := normalizedEquals(a, n), normalize(a) == n; got != want {
+				t.Errorf("normalizedEquals(%q, %q) = %v, want %v", a, n, got, want)
+			}
+		}
+	}
+}
