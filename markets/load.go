@@ -12,8 +12,6 @@ import (
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/checker"
 	"github.com/google/cel-go/common/ast"
-	"github.com/google/cel-go/common/types"
-	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/valuation"
@@ -105,6 +103,12 @@ type policy struct {
 	// classSets are the distinct sets of item fields that item-scope
 	// conditions depend on alone.
 	classSets [][]string
+	// taxNames are the short names of taxes, in chain order: the keys of
+	// the CEL `tax` map.
+	taxNames []string
+	// classKeys are, by class set, the functions that write each field's
+	// value into a class key.
+	classKeys [][]func([]byte, *iorules.Item) []byte
 }
 
 type rule struct {
@@ -129,7 +133,6 @@ type rule struct {
 type tax struct {
 	id            string
 	short         string
-	key           ref.Val // short as a CEL map key, made once
 	name          string
 	scope         string
 	when, rate    cel.Program
@@ -263,6 +266,7 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 			earlier = append(earlier, t.short)
 		}
 	}
+	p.taxNames = earlier
 	return p
 }
 
@@ -532,7 +536,7 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 		return nil
 	}
 	t := &tax{
-		id: id, short: short, key: types.String(short), name: ts.Name, scope: ts.Scope, informational: ts.Informational,
+		id: id, short: short, name: ts.Name, scope: ts.Scope, informational: ts.Informational,
 		source:        c.source(ts.Source, sources, pos, id),
 		effectiveFrom: c.date(ts.EffectiveFrom, id, "effective_from"),
 		effectiveTo:   c.date(ts.EffectiveTo, id, "effective_to"),

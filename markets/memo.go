@@ -40,13 +40,36 @@ var keyFields = map[string]func([]byte, *iorules.Item) []byte{
 	"encryption": func(b []byte, it *iorules.Item) []byte {
 		return strconv.AppendBool(strconv.AppendBool(b, it.Encryption.Present), it.Encryption.MassMarket)
 	},
-	"radio": func(b []byte, it *iorules.Item) []byte {
-		for _, r := range it.Radio {
-			b = binary.AppendUvarint(b, uint64(len(r)))
-			b = append(b, r...)
+	// held stands for what held() reads of the line: the approvals held
+	// for it and its model (approvals.LineStatus).
+	heldKey: func(b []byte, it *iorules.Item) []byte {
+		b = appendKeyString(b, it.Model)
+		b = binary.AppendUvarint(b, uint64(len(it.ApprovalsHeld)))
+		for _, h := range it.ApprovalsHeld {
+			b = appendKeyString(b, h.ID)
+			b = appendKeyString(b, h.ValidUntil.String())
+			b = binary.AppendUvarint(b, uint64(len(h.Models)))
+			for _, m := range h.Models {
+				b = appendKeyString(b, m)
+			}
 		}
 		return b
 	},
+	"radio": func(b []byte, it *iorules.Item) []byte {
+		for _, r := range it.Radio {
+			b = appendKeyString(b, string(r))
+		}
+		return b
+	},
+}
+
+// heldKey is the key field of the approvals held for a line, which held()
+// reads; no item field has this name.
+const heldKey = "(held)"
+
+// appendKeyString appends s after its length.
+func appendKeyString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 // itemKey returns the item fields the checked expression reads, sorted,
@@ -66,12 +89,15 @@ func itemKey(nav ast.NavigableExpr) ([]string, bool) {
 			if _, ok := keyFields[name]; !ok {
 				return nil, false
 			}
+			if name == "hs4" || name == "hs6" {
+				name = "hs_code" // the same key: both derive from it
+			}
 			fields = append(fields, name)
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		if n.AsCall().FunctionName() == "held" {
-			return nil, false // reads the line's approvals
+			fields = append(fields, heldKey) // reads the line's approvals
 		}
 	}
 	slices.Sort(fields)
@@ -81,27 +107,54 @@ func itemKey(nav ast.NavigableExpr) ([]string, bool) {
 // lineClasses assigns every item a class: items with equal values of the
 // given fields share one. It returns the class of each item, by index, and
 // the number of classes.
-func lineClasses(items []iorules.Item, fields []string) ([]int32, int) {
+func lineClasses(items []iorules.Item, fields []func([]byte, *iorules.Item) []byte) ([]int32, int) {
 	classes := make([]int32, len(items))
-	seen := make(map[string]int32)
+	var keys []string // by class; shipments have few classes, so a scan
+	var index map[string]int32
 	var key, value []byte
 	for i := range items {
 		// Each value is written after its length, so no two different
 		// combinations can give the same key.
 		key = key[:0]
-		for _, f := range fields {
-			value = keyFields[f](value[:0], &items[i])
+		for _, appendValue := range fields {
+			value = appendValue(value[:0], &items[i])
 			key = binary.AppendUvarint(key, uint64(len(value)))
 			key = append(key, value...)
 		}
-		c, ok := seen[string(key)]
+		c, ok := classOf(keys, index, key)
 		if !ok {
-			c = int32(len(seen))
-			seen[string(key)] = c
+			c = int32(len(keys))
+			keys = append(keys, string(key))
+			if index != nil || len(keys) > linearClasses {
+				if index == nil {
+					index = make(map[string]int32, 2*len(keys))
+					for j, k := range keys {
+						index[k] = int32(j)
+					}
+				}
+				index[keys[c]] = c
+			}
 		}
 		classes[i] = c
 	}
-	return classes, len(seen)
+	return classes, len(keys)
+}
+
+// linearClasses is how many classes lineClasses finds by comparing keys
+// before it indexes them in a map.
+const linearClasses = 16
+
+func classOf(keys []string, index map[string]int32, key []byte) (int32, bool) {
+	if index != nil {
+		c, ok := index[string(key)]
+		return c, ok
+	}
+	for j, k := range keys {
+		if k == string(key) {
+			return int32(j), true
+		}
+	}
+	return 0, false
 }
 
 // classSetIndex returns the index of fields in p.classSets, adding it.
@@ -112,6 +165,11 @@ func classSetIndex(p *policy, fields []string) int {
 		}
 	}
 	p.classSets = append(p.classSets, fields)
+	appenders := make([]func([]byte, *iorules.Item) []byte, len(fields))
+	for i, f := range fields {
+		appenders[i] = keyFields[f]
+	}
+	p.classKeys = append(p.classKeys, appenders)
 	return len(p.classSets) - 1
 }
 
@@ -131,7 +189,7 @@ func (ev *evaluation) classesOf(set int) ([]int32, int) {
 		ev.classCount = make([]int, len(ev.pol.classSets))
 	}
 	if ev.classes[set] == nil {
-		ev.classes[set], ev.classCount[set] = lineClasses(ev.s.Items, ev.pol.classSets[set])
+		ev.classes[set], ev.classCount[set] = lineClasses(ev.s.Items, ev.pol.classKeys[set])
 	}
 	return ev.classes[set], ev.classCount[set]
 }

@@ -43,10 +43,51 @@ func randomLines(r *rand.Rand, s *iorules.Shipment) {
 		it.ECCN = eccns[r.IntN(len(eccns))]
 		present := r.IntN(3) > 0
 		it.Encryption = iorules.Encryption{Present: present, MassMarket: present && r.IntN(2) == 0}
-		if r.IntN(4) == 0 {
-			it.ApprovalsHeld = []iorules.HeldApproval{{ID: strings.ToLower(string(s.Destination)) + ".anatel", Reference: "CERT-1"}}
+		it.Model = []string{"", "M-1", "M-2"}[r.IntN(3)]
+		if r.IntN(3) == 0 {
+			// Held, expired or for other models: held() must tell them apart.
+			h := iorules.HeldApproval{ID: strings.ToLower(string(s.Destination)) + "." + []string{"anatel", "inmetro", "btk", "cst"}[r.IntN(4)], Reference: "CERT-1"}
+			switch r.IntN(3) {
+			case 0:
+				h.ValidUntil = iorules.MustParseDate("2026-01-31")
+			case 1:
+				h.Models = []string{"M-1"}
+			}
+			it.ApprovalsHeld = []iorules.HeldApproval{h}
 		}
 	}
+}
+
+// twinLines follows every line with a twin that differs from it only in
+// the approvals held: the line holds one of ids, valid, and its twin holds
+// it expired, for other models, or not at all. Lines alike in every other
+// field must still be told apart where a condition asks held().
+func twinLines(r *rand.Rand, s *iorules.Shipment, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	var items []iorules.Item
+	for i, it := range s.Items {
+		it.Model = "M-1"
+		it.ApprovalsHeld = []iorules.HeldApproval{{ID: ids[r.IntN(len(ids))], Reference: "CERT-1"}}
+		twin := it
+		h := it.ApprovalsHeld[0]
+		switch i % 3 {
+		case 0:
+			h.ValidUntil = iorules.MustParseDate("2026-01-31")
+			twin.ApprovalsHeld = []iorules.HeldApproval{h}
+		case 1:
+			h.Models = []string{"OTHER"}
+			twin.ApprovalsHeld = []iorules.HeldApproval{h}
+		default:
+			twin.ApprovalsHeld = nil
+		}
+		items = append(items, it, twin)
+	}
+	for i := range items {
+		items[i].Line = i + 1
+	}
+	s.Items = items
 }
 
 // TestRuleMemoChangesNothing checks that answering an item-scope condition
@@ -59,10 +100,20 @@ func TestRuleMemoChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	r := rand.New(rand.NewPCG(11, 25))
 	for _, m := range memo.Markets() {
-		for n := range 25 {
+		for n := range 40 {
 			t.Run(fmt.Sprintf("%s/%d", m, n), func(t *testing.T) {
 				s := policytest.SampleShipment(m, 1+r.IntN(16))
 				randomLines(r, &s)
+				if n%2 == 1 {
+					// Twin the lines on the approvals the market asks of them.
+					d, err := plain.Prequalify(s)
+					require.NoError(t, err)
+					var ids []string
+					for _, a := range d.Approvals {
+						ids = append(ids, a.ID)
+					}
+					twinLines(r, &s, ids)
+				}
 				if err := s.Validate(); err != nil {
 					t.Fatalf("generated an invalid shipment: %v", err)
 				}

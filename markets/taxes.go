@@ -20,8 +20,7 @@ type group struct {
 	lines   []int // the items' line numbers
 	values  lineValues
 	lineVal ref.Val // values as the CEL `line` of the group's tax expressions
-	taxes   map[ref.Val]ref.Val
-	taxVal  ref.Val
+	taxes   *taxMap // the CEL `tax` of the group's expressions
 	// amounts and rates are by index in policy.taxes; hasRate tells a tax
 	// computed as base × rate from an amount.
 	amounts []exact.Dec
@@ -65,12 +64,11 @@ func (ev *evaluation) buildGroups() []*group {
 		g, ok := index[string(key)]
 		if !ok {
 			g = &group{
-				taxes:   make(map[ref.Val]ref.Val, n),
+				taxes:   newTaxMap(ev.pol.taxNames),
 				amounts: make([]exact.Dec, n),
 				rates:   make([]exact.Dec, n),
 				hasRate: make([]bool, n),
 			}
-			g.taxVal = types.NewRefValMap(ev.provider, g.taxes)
 			index[string(key)] = g
 			out = append(out, g)
 		}
@@ -200,7 +198,8 @@ func (ev *evaluation) applyTaxes() {
 	for i, g := range groups {
 		groupCV[i] = g.values.CustomsValue.Decimal()
 	}
-	var done []int // indexes in policy.taxes of the taxes computed
+	done := make([]int, 0, len(ev.pol.taxes)) // indexes in policy.taxes of the taxes computed
+	d.Taxes = make([]Tax, 0, len(ev.pol.taxes))
 	complete := true
 chain:
 	for ti, t := range ev.pol.taxes {
@@ -227,7 +226,7 @@ chain:
 			for i, g := range groups {
 				share := exact.FromDecimal(shares[i])
 				g.amounts[ti] = share
-				g.taxes[t.key] = newDec(share)
+				g.taxes.set(ti, newDec(share))
 				g.rates[ti], g.hasRate[ti] = out.rate, out.hasRate
 			}
 			if out.hasRate {
@@ -243,7 +242,7 @@ chain:
 				first := g.items[0]
 				ev.bindItem(first)
 				ev.act.line = g.lineVal
-				ev.act.tax = g.taxVal
+				ev.act.tax = g.taxes
 				out, reason := ev.computeTax(t, g.lines)
 				if reason != nil {
 					ev.addReason(*reason)
@@ -251,7 +250,7 @@ chain:
 					break chain
 				}
 				g.amounts[ti] = out.amount
-				g.taxes[t.key] = newDec(out.amount)
+				g.taxes.set(ti, newDec(out.amount))
 				g.rates[ti], g.hasRate[ti] = out.rate, out.hasRate
 				if out.hasRate {
 					baseSum = baseSum.Add(out.base)
@@ -321,9 +320,13 @@ func (ev *evaluation) splitLines(groups []*group, done []int, places int32) {
 			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: ev.customs[idx], Taxes: make([]LineTax, 0, len(done))}
 		}
 		for _, ti := range done {
-			shares, err := valuation.Allocate(g.amounts[ti].Decimal(), weights, places)
-			if err != nil {
-				continue
+			amount := g.amounts[ti].Decimal()
+			shares := []decimal.Decimal{amount} // a group of one line
+			if len(weights) > 1 {
+				var err error
+				if shares, err = valuation.Allocate(amount, weights, places); err != nil {
+					continue
+				}
 			}
 			var rate *decimal.Decimal
 			if g.hasRate[ti] {
@@ -339,17 +342,21 @@ func (ev *evaluation) splitLines(groups []*group, done []int, places int32) {
 }
 
 // decimalMemo converts Decs to shared *decimal.Decimal values, once per
-// distinct value. The values are never mutated after conversion.
-type decimalMemo map[exact.Dec]*decimal.Decimal
+// distinct value; a declaration has a handful of distinct rates, so it
+// scans. The values are never mutated after conversion.
+type decimalMemo struct {
+	keys []exact.Dec
+	vals []*decimal.Decimal
+}
 
 func (m *decimalMemo) get(x exact.Dec) *decimal.Decimal {
-	if d, ok := (*m)[x]; ok {
-		return d
-	}
-	if *m == nil {
-		*m = decimalMemo{}
+	for i, k := range m.keys {
+		if k == x {
+			return m.vals[i]
+		}
 	}
 	d := x.Decimal()
-	(*m)[x] = &d
+	m.keys = append(m.keys, x)
+	m.vals = append(m.vals, &d)
 	return &d
 }

@@ -1,0 +1,117 @@
+package markets
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+)
+
+// taxMap is what `tax` refers to in a tax expression: the amounts of the
+// taxes computed so far for the declaration group, by short name
+// (tax.ii). It holds them by the tax's position in the policy, so reading
+// one compares a few short names instead of hashing a key, and a group
+// needs no map.
+type taxMap struct {
+	names []string  // the policy's tax short names, in chain order
+	vals  []ref.Val // by position; nil until the tax is computed
+}
+
+func newTaxMap(names []string) *taxMap {
+	return &taxMap{names: names, vals: make([]ref.Val, len(names))}
+}
+
+// set records the amount of the tax at position i.
+func (m *taxMap) set(i int, v ref.Val) { m.vals[i] = v }
+
+// Find returns the amount of the tax named key, if computed.
+func (m *taxMap) Find(key ref.Val) (ref.Val, bool) {
+	name, ok := key.(types.String)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(key), false
+	}
+	for i, n := range m.names {
+		if n == string(name) {
+			v := m.vals[i]
+			return v, v != nil
+		}
+	}
+	return nil, false
+}
+
+func (m *taxMap) Get(key ref.Val) ref.Val {
+	v, found := m.Find(key)
+	switch {
+	case found:
+		return v
+	case v != nil: // an error
+		return v
+	}
+	return types.NewErr("no such key: %v", key)
+}
+
+func (m *taxMap) Contains(key ref.Val) ref.Val {
+	v, found := m.Find(key)
+	if !found && v != nil {
+		return v
+	}
+	return types.Bool(found)
+}
+
+func (m *taxMap) Size() ref.Val {
+	n := 0
+	for _, v := range m.vals {
+		if v != nil {
+			n++
+		}
+	}
+	return types.Int(n)
+}
+
+// Iterator yields the names of the computed taxes, in chain order.
+func (m *taxMap) Iterator() traits.Iterator {
+	var keys []string
+	for i, v := range m.vals {
+		if v != nil {
+			keys = append(keys, m.names[i])
+		}
+	}
+	return types.NewStringList(types.DefaultTypeAdapter, keys).Iterator()
+}
+
+func (m *taxMap) ConvertToNative(t reflect.Type) (any, error) {
+	return nil, fmt.Errorf("tax cannot convert to %v", t)
+}
+
+func (m *taxMap) ConvertToType(t ref.Type) ref.Val {
+	switch t {
+	case types.MapType:
+		return m
+	case types.TypeType:
+		return types.MapType
+	}
+	return types.NewErr("type conversion error from map to %s", t.TypeName())
+}
+
+// Equal compares by content, as CEL compares maps.
+func (m *taxMap) Equal(other ref.Val) ref.Val {
+	o, ok := other.(traits.Mapper)
+	if !ok || m.Size() != o.Size() {
+		return types.False
+	}
+	for i, v := range m.vals {
+		if v == nil {
+			continue
+		}
+		ov, found := o.Find(types.String(m.names[i]))
+		if !found || v.Equal(ov) != types.True {
+			return types.False
+		}
+	}
+	return types.True
+}
+
+func (m *taxMap) Type() ref.Type { return types.MapType }
+func (m *taxMap) Value() any     { return m }
