@@ -506,14 +506,10 @@ func stagePhrase(s approvals.Stage) string {
 	return "after clearance, to sell or operate the goods; it does not hold the cargo"
 }
 
-// noteUnconfirmed adds one info reason per unconfirmed table row used.
+// noteUnconfirmed adds one info reason per unconfirmed table row used, in
+// order of first use.
 func (ev *evaluation) noteUnconfirmed() {
-	var seen []*tableEntry // few rows are unconfirmed: a scan beats a map
 	for _, u := range ev.rec.used {
-		if u.entry.Confidence != "unconfirmed" || slices.Contains(seen, u.entry) {
-			continue
-		}
-		seen = append(seen, u.entry)
 		ev.addReason(iorules.Reason{
 			Code: "unconfirmed_rate", Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
 			Message: "table " + u.table + " entry " + u.entry.Key + tierLabel(u.entry) + " = " + u.entry.Value.String() +

@@ -15,7 +15,7 @@ import (
 )
 
 // handwrittenBrazil computes Brazil's import tax chain in plain Go with the
-// policy's 2026 figures for the NCMs benchShipment uses, to São Paulo: the
+// policy's 2026 figures for the NCMs policytest.SampleShipment uses, to São Paulo: the
 // floor the CEL policy is measured against, and a second implementation
 // the policy is checked against (TestHandwrittenMatchesPolicy).
 //

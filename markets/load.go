@@ -369,6 +369,7 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 			EffectiveTo:   c.date(es.EffectiveTo, id, "effective_to"),
 			Confidence:    c.confidence(es.Confidence, pos, id, true),
 		}
+		e.celValue = newDec(e.Value)
 		switch {
 		case !es.Value.set:
 			c.errorf(pos, id, "entry %q: value required", e.Key)

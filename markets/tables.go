@@ -30,6 +30,7 @@ type tableEntry struct {
 	Key           string
 	From, To      int
 	Value         exact.Dec
+	celValue      ref.Val // Value as a CEL value, made once at load
 	Source        string
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
@@ -40,22 +41,32 @@ func (e *tableEntry) inForce(d iorules.Date) bool {
 	return inWindow(d, e.EffectiveFrom, e.EffectiveTo)
 }
 
-// usedEntry records a table row an evaluation relied on.
+// usedEntry records an unconfirmed table row an evaluation relied on.
 type usedEntry struct {
 	table string
-	key   string
 	entry *tableEntry
 }
 
-// recorder collects, for one Prequalify call, the table rows used and the
-// facts that were missing to evaluate an expression.
+// recorder collects, for one Prequalify call, the unconfirmed table rows
+// used, each once in order of first use, and the facts that were missing
+// to evaluate an expression.
 type recorder struct {
 	used []usedEntry
 	gaps []string
 }
 
-func (r *recorder) use(t *table, key string, e *tableEntry) {
-	r.used = append(r.used, usedEntry{table: t.name, key: key, entry: e})
+// use notes that the evaluation relied on row e of t. Only unconfirmed
+// rows are kept: they are the ones the decision must flag.
+func (r *recorder) use(t *table, e *tableEntry) {
+	if e.Confidence != "unconfirmed" {
+		return
+	}
+	for _, u := range r.used {
+		if u.entry == e {
+			return
+		}
+	}
+	r.used = append(r.used, usedEntry{table: t.name, entry: e})
 }
 
 // gap records a missing fact and returns it as a CEL error, so that the
@@ -132,8 +143,8 @@ func (c *evalCtx) table(name, key string) ref.Val {
 	if e == nil {
 		return c.rec.gap("%s", why)
 	}
-	c.rec.use(t, key, e)
-	return newDec(e.Value)
+	c.rec.use(t, e)
+	return e.celValue
 }
 
 func (c *evalCtx) hasEntry(name, key string) ref.Val {
@@ -184,7 +195,7 @@ func (c *evalCtx) tiered(name string, n int64) ref.Val {
 		}
 		if units := hi - int64(e.From) + 1; units > 0 {
 			total = total.Add(e.Value.Mul(exact.New(units, 0)))
-			c.rec.use(t, fmt.Sprintf("%d-%d", e.From, e.To), e)
+			c.rec.use(t, e)
 		}
 	}
 	return newDec(total)
