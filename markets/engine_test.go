@@ -12,6 +12,7 @@ import (
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
+	"github.com/iorules/iorules/markets/policytest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -295,5 +296,48 @@ func TestDecisionAmountsHaveMinorUnits(t *testing.T) {
 		`"total_taxes":"111200.02"`, `"landed_cost":"631200.02"`,
 	} {
 		require.Contains(t, string(raw), want)
+	}
+}
+
+// TestRuntimeCostLimitIsPerExpression checks that WithRuntimeCostLimit
+// bounds each expression on its own: a limit every expression stays under
+// changes nothing however many lines and rules a shipment has, and a limit
+// an expression exceeds fails closed.
+func TestRuntimeCostLimitIsPerExpression(t *testing.T) {
+	plain, err := markets.New()
+	require.NoError(t, err)
+	tests := []struct {
+		name      string
+		limit     uint64
+		ruleError bool
+	}{
+		{"limit above every expression", 500, false},
+		{"limit below some expression", 2, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			limited, err := markets.New(markets.WithRuntimeCostLimit(tt.limit))
+			require.NoError(t, err)
+			s := policytest.SampleShipment("BR", 40)
+			d, err := limited.Prequalify(s)
+			require.NoError(t, err)
+			var ruleErrors []string
+			for _, r := range d.Reasons {
+				if r.Code == "rule_error" {
+					ruleErrors = append(ruleErrors, r.Message)
+				}
+			}
+			if !tt.ruleError {
+				require.Empty(t, ruleErrors)
+				want, err := plain.Prequalify(s)
+				require.NoError(t, err)
+				require.Equal(t, want.Verdict, d.Verdict)
+				require.True(t, want.TotalTaxes.Equal(*d.TotalTaxes))
+				return
+			}
+			require.NotEmpty(t, ruleErrors)
+			require.Contains(t, ruleErrors[0], "cost limit")
+			require.Equal(t, markets.Decline, d.Verdict, "a rule that cannot be evaluated must not let the shipment clear")
+		})
 	}
 }

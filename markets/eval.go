@@ -66,13 +66,10 @@ type evaluation struct {
 	rec      recorder
 	ctx      evalCtx
 	act      activation
-	// frame carries act into every program of the evaluation; making it
-	// once saves taking one from the interpreter's pool per expression.
-	frame   *interpreter.ExecutionFrame
-	d       *Decision
-	reqs    []approvals.Requirement
-	lines   []lineValues      // by item index
-	customs []decimal.Decimal // customs value by item index, as valued
+	d        *Decision
+	reqs     []approvals.Requirement
+	lines    []lineValues      // by item index
+	customs  []decimal.Decimal // customs value by item index, as valued
 	// lineNumbers backs lineOf.
 	lineNumbers []int
 	// classes and classCount are the line classes of each of the policy's
@@ -98,7 +95,7 @@ type evaluation struct {
 // expression that fails must never let a shipment clear.
 func (ev *evaluation) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *iorules.Reason) {
 	gaps := len(ev.rec.gaps)
-	val, _, err := prg.Eval(ev.frame)
+	val, _, err := prg.Eval(&ev.act)
 	if err == nil {
 		if types.IsError(val) {
 			err = fmt.Errorf("%v", val)
@@ -106,6 +103,9 @@ func (ev *evaluation) run(prg cel.Program, ruleID, what string, lines []int) (re
 			return val, nil
 		}
 	}
+	// lines may share an array with other lines (lineOf): a reason gets
+	// its own.
+	lines = slices.Clone(lines)
 	if len(ev.rec.gaps) > gaps {
 		return nil, &iorules.Reason{
 			Code: "fact_missing", Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
@@ -179,12 +179,6 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	}
 	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}, noMemo: e.noMemo}
 	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.tables, rec: &ev.rec}
-	frame, err := interpreter.NewExecutionFrame(&ev.act)
-	if err != nil {
-		return Decision{}, fmt.Errorf("markets: %w", err)
-	}
-	defer frame.Close()
-	ev.frame = frame
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
 		ev.addReason(iorules.Reason{
@@ -324,10 +318,9 @@ func (ev *evaluation) answerScratch(n int) []ruleAnswer {
 	return ev.answers
 }
 
-// lineOf returns the line number of item i as a one-element slice for a
-// reason, without allocating: the slices share one array, and each has
-// capacity one, so appending to a reason's lines copies rather than
-// overwriting the next item's.
+// lineOf returns the line number of item i as a one-element slice, without
+// allocating: the slices share one array, so they are only read (run
+// clones the one it puts in a reason).
 func (ev *evaluation) lineOf(i int) []int {
 	if ev.lineNumbers == nil {
 		ev.lineNumbers = make([]int, len(ev.s.Items))

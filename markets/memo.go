@@ -89,6 +89,14 @@ func itemKey(nav ast.NavigableExpr) ([]string, bool) {
 			if _, ok := keyFields[name]; !ok {
 				return nil, false
 			}
+			if name == "encryption" {
+				// The record as a whole compares by identity, which tells
+				// lines apart; only its fields are values.
+				grand, ok := parent.Parent()
+				if !ok || grand.Kind() != ast.SelectKind {
+					return nil, false
+				}
+			}
 			if name == "hs4" || name == "hs6" {
 				name = "hs_code" // the same key: both derive from it
 			}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
@@ -130,5 +131,50 @@ func TestRuleMemoChangesNothing(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRuleMemoAdversarialConditions checks conditions written to defeat
+// the reuse of answers per class of lines: each is added to a small policy
+// and evaluated, with and without reuse, on a shipment whose lines come in
+// identical pairs (equal in every field but the line number).
+func TestRuleMemoAdversarialConditions(t *testing.T) {
+	conditions := map[string]string{
+		"record compared whole":    `item.encryption in [shipment.items[0].encryption]`,
+		"record field":             `item.encryption.present && item.category == "server"`,
+		"item compared whole":      `item in [shipment.items[0]]`,
+		"item through dyn":         `dyn(item).line == 1`,
+		"line number":              `item.line % 2 == 0`,
+		"line values":              `line.quantity > 2`,
+		"shadowing comprehension":  `[1, 2].exists(item, item == 2) && item.category == "switch"`,
+		"comprehension on a field": `item.radio.exists(item, item == "wifi") || item.line == 3`,
+		"presence test":            `has(item.eccn) && item.hs4 == "8471"`,
+		"held":                     `!held("tr.tareks") && item.category == "switch"`,
+	}
+	s := sample(t)
+	var items []iorules.Item
+	for _, it := range s.Items {
+		for range 2 {
+			it.Line = len(items) + 1
+			items = append(items, it)
+		}
+	}
+	s.Items = items
+	s.Items[3].ApprovalsHeld = []iorules.HeldApproval{{ID: "tr.tareks", Reference: "T-1"}}
+	for name, cond := range conditions {
+		t.Run(name, func(t *testing.T) {
+			rule := fmt.Sprintf("rules:\n  - {id: tr.probe, kind: info, when: '%s', message: probe, source: test}\n", cond)
+			src := strings.Replace(miniPolicy(t), "rules:\n", rule, 1)
+			fsys := fstest.MapFS{"zz.yaml": {Data: []byte(src)}}
+			memo, err := markets.New(markets.WithPolicies(fsys))
+			require.NoError(t, err)
+			plain, err := markets.New(markets.WithPolicies(fsys), markets.WithoutRuleMemo())
+			require.NoError(t, err)
+			want, err := plain.Prequalify(s)
+			require.NoError(t, err)
+			got, err := memo.Prequalify(s)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(want, got), "the reuse changed the decision")
+		})
 	}
 }

@@ -280,6 +280,9 @@ func (c converter) convert(x int64) (int64, bool) {
 		var r uint64
 		q, r = bits.Div64(hi, lo, d)
 		if r >= d-r { // the remainder is at least half of d: round away from zero
+			if q == math.MaxUint64 {
+				return 0, false // rounding up would wrap around
+			}
 			q++
 		}
 	}

@@ -138,6 +138,11 @@ func TestValueFixedMatchesDecimal(t *testing.T) {
 	// Most random shipments fit; the test must not pass by never comparing.
 	require.Greater(t, answered, cases/4, "the integer path answered %d of %d", answered, cases)
 
+	// A conversion whose quotient would round past 2^64 - 1 (found in
+	// review: it wrapped to 0).
+	compareFixed(t, shipment("BR", "USD", "190000.000017", iorules.CIF,
+		charges("0", "0", "0", "970881266950.476498", "0"), line{qty: 1, unit: "100.00"}), CIF, "BRL")
+
 	// Ordinary shipments of any length take the integer path.
 	for _, n := range []int{1, 10, 100} {
 		lines := make([]line, n)
@@ -265,4 +270,12 @@ func TestConvertMatchesRound(t *testing.T) {
 		require.True(t, want.Equal(decimal.New(got, -places)), "%d at scale %d × %s rounded to %d places: %d, want %s", x, scale, rate, places, got, want)
 	}
 	require.Greater(t, converted, 10_000)
+
+	// A quotient of 2^64 - 1 that rounds up must be turned down, not wrap
+	// to 0 (found in review): 970881266950.476498 at a rate of
+	// 190000.000017, to 2 places.
+	c, ok := newConverter(decimal.RequireFromString("190000.000017"), 6, 2)
+	require.True(t, ok)
+	_, ok = c.convert(970881266950476498)
+	require.False(t, ok, "a result beyond an int64 must fall back to the decimal path")
 }
