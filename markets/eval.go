@@ -462,7 +462,7 @@ func (ev *evaluation) applyApprovals() {
 		if a.Status == approvals.StatusExpired {
 			code, what = "approval_expired", "has expired"
 		}
-		msg := fmt.Sprintf("%s %s (%s) %s %s", a.Authority, a.Title, a.ID, what, stagePhrase(a.Stage))
+		msg := fmt.Sprintf("%s (%s) %s %s", approvalName(a), a.ID, what, stagePhrase(a.Stage))
 		if a.Note != "" {
 			msg += ". " + strings.TrimSuffix(a.Note, ".")
 		}
@@ -487,6 +487,16 @@ func (ev *evaluation) applyApprovals() {
 			Message: "the earliest ship date cannot be given: a missing approval has no known lead time",
 		})
 	}
+}
+
+// approvalName is the authority and title of an approval, without saying
+// the authority twice when the title starts with it ("TAREKS import
+// inspection", "BIS registration").
+func approvalName(a approvals.Approval) string {
+	if rest, ok := strings.CutPrefix(a.Title, a.Authority); a.Authority == "" || ok && (rest == "" || rest[0] == ' ') {
+		return a.Title
+	}
+	return a.Authority + " " + a.Title
 }
 
 func stagePhrase(s approvals.Stage) string {
