@@ -2,6 +2,7 @@ package markets_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -16,13 +17,20 @@ import (
 var (
 	fuzzEngineOnce sync.Once
 	fuzzEngine     *markets.Engine
+	fuzzPlain      *markets.Engine // without reuse of answers per class of lines
 	fuzzEngineErr  error
 )
 
 // FuzzPrequalify evaluates every decodable shipment against every embedded
-// market: evaluation must never panic and never fail on a valid shipment.
+// market: evaluation must never panic and never fail on a valid shipment,
+// and reusing condition answers per class of lines must change no byte of
+// any decision.
 func FuzzPrequalify(f *testing.F) {
-	fuzzEngineOnce.Do(func() { fuzzEngine, fuzzEngineErr = markets.New() })
+	fuzzEngineOnce.Do(func() {
+		if fuzzEngine, fuzzEngineErr = markets.New(); fuzzEngineErr == nil {
+			fuzzPlain, fuzzEngineErr = markets.New(markets.WithoutRuleMemo())
+		}
+	})
 	if fuzzEngineErr != nil {
 		f.Fatal(fuzzEngineErr)
 	}
@@ -57,6 +65,21 @@ func FuzzPrequalify(f *testing.F) {
 			if d.Verdict != markets.Clear && d.Verdict != markets.Conditional && d.Verdict != markets.Decline {
 				t.Fatalf("bad verdict %q", d.Verdict)
 			}
+		}
+		plain, err := fuzzPlain.PrequalifyAll(s)
+		if err != nil {
+			t.Fatalf("valid shipment failed to evaluate without reuse: %v", err)
+		}
+		got, err := json.Marshal(ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("reusing answers per class of lines changed a decision:\n%s\nwant\n%s", got, want)
 		}
 	})
 }
