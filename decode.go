@@ -288,11 +288,7 @@ func (d *decoder) item(at fieldPath, raw json.RawMessage) Item {
 		case "country_of_origin":
 			text(d, at, v, &it.CountryOfOrigin)
 		case "radio":
-			d.array(at, v, 2*len(Radios), "radio technologies", func(_ int, at fieldPath, v json.RawMessage) {
-				var r Radio
-				text(d, at, v, &r)
-				it.Radio = append(it.Radio, r)
-			})
+			it.Radio = append(it.Radio, textList[Radio](d, at, v, 2*len(Radios), "radio technologies")...)
 		case "encryption":
 			it.Encryption = d.encryption(at, v)
 		case "eccn":
@@ -348,11 +344,7 @@ func (d *decoder) heldApproval(at fieldPath, raw json.RawMessage) HeldApproval {
 		case "valid_until":
 			d.date(at, v, &a.ValidUntil)
 		case "models":
-			d.array(at, v, maxModels, "models", func(_ int, at fieldPath, v json.RawMessage) {
-				var m string
-				text(d, at, v, &m)
-				a.Models = append(a.Models, m)
-			})
+			a.Models = append(a.Models, textList[string](d, at, v, maxModels, "models")...)
 		default:
 			return false
 		}
@@ -372,11 +364,7 @@ func (d *decoder) tradeDocument(at fieldPath, raw json.RawMessage) Document {
 		case "date":
 			d.date(at, v, &doc.Date)
 		case "models":
-			d.array(at, v, maxModels, "models", func(_ int, at fieldPath, v json.RawMessage) {
-				var m string
-				text(d, at, v, &m)
-				doc.Models = append(doc.Models, m)
-			})
+			doc.Models = append(doc.Models, textList[string](d, at, v, maxModels, "models")...)
 		case "lines":
 			d.array(at, v, maxItems, "lines", func(_ int, at fieldPath, v json.RawMessage) {
 				var n int
@@ -476,6 +464,18 @@ func (d *decoder) array(at fieldPath, raw json.RawMessage, limit int, noun strin
 }
 
 // text decodes a JSON string into dst. Null leaves dst unchanged.
+// textList decodes an array of at most limit strings; what names them in
+// the error for a longer one.
+func textList[T ~string](d *decoder, at fieldPath, raw json.RawMessage, limit int, what string) []T {
+	var out []T
+	d.array(at, raw, limit, what, func(_ int, at fieldPath, v json.RawMessage) {
+		var x T
+		text(d, at, v, &x)
+		out = append(out, x)
+	})
+	return out
+}
+
 func text[T ~string](d *decoder, at fieldPath, raw json.RawMessage, dst *T) bool {
 	if isNull(raw) {
 		return false

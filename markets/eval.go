@@ -85,8 +85,9 @@ type evaluation struct {
 	// values, made once per evaluation rather than once per rule.
 	itemVals []ref.Val
 	lineVals []ref.Val
-	whens    map[*tax]bool      // conditions that are the same for every group
-	rates    map[*tax]exact.Dec // rates that are the same for every group
+	// once holds the values of tax conditions and rates that are the
+	// same for every group, by program.
+	once map[cel.Program]ref.Val
 }
 
 // run evaluates an expression and returns its value, or a reason when it

@@ -90,9 +90,11 @@ func (ev *evaluation) round(t *tax, d exact.Dec) exact.Dec {
 	return d.Round(places)
 }
 
-// runDecimal evaluates an expression the checker typed as a decimal.
-func (ev *evaluation) runDecimal(prg cel.Program, id, what string, lines []int) (exact.Dec, *iorules.Reason) {
-	v, r := ev.run(prg, id, what, lines)
+// runDecimal evaluates an expression the checker typed as a decimal; with
+// once set (the expression reads nothing of the group), only on its first
+// call in the evaluation.
+func (ev *evaluation) runDecimal(prg cel.Program, once bool, id, what string, lines []int) (exact.Dec, *iorules.Reason) {
+	v, r := ev.runOnce(prg, once, id, what, lines)
 	if r != nil {
 		return exact.Dec{}, r
 	}
@@ -103,45 +105,22 @@ func (ev *evaluation) runDecimal(prg cel.Program, id, what string, lines []int) 
 	return d, nil
 }
 
-// rateOf evaluates the rate of t, once per declaration when it does not
-// depend on the group.
-func (ev *evaluation) rateOf(t *tax, lines []int) (exact.Dec, *iorules.Reason) {
-	if !t.rateOnce {
-		return ev.runDecimal(t.rate, t.id, "the rate", lines)
-	}
-	if rate, ok := ev.rates[t]; ok {
-		return rate, nil
-	}
-	rate, r := ev.runDecimal(t.rate, t.id, "the rate", lines)
-	if r == nil {
-		if ev.rates == nil {
-			ev.rates = map[*tax]exact.Dec{}
-		}
-		ev.rates[t] = rate
-	}
-	return rate, r
-}
-
-// whenOf evaluates the condition of t, once per declaration when it does
-// not depend on the group.
-func (ev *evaluation) whenOf(t *tax, lines []int) (bool, *iorules.Reason) {
-	if t.whenOnce {
-		if applies, ok := ev.whens[t]; ok {
-			return applies, nil
+// runOnce is run, remembering the value of prg for the rest of the
+// evaluation when once is set.
+func (ev *evaluation) runOnce(prg cel.Program, once bool, id, what string, lines []int) (ref.Val, *iorules.Reason) {
+	if once {
+		if v, ok := ev.once[prg]; ok {
+			return v, nil
 		}
 	}
-	v, r := ev.run(t.when, t.id, "the condition", lines)
-	if r != nil {
-		return false, r
-	}
-	applies := v == types.True
-	if t.whenOnce {
-		if ev.whens == nil {
-			ev.whens = map[*tax]bool{}
+	v, r := ev.run(prg, id, what, lines)
+	if r == nil && once {
+		if ev.once == nil {
+			ev.once = map[cel.Program]ref.Val{}
 		}
-		ev.whens[t] = applies
+		ev.once[prg] = v
 	}
-	return applies, nil
+	return v, r
 }
 
 // taxOutcome is one tax computed for one group or for the declaration.
@@ -158,24 +137,24 @@ type taxOutcome struct {
 func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reason) {
 	ev.act.rate = nil
 	if t.when != nil {
-		applies, r := ev.whenOf(t, lines)
-		if r != nil || !applies {
+		v, r := ev.runOnce(t.when, t.whenOnce, t.id, "the condition", lines)
+		if r != nil || v != types.True {
 			return taxOutcome{}, r
 		}
 	}
 	if t.amount != nil {
-		a, r := ev.runDecimal(t.amount, t.id, "the amount", lines)
+		a, r := ev.runDecimal(t.amount, false, t.id, "the amount", lines)
 		if r != nil {
 			return taxOutcome{}, r
 		}
 		return taxOutcome{amount: ev.round(t, a), applies: true}, nil
 	}
-	rate, r := ev.rateOf(t, lines)
+	rate, r := ev.runDecimal(t.rate, t.rateOnce, t.id, "the rate", lines)
 	if r != nil {
 		return taxOutcome{}, r
 	}
 	ev.act.rate = newDec(rate)
-	base, r := ev.runDecimal(t.base, t.id, "the base", lines)
+	base, r := ev.runDecimal(t.base, false, t.id, "the base", lines)
 	ev.act.rate = nil
 	if r != nil {
 		return taxOutcome{}, r

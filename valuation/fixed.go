@@ -3,7 +3,6 @@ package valuation
 import (
 	"math"
 	"math/bits"
-	"slices"
 
 	"github.com/iorules/iorules"
 	"github.com/shopspring/decimal"
@@ -30,24 +29,8 @@ const maxFixedPlaces = 18
 // amounts do not fit in 63 bits, or Value must return an error; the caller
 // then uses valueDecimal.
 func valueFixed(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.Decimal, included []charge) (Valuation, bool) {
-	amounts := [...]decimal.Decimal{
-		originInland:        s.Charges.OriginInland,
-		freight:             s.Charges.Freight,
-		insurance:           s.Charges.Insurance,
-		destinationHandling: s.Charges.DestinationHandling,
-		destinationInland:   s.Charges.DestinationInland,
-	}
-	// The adjustment from invoice to FOB value adds origin_inland when the
-	// price leaves it out and subtracts every later cost the price includes.
-	var sign [len(amounts)]int64
-	if !slices.Contains(included, originInland) {
-		sign[originInland] = 1
-	}
-	for _, c := range []charge{freight, insurance, destinationHandling, destinationInland} {
-		if slices.Contains(included, c) {
-			sign[c] = -1
-		}
-	}
+	amounts := chargeAmounts(s.Charges)
+	sign := adjustmentSigns(included)
 
 	// The places each allocation is made to, as valueDecimal makes it (the
 	// sum of decimals has the most places of its terms), and a scale that
@@ -80,7 +63,7 @@ func valueFixed(s iorules.Shipment, basis Basis, dest iorules.Currency, rate dec
 			return Valuation{}, false
 		}
 		fixedAmounts[c] = x
-		if adjust, ok = addInt64(adjust, sign[c]*x); !ok {
+		if adjust, ok = addInt64(adjust, int64(sign[c])*x); !ok {
 			return Valuation{}, false
 		}
 	}

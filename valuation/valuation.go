@@ -109,7 +109,36 @@ const (
 	insurance
 	destinationHandling
 	destinationInland
+	numCharges
 )
+
+// chargeAmounts returns the amounts of ch by charge.
+func chargeAmounts(ch iorules.Charges) [numCharges]decimal.Decimal {
+	return [numCharges]decimal.Decimal{
+		originInland:        ch.OriginInland,
+		freight:             ch.Freight,
+		insurance:           ch.Insurance,
+		destinationHandling: ch.DestinationHandling,
+		destinationInland:   ch.DestinationInland,
+	}
+}
+
+// adjustmentSigns says how each charge moves the invoice value to the FOB
+// value, given the charges the price includes: +1 for origin_inland when
+// the price leaves it out, -1 for each later cost the price includes, 0
+// otherwise.
+func adjustmentSigns(included []charge) [numCharges]int {
+	var sign [numCharges]int
+	if !slices.Contains(included, originInland) {
+		sign[originInland] = 1
+	}
+	for _, c := range []charge{freight, insurance, destinationHandling, destinationInland} {
+		if slices.Contains(included, c) {
+			sign[c] = -1
+		}
+	}
+	return sign
+}
 
 // priceIncludes says which charges the seller pays under each Incoterms
 // 2020 rule, so that the invoice price already contains them (ICC Incoterms
@@ -210,14 +239,7 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 // problems Value reports. valueFixed computes the same in machine integers
 // when the amounts allow.
 func valueDecimal(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.Decimal, included []charge) (Valuation, error) {
-	amounts := [...]decimal.Decimal{
-		originInland:        s.Charges.OriginInland,
-		freight:             s.Charges.Freight,
-		insurance:           s.Charges.Insurance,
-		destinationHandling: s.Charges.DestinationHandling,
-		destinationInland:   s.Charges.DestinationInland,
-	}
-	inPrice := func(c charge) bool { return slices.Contains(included, c) }
+	amounts := chargeAmounts(s.Charges)
 
 	// From invoice value to FOB value, in the shipment currency.
 	weights := make([]decimal.Decimal, len(s.Items))
@@ -227,11 +249,11 @@ func valueDecimal(s iorules.Shipment, basis Basis, dest iorules.Currency, rate d
 		invoice = invoice.Add(weights[i])
 	}
 	adjust := decimal.Zero
-	if !inPrice(originInland) {
-		adjust = adjust.Add(amounts[originInland])
-	}
-	for _, c := range []charge{freight, insurance, destinationHandling, destinationInland} {
-		if inPrice(c) {
+	for c, sg := range adjustmentSigns(included) {
+		switch sg {
+		case 1:
+			adjust = adjust.Add(amounts[c])
+		case -1:
 			adjust = adjust.Sub(amounts[c])
 		}
 	}
