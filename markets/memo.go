@@ -22,12 +22,10 @@ import (
 // the item as a whole) is evaluated on every line, as before.
 
 // keyFields are the item fields a memoized condition may read, with how
-// each is written into a class key. hs4 and hs6 are derived from the HS
-// code, so the full code stands for them.
+// each is written into a class key. A condition reading hs4 or hs6 is
+// keyed on hs_code, which they derive from (see itemKey).
 var keyFields = map[string]func([]byte, *iorules.Item) []byte{
 	"hs_code":           func(b []byte, it *iorules.Item) []byte { return append(b, it.HSCode...) },
-	"hs6":               func(b []byte, it *iorules.Item) []byte { return append(b, it.HSCode...) },
-	"hs4":               func(b []byte, it *iorules.Item) []byte { return append(b, it.HSCode...) },
 	"category":          func(b []byte, it *iorules.Item) []byte { return append(b, it.Category...) },
 	"condition":         func(b []byte, it *iorules.Item) []byte { return append(b, it.Condition...) },
 	"country_of_origin": func(b []byte, it *iorules.Item) []byte { return append(b, it.CountryOfOrigin...) },
@@ -86,19 +84,20 @@ func itemKey(nav ast.NavigableExpr) ([]string, bool) {
 				return nil, false // the item as a whole
 			}
 			name := parent.AsSelect().FieldName()
+			if name == "hs4" || name == "hs6" {
+				name = "hs_code" // the same key: both derive from it
+			}
 			if _, ok := keyFields[name]; !ok {
 				return nil, false
 			}
-			if name == "encryption" {
-				// The record as a whole compares by identity, which tells
-				// lines apart; only its fields are values.
+			if parent.Type().Kind() == types.StructKind {
+				// A record (item.encryption) compares as a whole by
+				// identity, which tells lines apart; only its fields are
+				// values.
 				grand, ok := parent.Parent()
 				if !ok || grand.Kind() != ast.SelectKind {
 					return nil, false
 				}
-			}
-			if name == "hs4" || name == "hs6" {
-				name = "hs_code" // the same key: both derive from it
 			}
 			fields = append(fields, name)
 		}

@@ -57,10 +57,6 @@ func FromDecimal(d decimal.Decimal) Dec {
 	return Dec{big: &b}
 }
 
-// fromBig returns the result of a decimal.Decimal operation as a Dec,
-// back on the word path when it fits.
-func fromBig(d decimal.Decimal) Dec { return FromDecimal(d) }
-
 // Decimal returns x as a decimal.Decimal with the same coefficient and
 // exponent.
 func (x Dec) Decimal() decimal.Decimal {
@@ -154,7 +150,7 @@ func (x Dec) Add(y Dec) Dec {
 			}
 		}
 	}
-	return fromBig(x.Decimal().Add(y.Decimal()))
+	return FromDecimal(x.Decimal().Add(y.Decimal()))
 }
 
 // Sub returns x - y.
@@ -166,7 +162,7 @@ func (x Dec) Sub(y Dec) Dec {
 			}
 		}
 	}
-	return fromBig(x.Decimal().Sub(y.Decimal()))
+	return FromDecimal(x.Decimal().Sub(y.Decimal()))
 }
 
 // Neg returns -x.
@@ -174,7 +170,7 @@ func (x Dec) Neg() Dec {
 	if x.big == nil {
 		return Dec{coef: -x.coef, exp: x.exp}
 	}
-	return fromBig(x.big.Neg())
+	return FromDecimal(x.big.Neg())
 }
 
 // Mul returns x × y. Like decimal.Decimal.Mul, it panics when the
@@ -189,7 +185,7 @@ func (x Dec) Mul(y Dec) Dec {
 			}
 		}
 	}
-	return fromBig(x.Decimal().Mul(y.Decimal()))
+	return FromDecimal(x.Decimal().Mul(y.Decimal()))
 }
 
 // mul returns a×b, or false when the product does not fit.
@@ -280,9 +276,9 @@ func (x Dec) round(places int32, halfEven bool) Dec {
 	}
 	d := x.Decimal()
 	if halfEven {
-		return fromBig(d.RoundBank(places))
+		return FromDecimal(d.RoundBank(places))
 	}
-	return fromBig(d.Round(places))
+	return FromDecimal(d.Round(places))
 }
 
 // DivRound returns x / y rounded to places decimal places, half away from
@@ -313,5 +309,5 @@ func (x Dec) DivRound(y Dec, places int32) Dec {
 			return Dec{coef: q, exp: -places}
 		}
 	}
-	return fromBig(x.Decimal().DivRound(y.Decimal(), places))
+	return FromDecimal(x.Decimal().DivRound(y.Decimal(), places))
 }
