@@ -240,6 +240,9 @@ func Suggest(c iorules.Category) []Candidate {
 	return out
 }
 
+// hsSeparators strips the dots and spaces of a written HS code.
+var hsSeparators = strings.NewReplacer(".", "", " ", "")
+
 // Lookup returns the subheading of the IT table for an HS-6 code, written
 // "847150" or "8471.50". It reports false for a code outside the table,
 // even one that exists in HS 2022.
@@ -248,7 +251,7 @@ func Lookup(hs6 string) (Subheading, bool) {
 	if err != nil {
 		return Subheading{}, false
 	}
-	digits := strings.NewReplacer(".", "", " ", "").Replace(hs6)
+	digits := hsSeparators.Replace(hs6)
 	s, ok := t.subs[digits]
 	if !ok {
 		return Subheading{}, false

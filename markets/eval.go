@@ -233,21 +233,6 @@ func orOpen(d iorules.Date) string {
 	return d.String()
 }
 
-// valuedLine returns the valuation of the item at index i with line
-// number line: valuation.Value lists lines in item order, which is checked
-// rather than assumed.
-func valuedLine(lines []valuation.Line, i, line int) (valuation.Line, bool) {
-	if i < len(lines) && lines[i].Line == line {
-		return lines[i], true
-	}
-	for _, l := range lines {
-		if l.Line == line {
-			return l, true
-		}
-	}
-	return valuation.Line{}, false
-}
-
 // bindShipment prepares the variables every expression can read.
 func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 	s := ev.s
@@ -265,11 +250,8 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 	ev.lines = make([]lineValues, len(s.Items))
 	ev.customs = make([]decimal.Decimal, len(s.Items))
 	if valued {
-		for i, it := range s.Items {
-			l, ok := valuedLine(val.Lines, i, it.Line)
-			if !ok {
-				continue
-			}
+		// valuation.Value lists the lines in the order of the items.
+		for i, l := range val.Lines[:min(len(val.Lines), len(s.Items))] {
 			ev.customs[i] = l.CustomsValue
 			ev.lines[i] = lineValues{
 				CustomsValue: exact.FromDecimal(l.CustomsValue), InvoiceValue: exact.FromDecimal(l.InvoiceValue),
