@@ -109,6 +109,24 @@ func TestLoadReportsPositions(t *testing.T) {
 			want: "zz.yaml:36:11: expected a CEL expression (a string)",
 		},
 		{
+			name: "group-scope tax reads an item field outside group_by",
+			old:  `rate: table("vat", "standard")`,
+			new:  `rate: 'item.condition == "new" ? table("vat", "standard") : decimal("0")'`,
+			want: "zz.yaml:48:16: rule tr.kdv: item.condition differs between the lines of one declaration group (group_by: [hs_code, country_of_origin])",
+		},
+		{
+			name: "group-scope tax reads the item as a whole",
+			old:  `rate: table("vat", "standard")`,
+			new:  `rate: '[item].size() > 0 ? table("vat", "standard") : decimal("0")'`,
+			want: "zz.yaml:48:13: rule tr.kdv: the item as a whole differs between the lines",
+		},
+		{
+			name: "a condition that is not a bool",
+			old:  `when: declaration.customs_value > decimal("100000")`,
+			new:  `when: dyn(declaration.lines)`,
+			want: "zz.yaml:36:11: rule tr.big: expression has type dyn, want bool",
+		},
+		{
 			name: "unknown YAML key",
 			old:  "    message: big\n",
 			new:  "    mesage: big\n",
@@ -202,7 +220,7 @@ func TestConcurrentEvaluationIsIdentical(t *testing.T) {
 }
 
 func TestRuntimeErrorFailsClosed(t *testing.T) {
-	src := strings.Replace(miniPolicy(t), `rate: table("vat", "standard")`, `rate: table("vat", item.category)`, 1)
+	src := strings.Replace(miniPolicy(t), `rate: table("vat", "standard")`, `rate: table("vat", item.hs_code)`, 1)
 	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))
 	require.NoError(t, err)
 	d, err := engine.Prequalify(sample(t))
@@ -213,7 +231,7 @@ func TestRuntimeErrorFailsClosed(t *testing.T) {
 	for _, r := range d.Reasons {
 		if r.Code == "fact_missing" && r.Rule == "tr.kdv" {
 			found = true
-			require.Contains(t, r.Message, `table vat has no entry for "server"`)
+			require.Contains(t, r.Message, `table vat has no entry for "847150"`)
 		}
 	}
 	require.True(t, found, "want a fact_missing reason naming tr.kdv: %+v", d.Reasons)

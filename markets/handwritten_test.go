@@ -36,16 +36,18 @@ func handwrittenBrazil(s iorules.Shipment) (map[string]decimal.Decimal, error) {
 	}
 	type addition struct {
 		hs6, ncm string
+		ex       bool // II at the Ex-tarifário 044 rate, 0
 		cv       decimal.Decimal
 		lines    []int
 	}
 	var adds []*addition
 	index := map[string]*addition{}
 	for i, it := range s.Items {
-		key := it.HSCode.Digits() + "|" + string(it.CountryOfOrigin) + "|" + it.TariffExemption
+		key := it.HSCode.Digits() + "|" + string(it.CountryOfOrigin) + "|" + it.TariffExemption + "|" + string(it.Condition) + "|" + string(it.Category)
 		a, ok := index[key]
 		if !ok {
-			a = &addition{hs6: it.HSCode.HS6(), ncm: it.HSCode.Digits()}
+			a = &addition{hs6: it.HSCode.HS6(), ncm: it.HSCode.Digits(),
+				ex: it.HSCode.Digits() == "84715010" && it.TariffExemption == "044" && it.Condition == iorules.ConditionNew}
 			index[key] = a
 			adds = append(adds, a)
 		}
@@ -87,7 +89,11 @@ func handwrittenBrazil(s iorules.Shipment) (map[string]decimal.Decimal, error) {
 		if strings.HasPrefix(a.ncm, "8471") {
 			cofinsRate = cofinsRate.Add(addon8471)
 		}
-		taxII := r(a.cv.Mul(ii[a.hs6]))
+		iiRate := ii[a.hs6]
+		if a.ex {
+			iiRate = decimal.Zero
+		}
+		taxII := r(a.cv.Mul(iiRate))
 		taxIPI := r(a.cv.Add(taxII).Mul(ipi[a.hs6]))
 		taxPIS := r(a.cv.Mul(pis))
 		taxCOFINS := r(a.cv.Mul(cofinsRate))

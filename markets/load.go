@@ -168,6 +168,11 @@ type compiler struct {
 	// item fields it reads and whether those are all it reads of the line.
 	keyFields []string
 	keyOK     bool
+	// groupBy, when not nil, is the group_by of the policy whose
+	// group-scope tax is being compiled: such an expression runs once per
+	// declaration group with the group's first line bound, so it may read
+	// only item fields that every line of the group shares.
+	groupBy []string
 }
 
 func (c *compiler) errorf(pos position, ruleID, format string, args ...any) {
@@ -570,6 +575,10 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 	}
 	perGroup := t.scope == scopeGroup
 	c.earlier = earlier
+	if perGroup {
+		c.groupBy = p.groupBy
+		defer func() { c.groupBy = nil }()
+	}
 	if ts.When.set {
 		t.when = c.program(p, ts.When, id, cel.BoolType, allowed, perGroup)
 		t.whenOnce = !c.perItem
@@ -605,7 +614,10 @@ func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, all
 		}
 		return nil
 	}
-	if !checked.OutputType().IsExactType(want) && checked.OutputType() != cel.DynType {
+	// A dynamic result is checked when it is computed, except for a
+	// condition: one that is not a bool would neither fire nor fail, so it
+	// must be a bool by type.
+	if out := checked.OutputType(); !out.IsExactType(want) && (out != cel.DynType || want == cel.BoolType) {
 		exprErr(1, 0, "expression has type %s, want %s", checked.OutputType(), want)
 		return nil
 	}
@@ -681,6 +693,12 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 		sel := n.AsSelect()
 		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax && !slices.Contains(c.earlier, sel.FieldName()) {
 			fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))
+		}
+	}
+	if c.groupBy != nil {
+		for _, use := range groupVariantReads(nav, c.groupBy) {
+			fail(use.id, "%s differs between the lines of one declaration group (group_by: [%s]), so a group-scope tax reading it would depend on which line comes first; add %s to declaration.group_by or test it in an item-scope rule",
+				use.what, strings.Join(c.groupBy, ", "), use.field)
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {

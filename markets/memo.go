@@ -222,3 +222,49 @@ func (ev *evaluation) itemRuleFires(r *rule, i int, answers []ruleAnswer, classe
 	}
 	return a.fires
 }
+
+// itemRead is a read of the current item found in a checked expression.
+type itemRead struct {
+	id    int64  // the expression node
+	what  string // as written: item.condition, item, held()
+	field string // the group_by field that would make it safe
+}
+
+// groupVariantReads returns the reads of the current item (its fields, the
+// item as a whole, held()) whose value may differ between lines that share
+// the group_by fields. hs4 and hs6 are fixed by hs_code, hs4 by hs6; every
+// field is fixed when lines are grouped one per line.
+func groupVariantReads(nav ast.NavigableExpr, groupBy []string) []itemRead {
+	if slices.Contains(groupBy, "line") {
+		return nil
+	}
+	fixed := func(field string) bool {
+		switch field {
+		case "hs4":
+			return slices.Contains(groupBy, "hs_code") || slices.Contains(groupBy, "hs6")
+		case "hs6":
+			return slices.Contains(groupBy, "hs_code") || slices.Contains(groupBy, "hs6")
+		}
+		return slices.Contains(groupBy, field)
+	}
+	var out []itemRead
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
+		if n.AsIdent() != varItem {
+			continue
+		}
+		parent, ok := n.Parent()
+		if !ok || parent.Kind() != ast.SelectKind || parent.AsSelect().Operand().ID() != n.ID() {
+			out = append(out, itemRead{id: n.ID(), what: "the item as a whole", field: "line"})
+			continue
+		}
+		if name := parent.AsSelect().FieldName(); !fixed(name) {
+			out = append(out, itemRead{id: parent.ID(), what: "item." + name, field: name})
+		}
+	}
+	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
+		if n.AsCall().FunctionName() == "held" {
+			out = append(out, itemRead{id: n.ID(), what: "held(), which reads the line's approvals,", field: "line"})
+		}
+	}
+	return out
+}

@@ -2,6 +2,8 @@ package markets_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"math/rand/v2"
 	"testing"
 
@@ -30,8 +32,41 @@ func randomBrazil(r *rand.Rand) iorules.Shipment {
 		s.Items[i].Category = map[iorules.HSCode]iorules.Category{
 			"84715010": iorules.CategoryServer, "84714900": iorules.CategoryServer, "85176259": iorules.CategorySwitch,
 			"85044040": iorules.CategoryUPS, "85444200": iorules.CategoryCableCopper}[s.Items[i].HSCode]
+		// Lines that share an HS code may still differ in what a tax reads:
+		// condition, category and an Ex-tarifário claim (only 8471.50.10
+		// has an Ex in the policy; elsewhere the claim is unknown).
+		s.Items[i].Condition = []iorules.Condition{iorules.ConditionNew, iorules.ConditionRefurbished}[r.IntN(2)]
+		if s.Items[i].HSCode == "84715010" && r.IntN(2) == 0 {
+			s.Items[i].Category = iorules.CategoryGPUServer
+		}
+		if r.IntN(2) == 0 {
+			s.Items[i].TariffExemption = "044"
+		}
 	}
 	return s
+}
+
+// shuffled returns s with its items in a random order.
+func shuffled(r *rand.Rand, s iorules.Shipment) iorules.Shipment {
+	out := s
+	out.Items = slices.Clone(s.Items)
+	r.Shuffle(len(out.Items), func(i, j int) { out.Items[i], out.Items[j] = out.Items[j], out.Items[i] })
+	return out
+}
+
+// taxAmounts maps each tax of d to its amount, and each line to its taxes,
+// which no order of the items may change.
+func taxAmounts(d markets.Decision) map[string]string {
+	out := map[string]string{}
+	for _, tx := range d.Taxes {
+		out[tx.ID] = tx.Amount.String()
+	}
+	for _, l := range d.Lines {
+		for _, lt := range l.Taxes {
+			out[fmt.Sprintf("line %d %s", l.Line, lt.ID)] = lt.Amount.String()
+		}
+	}
+	return out
 }
 
 // TestBrazilProperties checks, over random shipments, that the declaration
@@ -48,6 +83,9 @@ func TestBrazilProperties(t *testing.T) {
 	for n := range 200 {
 		s := randomBrazil(r)
 		d, err := engine.Prequalify(s)
+		if fe := iorules.FieldErrors(err); len(fe) == 1 && fe[0].Path == "charges" {
+			continue // charges above a small C-term invoice: invalid input, tested elsewhere
+		}
 		require.NoError(t, err)
 		if d.TotalTaxes == nil {
 			continue // a tax could not be computed; the fail-closed path is tested elsewhere
@@ -95,14 +133,11 @@ func TestBrazilProperties(t *testing.T) {
 		diff := icms.Base.Sub(icms.Amount).Sub(components).Abs()
 		require.True(t, diff.LessThanOrEqual(slack), "shipment %d: ICMS base %s − ICMS %s differs from the components %s by %s", n, icms.Base, icms.Amount, components, diff)
 
-		reversed := s
-		reversed.Items = make([]iorules.Item, len(s.Items))
-		for i, it := range s.Items {
-			reversed.Items[len(s.Items)-1-i] = it
+		for range 3 {
+			d2, err := engine.Prequalify(shuffled(r, s))
+			require.NoError(t, err)
+			require.Equal(t, taxAmounts(d), taxAmounts(d2), "shipment %d: item order changed a tax", n)
 		}
-		d2, err := engine.Prequalify(reversed)
-		require.NoError(t, err)
-		require.True(t, d2.TotalTaxes.Equal(*d.TotalTaxes), "shipment %d: item order changed total taxes", n)
 
 		again, err := engine.Prequalify(s)
 		require.NoError(t, err)
