@@ -3,8 +3,8 @@ package markets_test
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/iorules/iorules"
