@@ -135,7 +135,7 @@ func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 		if !ok {
 			a = &Approval{
 				ID: r.ID, Authority: r.Authority, Title: r.Title, Stage: r.Stage,
-				BeforeShipment: r.Stage == BeforeShipment, LeadTimeDays: r.LeadTimeDays,
+				BeforeShipment: r.Stage == BeforeShipment, LeadTimeDays: cloneDays(r.LeadTimeDays),
 				Status: status, Source: r.Source, Confidence: r.Confidence, Rule: r.Rule,
 				Note: r.Note, Unblock: r.Unblock,
 			}
@@ -159,6 +159,15 @@ func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(rank[a.Status], rank[b.Status]))
 	})
 	return out
+}
+
+// cloneDays copies a lead time, so that no two approvals share one.
+func cloneDays(days *int) *int {
+	if days == nil {
+		return nil
+	}
+	d := *days
+	return &d
 }
 
 // EarliestShipDate returns the first date the cargo can move: asOf plus the

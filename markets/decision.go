@@ -28,9 +28,9 @@ const (
 // Decision is the outcome of pre-qualifying one shipment for one market.
 // Amounts are in the market's currency, rounded to its minor unit.
 //
-// A Decision is a report: treat it as read-only. Values it holds may share
-// memory (the lines of a tax share one *decimal.Decimal rate), so writing
-// through a pointer or into a slice element of one part can change another.
+// A Decision is the caller's own: nothing reachable from it is shared with
+// the Engine or with another Decision, so a caller may sort, trim or
+// rewrite it without affecting later evaluations.
 type Decision struct {
 	ShipmentID string          `json:"shipment_id"`
 	Market     iorules.Country `json:"market"`
@@ -115,8 +115,7 @@ type Line struct {
 // LineTax is one tax on one line: the line's share of its group's amount.
 type LineTax struct {
 	ID string `json:"id"`
-	// Rate is the group's rate, for a tax computed as base × rate; lines
-	// with the same rate share the value.
+	// Rate is the group's rate, for a tax computed as base × rate.
 	Rate   *decimal.Decimal `json:"rate,omitempty"`
 	Amount decimal.Decimal  `json:"amount"`
 }

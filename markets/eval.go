@@ -132,17 +132,16 @@ func (e *Engine) Prequalify(s iorules.Shipment, opts ...EvalOption) (Decision, e
 }
 
 // PrequalifyAll evaluates the shipment against every loaded market, in
-// market order.
+// market order. Export controls are screened for each market as the
+// destination.
 func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decision, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	cfg := newEvalConfig(opts)
-	// Export controls at origin do not depend on the market: screen once.
-	screen := exportctl.Screen(s, cfg.screening)
 	out := make([]Decision, 0, len(e.order))
 	for _, m := range e.order {
-		d, err := e.prequalifyWith(e.policies[m], s, screen, &cfg)
+		d, err := e.prequalifyWith(e.policies[m], s, screenFor(m, s, &cfg), &cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +152,8 @@ func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decisi
 
 // PrequalifyMarket evaluates the shipment against one market's policy,
 // which need not be the shipment's destination (to compare markets before
-// choosing one). It returns an error only for an invalid shipment (a joined
+// choosing one); export controls are screened with market as the
+// destination. It returns an error only for an invalid shipment (a joined
 // error of *iorules.FieldError) or an unknown market (*UnknownMarketError).
 func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, opts ...EvalOption) (Decision, error) {
 	pol, ok := e.policies[market]
@@ -164,7 +164,16 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 		return Decision{}, err
 	}
 	cfg := newEvalConfig(opts)
-	return e.prequalifyWith(pol, s, exportctl.Screen(s, cfg.screening), &cfg)
+	return e.prequalifyWith(pol, s, screenFor(market, s, &cfg), &cfg)
+}
+
+// screenFor screens the shipment's export controls as if it were addressed
+// to market: what the origin's rules require depends on the destination
+// (country groups, embargoes, licence policy), so a comparison of markets
+// must not reuse the screening of the shipment's own destination.
+func screenFor(market iorules.Country, s iorules.Shipment, cfg *evalConfig) exportctl.Result {
+	s.Destination = market
+	return exportctl.Screen(s, cfg.screening)
 }
 
 // prequalifyWith evaluates a validated shipment against one policy, given
@@ -174,7 +183,7 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	d := &Decision{
 		ShipmentID: s.ID, Market: pol.market, Currency: pol.currency, AsOf: s.Date,
 		Reasons: make([]iorules.Reason, 0, 32), Approvals: []approvals.Approval{}, Taxes: []Tax{},
-		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: pol.notEvaluated,
+		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: slices.Clone(pol.notEvaluated),
 		Policy: PolicyRef{Market: pol.market, Version: pol.version, File: pol.file, SHA256: pol.digest,
 			EffectiveFrom: pol.effectiveFrom, EffectiveTo: pol.effectiveTo},
 	}

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
+	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -81,7 +84,62 @@ func FuzzPrequalify(f *testing.F) {
 		if !bytes.Equal(got, want) {
 			t.Fatalf("reusing answers per class of lines changed a decision:\n%s\nwant\n%s", got, want)
 		}
+		checkOrderScreeningAndAliasing(t, s, ds)
 	})
+}
+
+// checkOrderScreeningAndAliasing checks three invariants of the decisions
+// ds of every market for s: reversing the items changes no tax, each
+// market's export controls are those of the shipment addressed to it, and
+// writing over every part of the decisions changes no later decision.
+func checkOrderScreeningAndAliasing(t *testing.T, s iorules.Shipment, ds []markets.Decision) {
+	reversed := s
+	reversed.Items = slices.Clone(s.Items)
+	slices.Reverse(reversed.Items)
+	rs, err := fuzzEngine.PrequalifyAll(reversed)
+	if err != nil {
+		t.Fatalf("reversed shipment failed to evaluate: %v", err)
+	}
+	for i := range ds {
+		if a, b := taxAmounts(ds[i]), taxAmounts(rs[i]); !maps.Equal(a, b) {
+			t.Fatalf("%s: reversing the items changed the taxes:\n%v\nwant\n%v", ds[i].Market, b, a)
+		}
+	}
+	for _, d := range ds {
+		addressed := s
+		addressed.Destination = d.Market
+		if d.Market != s.Destination {
+			addressed.DestinationSubdivision = ""
+		}
+		if addressed.Validate() != nil {
+			continue // e.g. a subdivision the market requires
+		}
+		want, err := fuzzEngine.Prequalify(addressed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(want.ExportControl, d.ExportControl) {
+			t.Fatalf("%s: export controls differ from the shipment addressed there:\n%+v\nwant\n%+v", d.Market, d.ExportControl, want.ExportControl)
+		}
+	}
+	before, err := json.Marshal(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ds {
+		scribble(reflect.ValueOf(&ds[i]).Elem())
+	}
+	again, err := fuzzEngine.PrequalifyAll(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := json.Marshal(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Fatalf("writing over a decision changed a later one:\n%s\nwant\n%s", after, before)
+	}
 }
 
 // FuzzLoadPolicy loads mutated policy files: loading must never panic and

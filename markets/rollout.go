@@ -236,7 +236,7 @@ func newMarketResult(d Decision, shipmentCurrency iorules.Currency) MarketResult
 		}
 		mr.MissingApprovals = append(mr.MissingApprovals, MissingApproval{
 			ID: a.ID, Authority: a.Authority, Title: a.Title, Stage: a.Stage, HoldsCargo: a.Stage.Blocks(),
-			Status: a.Status, LeadTimeDays: a.LeadTimeDays, Lines: slices.Clone(a.Lines),
+			Status: a.Status, LeadTimeDays: cloneDays(a.LeadTimeDays), Lines: slices.Clone(a.Lines),
 		})
 	}
 	slices.SortStableFunc(mr.MissingApprovals, func(a, b MissingApproval) int {
@@ -406,4 +406,14 @@ func rolloutPath(m iorules.Country, ownEndUser bool, path string) string {
 		return market + "." + path
 	}
 	return "shipment." + path
+}
+
+// cloneDays copies a lead time, so that a result shares none with its
+// decision.
+func cloneDays(days *int) *int {
+	if days == nil {
+		return nil
+	}
+	d := *days
+	return &d
 }

@@ -291,7 +291,6 @@ chain:
 // customs value, so that lines always sum exactly to the group.
 func (ev *evaluation) splitLines(groups []*group, done []int, places int32) {
 	out := make([]Line, len(ev.s.Items))
-	var rates decimalMemo // most groups share each rate
 	for gi, g := range groups {
 		weights := make([]decimal.Decimal, len(g.items))
 		for i, idx := range g.items {
@@ -307,35 +306,18 @@ func (ev *evaluation) splitLines(groups []*group, done []int, places int32) {
 					continue
 				}
 			}
-			var rate *decimal.Decimal
-			if g.hasRate[ti] {
-				rate = rates.get(g.rates[ti])
-			}
 			id := ev.pol.taxes[ti].id
 			for i, idx := range g.items {
-				out[idx].Taxes = append(out[idx].Taxes, LineTax{ID: id, Rate: rate, Amount: shares[i]})
+				lt := LineTax{ID: id, Amount: shares[i]}
+				if g.hasRate[ti] {
+					// Each line its own rate: nothing in a decision is
+					// shared, so a caller may write to any part of it.
+					rate := g.rates[ti].Decimal()
+					lt.Rate = &rate
+				}
+				out[idx].Taxes = append(out[idx].Taxes, lt)
 			}
 		}
 	}
 	ev.d.Lines = out
-}
-
-// decimalMemo converts Decs to shared *decimal.Decimal values, once per
-// distinct value; a declaration has a handful of distinct rates, so it
-// scans. The values are never mutated after conversion.
-type decimalMemo struct {
-	keys []exact.Dec
-	vals []*decimal.Decimal
-}
-
-func (m *decimalMemo) get(x exact.Dec) *decimal.Decimal {
-	for i, k := range m.keys {
-		if k == x {
-			return m.vals[i]
-		}
-	}
-	d := x.Decimal()
-	m.keys = append(m.keys, x)
-	m.vals = append(m.vals, &d)
-	return &d
 }
