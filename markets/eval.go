@@ -98,8 +98,8 @@ func (ev *evaluation) run(prg cel.Program, ruleID, what string, lines []int) (re
 	gaps := len(ev.rec.gaps)
 	val, _, err := prg.Eval(&ev.act)
 	if err == nil {
-		if types.IsError(val) {
-			err = fmt.Errorf("%v", val)
+		if e, ok := val.(*types.Err); ok {
+			err = e
 		} else {
 			return val, nil
 		}
@@ -107,15 +107,23 @@ func (ev *evaluation) run(prg cel.Program, ruleID, what string, lines []int) (re
 	// lines may share an array with other lines (lineOf): a reason gets
 	// its own.
 	lines = slices.Clone(lines)
-	if len(ev.rec.gaps) > gaps {
+	var missing *missingFact
+	switch {
+	case errors.As(err, &missing):
 		return nil, &iorules.Reason{
-			Code: "fact_missing", Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
+			Code: CodeFactMissing, Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
+			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, missing),
+			Unblock: "Supply " + missing.supply + ".",
+		}
+	case len(ev.rec.gaps) > gaps:
+		return nil, &iorules.Reason{
+			Code: CodeFactMissing, Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
 			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, ev.rec.gaps[len(ev.rec.gaps)-1]),
 			Unblock: "Supply the missing fact named in the message.",
 		}
 	}
 	return nil, &iorules.Reason{
-		Code: "rule_error", Severity: iorules.SeverityDecline, Lines: lines, Rule: ruleID,
+		Code: CodeRuleError, Severity: iorules.SeverityDecline, Lines: lines, Rule: ruleID,
 		Message: fmt.Sprintf("%s of %s failed: %v; the shipment cannot be cleared on a rule that does not evaluate", what, ruleID, err),
 		Unblock: "Fix the market policy or the input it rejects.",
 	}
@@ -192,7 +200,7 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
 		ev.addReason(iorules.Reason{
-			Code: "policy_out_of_window", Severity: iorules.SeverityCondition, Rule: "policy",
+			Code: CodePolicyOutOfWindow, Severity: iorules.SeverityCondition, Rule: "policy",
 			Message: fmt.Sprintf("the shipment date %s is outside the window %s..%s for which the %s policy %s is known good; rates and rules may have changed",
 				s.Date, pol.effectiveFrom, orOpen(pol.effectiveTo), pol.market, pol.version),
 			Unblock: "Re-run with a policy version whose window covers the shipment date.",
@@ -210,7 +218,7 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	switch {
 	case errors.As(err, &missing):
 		ev.addReason(iorules.Reason{
-			Code: "exchange_rate_missing", Severity: iorules.SeverityCondition, Rule: "valuation",
+			Code: CodeExchangeRateMissing, Severity: iorules.SeverityCondition, Rule: "valuation",
 			Message: fmt.Sprintf("no exchange rate from %s to %s: the customs value and taxes were not computed", missing.From, missing.To),
 			Unblock: fmt.Sprintf("Supply exchange_rates.%s: %s per %s on %s.", missing.From, missing.To, missing.From, s.Date),
 		})
@@ -220,7 +228,7 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 		d.Valuation = &val
 		d.Reasons = append(d.Reasons, val.Reasons...)
 	}
-	ev.bindShipment(val, err == nil)
+	ev.bindShipment(val, unvaluedBecause(missing, s.Date))
 	ev.applyRules()
 	ev.applyApprovals()
 	ev.review(cfg)
@@ -235,6 +243,18 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	return *d, nil
 }
 
+// unvaluedBecause says why a shipment could not be valued, from the
+// missing exchange rate; nil when nothing is missing.
+func unvaluedBecause(missing *valuation.MissingRateError, date iorules.Date) *unvalued {
+	if missing == nil {
+		return nil
+	}
+	return &unvalued{
+		why:    fmt.Sprintf("the shipment could not be valued: no exchange rate from %s to %s", missing.From, missing.To),
+		supply: fmt.Sprintf("exchange_rates.%s (%s per %s on %s)", missing.From, missing.To, missing.From, date),
+	}
+}
+
 func orOpen(d iorules.Date) string {
 	if d.IsZero() {
 		return "(open)"
@@ -243,7 +263,9 @@ func orOpen(d iorules.Date) string {
 }
 
 // bindShipment prepares the variables every expression can read.
-func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
+// missingValue, when not nil, says why the shipment could not be valued.
+func (ev *evaluation) bindShipment(val valuation.Valuation, missingValue *unvalued) {
+	valued := missingValue == nil
 	s := ev.s
 	items := make([]ref.Val, len(s.Items))
 	for i := range s.Items {
@@ -255,10 +277,15 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, valued bool) {
 		items:    types.NewRefValList(ev.provider, items),
 		exporter: &s.Exporter, importer: &s.ImporterOfRecord, endUser: &s.EndUser,
 	}
-	decl := &declarationValues{Lines: int64(len(s.Items)), ExchangeRate: exact.New(1, 0)}
+	decl := &declarationValues{Lines: int64(len(s.Items))}
 	ev.lines = make([]lineValues, len(s.Items))
 	ev.customs = make([]decimal.Decimal, len(s.Items))
-	if valued {
+	if !valued {
+		decl.unvalued = missingValue
+		for i := range ev.lines {
+			ev.lines[i].unvalued = missingValue
+		}
+	} else {
 		// valuation.Value lists the lines in the order of the items.
 		for i, l := range val.Lines[:min(len(val.Lines), len(s.Items))] {
 			ev.customs[i] = l.CustomsValue
@@ -373,7 +400,7 @@ func (ev *evaluation) applyRules() {
 		ev.d.Fired = append(ev.d.Fired, FiredRule{Rule: r.id, Lines: fired})
 		if r.confidence == "unconfirmed" {
 			ev.addReason(iorules.Reason{
-				Code: "unconfirmed_rule", Severity: iorules.SeverityInfo, Lines: fired, Rule: r.id, Source: r.source,
+				Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Lines: fired, Rule: r.id, Source: r.source,
 				Message: fmt.Sprintf("rule %s rests on a fact the policy marks unconfirmed; verify it with the authority before relying on it", r.id),
 			})
 		}
@@ -413,7 +440,7 @@ func (ev *evaluation) check(r *rule, lines []int) bool {
 func (ev *evaluation) ruleFailed(id string, reason *iorules.Reason) {
 	if ev.ruleErr[id] {
 		for i := range ev.d.Reasons {
-			if rr := &ev.d.Reasons[i]; rr.Rule == id && (rr.Code == "fact_missing" || rr.Code == "rule_error") {
+			if rr := &ev.d.Reasons[i]; rr.Rule == id && (rr.Code == CodeFactMissing || rr.Code == CodeRuleError) {
 				rr.Lines = append(rr.Lines, reason.Lines...)
 				return
 			}
@@ -450,9 +477,9 @@ func (ev *evaluation) applyApprovals() {
 		if !a.Stage.Blocks() {
 			sev = iorules.SeverityInfo
 		}
-		code, what := "approval_missing", "is required"
+		code, what := CodeApprovalMissing, "is required"
 		if a.Status == approvals.StatusExpired {
-			code, what = "approval_expired", "has expired"
+			code, what = CodeApprovalExpired, "has expired"
 		}
 		msg := fmt.Sprintf("%s (%s) %s %s", approvalName(a), a.ID, what, stagePhrase(a.Stage))
 		if a.Note != "" {
@@ -475,7 +502,7 @@ func (ev *evaluation) applyApprovals() {
 		d.EarliestShipDate = date
 	} else {
 		ev.addReason(iorules.Reason{
-			Code: "lead_time_unknown", Severity: iorules.SeverityInfo, Rule: "approvals",
+			Code: CodeLeadTimeUnknown, Severity: iorules.SeverityInfo, Rule: "approvals",
 			Message: "the earliest ship date cannot be given: a missing approval has no known lead time",
 		})
 	}
@@ -506,7 +533,7 @@ func stagePhrase(s approvals.Stage) string {
 func (ev *evaluation) noteUnconfirmed() {
 	for _, u := range ev.rec.used {
 		ev.addReason(iorules.Reason{
-			Code: "unconfirmed_rate", Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
+			Code: CodeUnconfirmedRate, Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
 			Message: "table " + u.table + " entry " + u.entry.Key + tierLabel(u.entry) + " = " + u.entry.Value.String() +
 				" is unconfirmed: check it against the official tariff before relying on the figure",
 		})

@@ -1,6 +1,8 @@
 package markets
 
 import (
+	"fmt"
+
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
@@ -31,6 +33,9 @@ type lineValues struct {
 	Insurance    exact.Dec
 	Quantity     int64
 	NetWeightKg  exact.Dec
+	// unvalued is set when the shipment could not be valued: reading a
+	// money value is then a missing fact, not 0.
+	unvalued *unvalued
 }
 
 func (l *lineValues) add(o lineValues) {
@@ -41,6 +46,9 @@ func (l *lineValues) add(o lineValues) {
 	l.Insurance = l.Insurance.Add(o.Insurance)
 	l.Quantity += o.Quantity
 	l.NetWeightKg = l.NetWeightKg.Add(o.NetWeightKg)
+	if l.unvalued == nil {
+		l.unvalued = o.unvalued
+	}
 }
 
 // declarationValues are shipment-wide figures in the destination currency.
@@ -153,30 +161,31 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[iorules.Item]{"has_tpp", B, func(it *iorules.Item) ref.Val { return types.Bool(it.TPP != nil) }},
 			objectField[iorules.Item]{"tpp", D, func(it *iorules.Item) ref.Val {
 				if it.TPP == nil {
-					return newDec(exact.Dec{})
+					return unknown("item.tpp", fmt.Sprintf("line %d states no total processing performance (TPP)", it.Line),
+						fmt.Sprintf("items[line %d].tpp, the TPP of the accelerator (or test item.has_tpp in the policy)", it.Line))
 				}
 				return decimalVal(*it.TPP)
 			}},
 			objectField[iorules.Item]{"tariff_exemption", S, func(it *iorules.Item) ref.Val { return str(it.TariffExemption) }},
 		),
 		newObjectType("iorules.LineValues",
-			objectField[lineValues]{"customs_value", D, func(l *lineValues) ref.Val { return newDec(l.CustomsValue) }},
-			objectField[lineValues]{"invoice_value", D, func(l *lineValues) ref.Val { return newDec(l.InvoiceValue) }},
-			objectField[lineValues]{"fob_value", D, func(l *lineValues) ref.Val { return newDec(l.FOBValue) }},
-			objectField[lineValues]{"freight", D, func(l *lineValues) ref.Val { return newDec(l.Freight) }},
-			objectField[lineValues]{"insurance", D, func(l *lineValues) ref.Val { return newDec(l.Insurance) }},
+			objectField[lineValues]{"customs_value", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.customs_value", l.CustomsValue) }},
+			objectField[lineValues]{"invoice_value", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.invoice_value", l.InvoiceValue) }},
+			objectField[lineValues]{"fob_value", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.fob_value", l.FOBValue) }},
+			objectField[lineValues]{"freight", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.freight", l.Freight) }},
+			objectField[lineValues]{"insurance", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.insurance", l.Insurance) }},
 			objectField[lineValues]{"quantity", I, func(l *lineValues) ref.Val { return types.Int(l.Quantity) }},
 			objectField[lineValues]{"net_weight_kg", D, func(l *lineValues) ref.Val { return newDec(l.NetWeightKg) }},
 		),
 		newObjectType("iorules.Declaration",
-			objectField[declarationValues]{"customs_value", D, func(d *declarationValues) ref.Val { return newDec(d.CustomsValue) }},
-			objectField[declarationValues]{"invoice_value", D, func(d *declarationValues) ref.Val { return newDec(d.InvoiceValue) }},
-			objectField[declarationValues]{"fob_value", D, func(d *declarationValues) ref.Val { return newDec(d.FOBValue) }},
-			objectField[declarationValues]{"freight", D, func(d *declarationValues) ref.Val { return newDec(d.Freight) }},
-			objectField[declarationValues]{"insurance", D, func(d *declarationValues) ref.Val { return newDec(d.Insurance) }},
-			objectField[declarationValues]{"destination_handling", D, func(d *declarationValues) ref.Val { return newDec(d.DestinationHandling) }},
-			objectField[declarationValues]{"destination_inland", D, func(d *declarationValues) ref.Val { return newDec(d.DestinationInland) }},
-			objectField[declarationValues]{"exchange_rate", D, func(d *declarationValues) ref.Val { return newDec(d.ExchangeRate) }},
+			objectField[declarationValues]{"customs_value", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.customs_value", d.CustomsValue) }},
+			objectField[declarationValues]{"invoice_value", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.invoice_value", d.InvoiceValue) }},
+			objectField[declarationValues]{"fob_value", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.fob_value", d.FOBValue) }},
+			objectField[declarationValues]{"freight", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.freight", d.Freight) }},
+			objectField[declarationValues]{"insurance", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.insurance", d.Insurance) }},
+			objectField[declarationValues]{"destination_handling", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.destination_handling", d.DestinationHandling) }},
+			objectField[declarationValues]{"destination_inland", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.destination_inland", d.DestinationInland) }},
+			objectField[declarationValues]{"exchange_rate", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.exchange_rate", d.ExchangeRate) }},
 			objectField[declarationValues]{"groups", I, func(d *declarationValues) ref.Val { return types.Int(d.Groups) }},
 			objectField[declarationValues]{"lines", I, func(d *declarationValues) ref.Val { return types.Int(d.Lines) }},
 		),

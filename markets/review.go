@@ -67,7 +67,7 @@ func (ev *evaluation) checkApprovalModels() {
 				switch {
 				case strings.TrimSpace(it.Model) == "":
 					ev.addReason(iorules.Reason{
-						Code: "item_model_missing", Severity: iorules.SeverityInfo, Lines: []int{line}, Rule: rule, Source: a.Source,
+						Code: CodeItemModelMissing, Severity: iorules.SeverityInfo, Lines: []int{line}, Rule: rule, Source: a.Source,
 						Message: fmt.Sprintf("Line %d lists %s %s for models %s, but the line states no model, so whether the certificate "+
 							"covers the goods was not checked.", line, a.ID, cert, strings.Join(h.Models, ", ")),
 					})
@@ -77,7 +77,7 @@ func (ev *evaluation) checkApprovalModels() {
 						sev = iorules.SeverityInfo
 					}
 					ev.addReason(iorules.Reason{
-						Code: "approval_model_not_covered", Severity: sev, Lines: []int{line}, Rule: rule, Source: a.Source,
+						Code: CodeApprovalModelNotCovered, Severity: sev, Lines: []int{line}, Rule: rule, Source: a.Source,
 						Message: fmt.Sprintf("Line %d lists %s %s, which names %s but not the line's model %s: a certificate covers "+
 							"only the models it names, so the approval is not held for this line.",
 							line, a.ID, cert, strings.Join(h.Models, ", "), it.Model),

@@ -246,7 +246,7 @@ func newMarketResult(d Decision, shipmentCurrency iorules.Currency) MarketResult
 			cmp.Compare(a.ID, b.ID))
 	})
 	for _, r := range d.Reasons {
-		if r.Severity == iorules.SeverityCondition && r.Code != "approval_missing" && r.Code != "approval_expired" &&
+		if r.Severity == iorules.SeverityCondition && r.Code != CodeApprovalMissing && r.Code != CodeApprovalExpired &&
 			!slices.Contains(mr.OpenConditions, r.Code) {
 			mr.OpenConditions = append(mr.OpenConditions, r.Code)
 		}

@@ -163,7 +163,7 @@ func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reas
 }
 
 func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Reason {
-	return &iorules.Reason{Code: "rule_error", Severity: iorules.SeverityDecline, Lines: lines, Rule: id,
+	return &iorules.Reason{Code: CodeRuleError, Severity: iorules.SeverityDecline, Lines: lines, Rule: id,
 		Message: fmt.Sprintf("%s: %v", id, err), Unblock: "Fix the market policy."}
 }
 
@@ -259,7 +259,7 @@ chain:
 		done = append(done, ti)
 		if t.confidence == "unconfirmed" && !summary.Amount.IsZero() {
 			ev.addReason(iorules.Reason{
-				Code: "unconfirmed_rule", Severity: iorules.SeverityInfo, Rule: t.id, Source: t.source,
+				Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Rule: t.id, Source: t.source,
 				Message: fmt.Sprintf("tax %s (%s) rests on a base or rule the policy marks unconfirmed; verify it before relying on the figure", t.id, t.name),
 			})
 		}

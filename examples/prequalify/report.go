@@ -303,7 +303,7 @@ func shipDate(d markets.Decision) (iorules.Date, bool) {
 // approvalReason reports whether r is the reason an approval in the list
 // produced (those are shown with the approval, not again as reasons).
 func approvalReason(r iorules.Reason, as []approvals.Approval) bool {
-	if r.Code != "approval_missing" && r.Code != "approval_expired" {
+	if r.Code != markets.CodeApprovalMissing && r.Code != markets.CodeApprovalExpired {
 		return false
 	}
 	return slices.ContainsFunc(as, func(a approvals.Approval) bool { return a.Rule == r.Rule || a.ID == r.Rule })
