@@ -43,7 +43,7 @@ func handwrittenBrazil(s iorules.Shipment) (map[string]decimal.Decimal, error) {
 	var adds []*addition
 	index := map[string]*addition{}
 	for i, it := range s.Items {
-		key := it.HSCode.Digits() + "|" + string(it.CountryOfOrigin) + "|" + it.TariffExemption + "|" + string(it.Condition) + "|" + string(it.Category)
+		key := it.HSCode.Digits() + "|" + string(it.CountryOfOrigin) + "|" + it.TariffExemption + "|" + string(it.Condition)
 		a, ok := index[key]
 		if !ok {
 			a = &addition{hs6: it.HSCode.HS6(), ncm: it.HSCode.Digits(),
