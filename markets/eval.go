@@ -87,7 +87,7 @@ type evaluation struct {
 	lineVals []ref.Val
 	// once holds the values of tax conditions and rates that are the
 	// same for every group, by program.
-	once map[cel.Program]ref.Val
+	once map[cel.Program]onceValue
 }
 
 // run evaluates an expression and returns its value, or a reason when it

@@ -53,6 +53,9 @@ type usedEntry struct {
 type recorder struct {
 	used []usedEntry
 	gaps []string
+	// unconfirmedReads counts every read of an unconfirmed row, so that
+	// a figure computed from one can be marked unconfirmed too.
+	unconfirmedReads int
 }
 
 // use notes that the evaluation relied on row e of t. Only unconfirmed
@@ -61,6 +64,7 @@ func (r *recorder) use(t *table, e *tableEntry) {
 	if e.Confidence != "unconfirmed" {
 		return
 	}
+	r.unconfirmedReads++
 	for _, u := range r.used {
 		if u.entry == e {
 			return

@@ -110,17 +110,28 @@ func (ev *evaluation) runDecimal(prg cel.Program, once bool, id, what string, li
 func (ev *evaluation) runOnce(prg cel.Program, once bool, id, what string, lines []int) (ref.Val, *iorules.Reason) {
 	if once {
 		if v, ok := ev.once[prg]; ok {
-			return v, nil
+			if v.unconfirmed {
+				ev.rec.unconfirmedReads++ // as the first evaluation did
+			}
+			return v.val, nil
 		}
 	}
+	reads := ev.rec.unconfirmedReads
 	v, r := ev.run(prg, id, what, lines)
 	if r == nil && once {
 		if ev.once == nil {
-			ev.once = map[cel.Program]ref.Val{}
+			ev.once = map[cel.Program]onceValue{}
 		}
-		ev.once[prg] = v
+		ev.once[prg] = onceValue{val: v, unconfirmed: ev.rec.unconfirmedReads > reads}
 	}
 	return v, r
+}
+
+// onceValue is the value of an expression evaluated once per declaration,
+// and whether it read an unconfirmed table row.
+type onceValue struct {
+	val         ref.Val
+	unconfirmed bool
 }
 
 // taxOutcome is one tax computed for one group or for the declaration.
@@ -186,6 +197,7 @@ chain:
 			continue
 		}
 		summary := Tax{ID: t.id, Name: t.name, Informational: t.informational, Source: t.source, Confidence: t.confidence, Rule: t.id}
+		reads := ev.rec.unconfirmedReads
 		if t.scope == scopeDeclaration {
 			ev.unbindItem()
 			ev.act.tax = nil
@@ -254,6 +266,11 @@ chain:
 				}
 			}
 			summary.Amount = total.Decimal()
+		}
+		if ev.rec.unconfirmedReads > reads {
+			// A figure is as confirmed as the weakest rule or row it
+			// rests on.
+			summary.Confidence = "unconfirmed"
 		}
 		d.Taxes = append(d.Taxes, summary)
 		done = append(done, ti)

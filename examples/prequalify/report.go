@@ -537,7 +537,7 @@ func writeTaxes(p *printer, d markets.Decision) {
 			p.line("  * informational: shown, not added to the total taxes or the landed cost")
 		}
 		if unconfirmed {
-			p.line("  ? the policy marks this tax unconfirmed")
+			p.line("  ? unconfirmed: the tax or a rate it read is marked unconfirmed in the policy")
 		}
 		p.para("  ", "Landed cost = goods at FOB + freight + insurance + destination handling and inland + total taxes.")
 	}
