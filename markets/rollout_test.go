@@ -107,14 +107,16 @@ func TestRolloutElevenMarkets(t *testing.T) {
 		// ACID (2 days) and NTRA for switches and access points (14 days).
 		"EG": {Verdict: markets.Conditional, Landed: "8268741.69", LandedSC: "168922.20",
 			Missing: []string{"eg.ntra", "eg.acid"}, ShipFrom: "2026-12-15", Open: []string{}},
-		// BIS and MTCTE held; WPC ETA for the radio (30 days). The duty on
-		// 8517.62 splits below HS-6, so no landed cost until the line is given.
-		"IN": {Verdict: markets.Conditional, Missing: []string{"in.wpc_eta"}, ShipFrom: "2026-12-31",
+		// BIS and MTCTE held; WPC ETA for the radio (30 days) and the DGFT
+		// import authorisation for the servers (HS 8471, no known lead
+		// time). The duty on 8517.62 splits below HS-6, so no landed cost
+		// until the line is given.
+		"IN": {Verdict: markets.Conditional, Missing: []string{"in.dgft_ims", "in.wpc_eta"}, ShipFrom: "unknown",
 			Open: []string{"fact_missing"}},
-		// KNB encryption notification, EAC conformity, RES permit: no lead
-		// times; servers and switches are on the CHPL and KZ is a diversion risk.
+		// KNB encryption notification, EAC conformity (TR CU 004/020 and
+		// TR EAEU 037), RES permit: no lead times; servers and switches are on the CHPL and KZ is a diversion risk.
 		"KZ": {Verdict: markets.Conditional, Landed: "89606135.51", LandedSC: "171856.80",
-			Missing: []string{"kz.eac_conformity", "kz.knb_notification", "kz.res_permit"}, ShipFrom: "unknown",
+			Missing: []string{"kz.eac_conformity", "kz.eac_rohs", "kz.knb_notification", "kz.res_permit"}, ShipFrom: "unknown",
 			Open: []string{"chpl_end_user_evidence"}},
 		// The SIRIM CoAs are held: nothing blocks.
 		"MY": {Verdict: markets.Clear, Landed: "686453.14", LandedSC: "163053.00", ShipFrom: "2026-12-01", Open: []string{}},
@@ -178,9 +180,8 @@ func TestRolloutElevenMarkets(t *testing.T) {
 		Together: []markets.ShipGroup{
 			{Date: iorules.MustParseDate("2026-12-01"), Markets: []iorules.Country{"MY", "RS"}},
 			{Date: iorules.MustParseDate("2026-12-15"), Markets: []iorules.Country{"EG"}},
-			{Date: iorules.MustParseDate("2026-12-31"), Markets: []iorules.Country{"IN"}},
 		},
-		DateUnknown: []iorules.Country{"KZ", "SA", "TR", "UZ", "VN"},
+		DateUnknown: []iorules.Country{"IN", "KZ", "SA", "TR", "UZ", "VN"},
 	}
 	got := res.Summary
 	var declined []string
