@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
@@ -163,4 +165,142 @@ func TestScribbleReachesEverything(t *testing.T) {
 	after, err := json.Marshal(d)
 	require.NoError(t, err)
 	require.NotEqual(t, string(before), string(after))
+}
+
+// miniEngine loads the mini test policy with replacements applied, as
+// pairs of old and new text.
+func miniEngine(t *testing.T, replace ...string) *markets.Engine {
+	t.Helper()
+	src := miniPolicy(t)
+	for i := 0; i+1 < len(replace); i += 2 {
+		require.Contains(t, src, replace[i])
+		src = strings.Replace(src, replace[i], replace[i+1], 1)
+	}
+	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))
+	require.NoError(t, err)
+	return engine
+}
+
+// reasonOf returns the first reason with the code and rule, or fails.
+func reasonOf(t *testing.T, d markets.Decision, code, rule string) iorules.Reason {
+	t.Helper()
+	for _, r := range d.Reasons {
+		if r.Code == code && r.Rule == rule {
+			return r
+		}
+	}
+	t.Fatalf("no %s reason for %s in %+v", code, rule, d.Reasons)
+	return iorules.Reason{}
+}
+
+// TestUnvaluedShipmentIsAGapNotZero is the regression test of issue 14
+// item 4: a rule that reads money of a shipment that could not be valued
+// reports what is missing instead of comparing 0.
+func TestUnvaluedShipmentIsAGapNotZero(t *testing.T) {
+	engine := miniEngine(t)
+	s := sample(t)
+	s.Destination = "MY" // its rates are in ringgit: none converts to lira
+	s.ExchangeRates = map[iorules.Currency]decimal.Decimal{"USD": decimal.RequireFromString("4.2")}
+	d, err := engine.PrequalifyMarket("TR", s)
+	require.NoError(t, err)
+	require.Equal(t, markets.Conditional, d.Verdict)
+	r := reasonOf(t, d, markets.CodeFactMissing, "tr.big")
+	require.Equal(t, iorules.SeverityCondition, r.Severity)
+	require.Contains(t, r.Message, "declaration.customs_value is not known: the shipment could not be valued: no exchange rate from USD to TRY")
+	require.Equal(t, "Supply exchange_rates.USD (TRY per USD on 2026-11-25).", r.Unblock)
+}
+
+// TestAbsentTPPIsAGapNotZero: a line that states no TPP does not read as
+// TPP 0 (which would pass every "below the threshold" test).
+func TestAbsentTPPIsAGapNotZero(t *testing.T) {
+	engine := miniEngine(t, `when: declaration.customs_value > decimal("100000")`,
+		`when: shipment.items.exists(i, i.tpp < decimal("4800"))`)
+	d, err := engine.Prequalify(sample(t))
+	require.NoError(t, err)
+	r := reasonOf(t, d, markets.CodeFactMissing, "tr.big")
+	require.Contains(t, r.Message, "item.tpp is not known: line 1 states no total processing performance (TPP)")
+	require.NotContains(t, firedRules(d), "tr.big")
+
+	withTPP := sample(t)
+	for i := range withTPP.Items {
+		tpp := decimal.NewFromInt(100)
+		withTPP.Items[i].TPP = &tpp
+	}
+	d, err = engine.Prequalify(withTPP)
+	require.NoError(t, err)
+	require.Contains(t, firedRules(d), "tr.big", "with a TPP given the rule is evaluated")
+}
+
+func firedRules(d markets.Decision) []string {
+	var out []string
+	for _, f := range d.Fired {
+		out = append(out, f.Rule)
+	}
+	return out
+}
+
+// TestTaxConfidenceIsTheWeakestOfItsRows is the regression test of issue
+// 14 item 5: a tax whose rule is confirmed but whose rate comes from an
+// unconfirmed row is reported unconfirmed.
+func TestTaxConfidenceIsTheWeakestOfItsRows(t *testing.T) {
+	engine := miniEngine(t)
+	d, err := engine.Prequalify(sample(t))
+	require.NoError(t, err)
+	confidence := map[string]string{}
+	for _, tx := range d.Taxes {
+		confidence[tx.ID] = tx.Confidence
+	}
+	// The switch's duty row (851762) is unconfirmed, the server's (8471)
+	// and the VAT row confirmed.
+	require.Equal(t, map[string]string{"tr.duty": "unconfirmed", "tr.kdv": "confirmed"}, confidence)
+}
+
+// TestExportLicenceMakesTheShipDateUnknown is the regression test of issue
+// 14 item 6: a licence required at origin holds the cargo, so the earliest
+// ship date is not the shipment date.
+func TestExportLicenceMakesTheShipDateUnknown(t *testing.T) {
+	// The mini policy as Vietnam's: 4A090 items need a US licence there.
+	src := strings.NewReplacer("market: TR", "market: VN", "currency: TRY", "currency: VND", "tr.", "vn.").Replace(miniPolicy(t))
+	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))
+	require.NoError(t, err)
+	s := sample(t)
+	s.Destination, s.ExchangeRates = "VN", map[iorules.Currency]decimal.Decimal{"USD": decimal.RequireFromString("26350")}
+	s.ImporterOfRecord.Country, s.EndUser.Country, s.EndUser.HeadquartersCountry = "VN", "VN", "VN"
+	s.ImporterOfRecord.Registrations[0].Scheme = "vn.vkn"
+	s.Items[0].Category, s.Items[0].Description = iorules.CategoryGPUServer, "8-GPU server"
+	s.Items[0].ECCN, s.Items[0].CountryOfOrigin = "4A090.a", "US"
+	tpp := decimal.NewFromInt(15832)
+	s.Items[0].TPP = &tpp
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	require.True(t, d.ExportControl.LicenceRequired)
+	require.True(t, d.EarliestShipDate.IsZero(), "earliest ship date %s", d.EarliestShipDate)
+	r := reasonOf(t, d, markets.CodeLeadTimeUnknown, "export_control")
+	require.Equal(t, []int{1}, r.Lines)
+}
+
+// TestDeclinedShipmentHasNoShipDate is the regression test of issue 14
+// item 10: a declined decision gives no earliest ship date, as the
+// rollout gives none for a declined market.
+func TestDeclinedShipmentHasNoShipDate(t *testing.T) {
+	engine := miniEngine(t)
+	s := sample(t)
+	s.ImporterOfRecord.Registrations = nil // tr.vkn declines
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	require.Equal(t, markets.Decline, d.Verdict)
+	require.True(t, d.EarliestShipDate.IsZero())
+}
+
+// TestTaxOutOfWindowReadsAsZero: a later tax that reads a tax not in force
+// on the date reads zero instead of failing (and declining).
+func TestTaxOutOfWindowReadsAsZero(t *testing.T) {
+	engine := miniEngine(t, "    base: line.customs_value\n    source: test\n",
+		"    base: line.customs_value\n    source: test\n    effective_to: 2025-12-31\n")
+	d, err := engine.Prequalify(sample(t))
+	require.NoError(t, err)
+	require.NotEqual(t, markets.Decline, d.Verdict, "%+v", d.Reasons)
+	require.Len(t, d.Taxes, 1)
+	require.Equal(t, "tr.kdv", d.Taxes[0].ID)
+	require.True(t, d.Taxes[0].Base.Equal(d.Valuation.CustomsValue), "base %s: the customs value only, no duty", d.Taxes[0].Base)
 }

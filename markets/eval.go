@@ -498,14 +498,36 @@ func (ev *evaluation) applyApprovals() {
 			Message: msg + ".", Unblock: unblock,
 		})
 	}
-	if date, ok := approvals.EarliestShipDate(ev.s.Date, d.Approvals); ok {
-		d.EarliestShipDate = date
-	} else {
+	date, ok := approvals.EarliestShipDate(ev.s.Date, d.Approvals)
+	if !ok {
 		ev.addReason(iorules.Reason{
 			Code: CodeLeadTimeUnknown, Severity: iorules.SeverityInfo, Rule: "approvals",
 			Message: "the earliest ship date cannot be given: a missing approval has no known lead time",
 		})
+		return
 	}
+	// An export licence required at origin holds the cargo too, and no
+	// processing time is known for one: the date is unknown, not today.
+	if lines, needed := licenceLines(d.ExportControl); needed {
+		ev.addReason(iorules.Reason{
+			Code: CodeLeadTimeUnknown, Severity: iorules.SeverityInfo, Rule: "export_control", Lines: lines,
+			Message: "the earliest ship date cannot be given: an export licence is required at origin and its processing time is not known",
+		})
+		return
+	}
+	d.EarliestShipDate = date
+}
+
+// licenceLines reports whether an export licence is required at origin,
+// and for which lines (none named when it is for the shipment as a whole).
+func licenceLines(r exportctl.Result) ([]int, bool) {
+	var lines []int
+	for _, l := range r.Lines {
+		if l.LicenceRequired {
+			lines = append(lines, l.Line)
+		}
+	}
+	return lines, r.LicenceRequired || len(lines) > 0
 }
 
 // approvalName is the authority and title of an approval, without saying
@@ -586,6 +608,8 @@ func (ev *evaluation) finish() {
 		switch r.Severity {
 		case iorules.SeverityDecline:
 			d.Verdict = Decline
+			// A declined shipment does not move: it has no ship date.
+			d.EarliestShipDate = iorules.Date{}
 			return
 		case iorules.SeverityCondition:
 			d.Verdict = Conditional

@@ -194,6 +194,12 @@ func (ev *evaluation) applyTaxes() {
 chain:
 	for ti, t := range ev.pol.taxes {
 		if !inWindow(ev.s.Date, t.effectiveFrom, t.effectiveTo) {
+			// A tax not in force on the date is not charged: a later tax
+			// that reads it reads zero, as it would a tax whose condition
+			// did not hold. It is not listed in the decision.
+			for _, g := range groups {
+				g.taxes.set(ti, newDec(exact.Dec{}))
+			}
 			continue
 		}
 		summary := Tax{ID: t.id, Name: t.name, Informational: t.informational, Source: t.source, Confidence: t.confidence, Rule: t.id}
