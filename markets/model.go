@@ -178,14 +178,24 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[lineValues]{"net_weight_kg", D, func(l *lineValues) ref.Val { return newDec(l.NetWeightKg) }},
 		),
 		newObjectType("iorules.Declaration",
-			objectField[declarationValues]{"customs_value", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.customs_value", d.CustomsValue) }},
-			objectField[declarationValues]{"invoice_value", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.invoice_value", d.InvoiceValue) }},
+			objectField[declarationValues]{"customs_value", D, func(d *declarationValues) ref.Val {
+				return money(d.unvalued, "declaration.customs_value", d.CustomsValue)
+			}},
+			objectField[declarationValues]{"invoice_value", D, func(d *declarationValues) ref.Val {
+				return money(d.unvalued, "declaration.invoice_value", d.InvoiceValue)
+			}},
 			objectField[declarationValues]{"fob_value", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.fob_value", d.FOBValue) }},
 			objectField[declarationValues]{"freight", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.freight", d.Freight) }},
 			objectField[declarationValues]{"insurance", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.insurance", d.Insurance) }},
-			objectField[declarationValues]{"destination_handling", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.destination_handling", d.DestinationHandling) }},
-			objectField[declarationValues]{"destination_inland", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.destination_inland", d.DestinationInland) }},
-			objectField[declarationValues]{"exchange_rate", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.exchange_rate", d.ExchangeRate) }},
+			objectField[declarationValues]{"destination_handling", D, func(d *declarationValues) ref.Val {
+				return money(d.unvalued, "declaration.destination_handling", d.DestinationHandling)
+			}},
+			objectField[declarationValues]{"destination_inland", D, func(d *declarationValues) ref.Val {
+				return money(d.unvalued, "declaration.destination_inland", d.DestinationInland)
+			}},
+			objectField[declarationValues]{"exchange_rate", D, func(d *declarationValues) ref.Val {
+				return money(d.unvalued, "declaration.exchange_rate", d.ExchangeRate)
+			}},
 			objectField[declarationValues]{"groups", I, func(d *declarationValues) ref.Val { return types.Int(d.Groups) }},
 			objectField[declarationValues]{"lines", I, func(d *declarationValues) ref.Val { return types.Int(d.Lines) }},
 		),
