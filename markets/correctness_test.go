@@ -304,3 +304,29 @@ func TestTaxOutOfWindowReadsAsZero(t *testing.T) {
 	require.Equal(t, "tr.kdv", d.Taxes[0].ID)
 	require.True(t, d.Taxes[0].Base.Equal(d.Valuation.CustomsValue), "base %s: the customs value only, no duty", d.Taxes[0].Base)
 }
+
+// TestUnknownIDsAreReported is the regression test of issue 14 item 8: an
+// approval or registration id the market does not know is reported with
+// the closest known id; ids of other markets are not.
+func TestUnknownIDsAreReported(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := exampleShipment(t, "in-servers.json")
+	s.Items[0].ApprovalsHeld = append(s.Items[0].ApprovalsHeld,
+		iorules.HeldApproval{ID: "in.bis", Reference: "R-41"},
+		iorules.HeldApproval{ID: "br.anatel", Reference: "A-1"}) // another market's: not reported
+	s.ImporterOfRecord.Registrations = append(s.ImporterOfRecord.Registrations, iorules.Registration{Scheme: "in.iecc", ID: "0512345678"})
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	var got []string
+	for _, r := range d.Reasons {
+		if r.Code == markets.CodeUnknownID {
+			require.Equal(t, iorules.SeverityInfo, r.Severity)
+			got = append(got, r.Unblock)
+		}
+	}
+	require.Equal(t, []string{
+		`Use the id "in.bis_crs" if that is what the shipment holds.`,
+		`Use the id "in.iec" if that is what the shipment holds.`,
+	}, got)
+}

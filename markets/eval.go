@@ -207,6 +207,7 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 		})
 	}
 
+	ev.reportUnknownIDs()
 	var classReasons []iorules.Reason
 	d.Classification, classReasons = classify.CheckShipment(pol.market, s)
 	d.Reasons = append(d.Reasons, classReasons...)

@@ -109,6 +109,21 @@ type policy struct {
 	// classKeys are, by class set, the functions that write each field's
 	// value into a class key.
 	classKeys [][]func([]byte, *iorules.Item) []byte
+	// knownApprovals and knownSchemes are the approval ids and
+	// registration schemes the policy reads (approval rules, held() and
+	// registered() arguments), sorted, to tell a caller which of the
+	// shipment's ids it does not know.
+	knownApprovals []string
+	knownSchemes   []string
+}
+
+// appendKnown adds id to the sorted set ids.
+func appendKnown(ids []string, id string) []string {
+	i, found := slices.BinarySearch(ids, id)
+	if found || id == "" {
+		return ids
+	}
+	return slices.Insert(ids, i, id)
 }
 
 type rule struct {
@@ -481,6 +496,7 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		if r.scope != scopeItem {
 			c.errorf(pos, id, "approval rules are item-scope: an approval covers lines")
 		}
+		p.knownApprovals = appendKnown(p.knownApprovals, id)
 		r.approval = approvals.Requirement{
 			ID: id, Authority: a.Authority, Title: a.Title, Stage: stage, LeadTimeDays: a.LeadTimeDays,
 			Source: r.source, Confidence: r.confidence, Rule: id, Note: r.message, Unblock: r.unblock,
@@ -706,6 +722,15 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 		fn := call.FunctionName()
 		if fn == "held" {
 			c.perItem = true // held() reads the current item
+		}
+		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
+			id, _ := call.Args()[0].AsLiteral().Value().(string)
+			switch fn {
+			case "held":
+				p.knownApprovals = appendKnown(p.knownApprovals, id)
+			case "registered", "registration_level":
+				p.knownSchemes = appendKnown(p.knownSchemes, id)
+			}
 		}
 		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar ||
 			(fn != "table" && fn != "has_entry" && fn != "tiered") {
