@@ -203,10 +203,28 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		fset.PrintDefaults()
 		fmt.Fprint(stderr, exitText)
 	}
-	if err := fset.Parse(args); err != nil {
-		// The flag package has printed the problem and the usage.
-		return cfg, &failure{code: exitFailure}
+	// Flags may come before or after the FILE argument
+	// (prequalify FILE -format text): the flag package stops at the first
+	// argument, so set it aside and parse what follows, until only
+	// arguments are left. After "--" everything is an argument.
+	var positional []string
+	for rest := args; len(rest) > 0; {
+		if err := fset.Parse(rest); err != nil {
+			// The flag package has printed the problem and the usage.
+			return cfg, &failure{code: exitFailure}
+		}
+		left := fset.Args()
+		if consumed := len(rest) - len(left); consumed > 0 && rest[consumed-1] == "--" {
+			positional = append(positional, left...)
+			break
+		}
+		if len(left) == 0 {
+			break
+		}
+		positional = append(positional, left[0])
+		rest = left[1:]
 	}
+	args = positional
 	usageError := func(format string, a ...any) error {
 		fmt.Fprintf(stderr, "prequalify: "+format+"\n", a...)
 		fset.Usage()
@@ -221,18 +239,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		switch {
 		case cfg.market != "":
 			return cfg, usageError("-market cannot be used with -rollout: the rollout file names its markets")
-		case fset.NArg() > 0:
-			return cfg, usageError("-rollout takes the rollout file itself; drop the FILE argument %s", strings.Join(fset.Args(), " "))
+		case len(args) > 0:
+			return cfg, usageError("-rollout takes the rollout file itself; drop the FILE argument %s", strings.Join(args, " "))
 		}
 		return cfg, nil
 	}
-	switch fset.NArg() {
+	switch len(args) {
 	case 1:
-		cfg.file = fset.Arg(0)
+		cfg.file = args[0]
 	case 0:
 		return cfg, usageError("missing FILE (use - to read the shipment from stdin)")
 	default:
-		return cfg, usageError("want one FILE, got %d arguments: %s", fset.NArg(), strings.Join(fset.Args(), " "))
+		return cfg, usageError("want one FILE, got %d arguments: %s", len(args), strings.Join(args, " "))
 	}
 	return cfg, nil
 }
