@@ -330,3 +330,22 @@ func TestUnknownIDsAreReported(t *testing.T) {
 		`Use the id "in.iec" if that is what the shipment holds.`,
 	}, got)
 }
+
+// TestRADARCeilingCheckedWithoutARateIntoReais: Brazil's limited RADAR
+// ceiling is in US dollars, so a USD shipment evaluated for Brazil without
+// a BRL rate is still checked against it (issue 14 item 4): the customs
+// value is computed in dollars rather than given up on, or read as 0.
+func TestRADARCeilingCheckedWithoutARateIntoReais(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := exampleShipment(t, "br-servers-sp.json") // about USD 450,000 of customs value
+	s.ImporterOfRecord.Registrations = []iorules.Registration{{Scheme: "br.radar", ID: "RAD-1", Level: "limited_50k"}}
+	s.Destination, s.DestinationSubdivision = "MY", ""
+	s.ExchangeRates = map[iorules.Currency]decimal.Decimal{"USD": decimal.RequireFromString("4.2150")}
+	d, err := engine.PrequalifyMarket("BR", s)
+	require.NoError(t, err)
+	require.Nil(t, d.Valuation, "no rate into reais: the customs value in BRL is not known")
+	require.Equal(t, markets.Decline, d.Verdict)
+	r := reasonOf(t, d, "radar_limit_exceeded", "br.radar_limit")
+	require.Contains(t, r.Message, "at most USD 50000")
+}

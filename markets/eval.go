@@ -278,7 +278,7 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, missingValue *unvalu
 		items:    types.NewRefValList(ev.provider, items),
 		exporter: &s.Exporter, importer: &s.ImporterOfRecord, endUser: &s.EndUser,
 	}
-	decl := &declarationValues{Lines: int64(len(s.Items))}
+	decl := &declarationValues{Lines: int64(len(s.Items)), inShipmentCurrency: ev.customsValueInShipmentCurrency()}
 	ev.lines = make([]lineValues, len(s.Items))
 	ev.customs = make([]decimal.Decimal, len(s.Items))
 	if !valued {
@@ -318,6 +318,25 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, missingValue *unvalu
 		importer:    p.NativeToValue(&s.ImporterOfRecord),
 		declaration: p.NativeToValue(decl),
 		ctx:         ctxVal{c: &ev.ctx},
+	}
+}
+
+// customsValueInShipmentCurrency returns a function that values the
+// shipment in its own currency on its first call: a figure the law states
+// in the invoice currency (Brazil's RADAR ceilings in US dollars) can then
+// be checked without a rate into the market's currency.
+func (ev *evaluation) customsValueInShipmentCurrency() func() ref.Val {
+	var v ref.Val
+	return func() ref.Val {
+		if v == nil {
+			val, err := valuation.Value(*ev.s, ev.pol.basis, ev.s.Currency)
+			if err != nil {
+				v = unknown("declaration.customs_value_in_shipment_currency", err.Error(), "a shipment that can be valued")
+			} else {
+				v = decimalVal(val.CustomsValue)
+			}
+		}
+		return v
 	}
 }
 

@@ -59,6 +59,9 @@ type declarationValues struct {
 	ExchangeRate        exact.Dec
 	Groups              int64
 	Lines               int64
+	// inShipmentCurrency values the shipment in its own currency, which
+	// needs no exchange rate, on first use.
+	inShipmentCurrency func() ref.Val
 }
 
 func str(s string) ref.Val { return types.String(s) }
@@ -195,6 +198,9 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			}},
 			objectField[declarationValues]{"exchange_rate", D, func(d *declarationValues) ref.Val {
 				return money(d.unvalued, "declaration.exchange_rate", d.ExchangeRate)
+			}},
+			objectField[declarationValues]{"customs_value_in_shipment_currency", D, func(d *declarationValues) ref.Val {
+				return d.inShipmentCurrency()
 			}},
 			objectField[declarationValues]{"groups", I, func(d *declarationValues) ref.Val { return types.Int(d.Groups) }},
 			objectField[declarationValues]{"lines", I, func(d *declarationValues) ref.Val { return types.Int(d.Lines) }},
