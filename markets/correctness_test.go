@@ -349,3 +349,41 @@ func TestRADARCeilingCheckedWithoutARateIntoReais(t *testing.T) {
 	r := reasonOf(t, d, "radar_limit_exceeded", "br.radar_limit")
 	require.Contains(t, r.Message, "at most USD 50000")
 }
+
+// TestOneUnratedLineLeavesTheOthersTaxed (issue 18 item 3): a line the
+// tables cannot rate stops the chain for its declaration group only; the
+// other lines keep their taxes, the decision names what was not computed,
+// and the total is given only as a partial one.
+func TestOneUnratedLineLeavesTheOthersTaxed(t *testing.T) {
+	engine := miniEngine(t)
+	s := sample(t)
+	ups := s.Items[1]
+	ups.Line, ups.Description, ups.Category, ups.HSCode = 3, "10 kVA UPS", iorules.CategoryUPS, iorules.MustParseHSCode("8504.40")
+	s.Items = append(s.Items, ups)
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+
+	require.Nil(t, d.TotalTaxes, "a total that leaves a line out is not the total")
+	require.Nil(t, d.LandedCost)
+	require.NotNil(t, d.PartialTotalTaxes)
+	require.Equal(t, []markets.NotComputed{
+		{Tax: "tr.duty", Lines: []int{3}, Code: markets.CodeFactMissing, Rule: "tr.duty",
+			Message: `the rate of tr.duty could not be evaluated: table duty has no entry covering HS code 8504.40 in force on 2026-11-25`},
+		{Tax: "tr.kdv", Lines: []int{3}, Code: markets.CodeFactMissing, Rule: "tr.duty",
+			Message: `it depends on tr.duty, which was not computed: the rate of tr.duty could not be evaluated: table duty has no entry covering HS code 8504.40 in force on 2026-11-25`},
+	}, d.NotComputed)
+
+	var sum decimal.Decimal
+	for _, tx := range d.Taxes {
+		require.True(t, tx.Partial, "%s covers lines 1 and 2 only", tx.ID)
+		sum = sum.Add(tx.Amount)
+	}
+	require.True(t, sum.Equal(*d.PartialTotalTaxes))
+	for _, l := range d.Lines {
+		if l.Line == 3 {
+			require.Empty(t, l.Taxes)
+		} else {
+			require.Len(t, l.Taxes, 2, "line %d keeps its taxes", l.Line)
+		}
+	}
+}

@@ -51,8 +51,15 @@ type Decision struct {
 	Valuation        *valuation.Valuation `json:"valuation"`
 	Taxes            []Tax                `json:"taxes"`
 	// TotalTaxes sums the taxes that are not informational; nil when a tax
-	// could not be computed, so that no total silently leaves one out.
+	// could not be computed for some line, so that no total silently
+	// leaves one out.
 	TotalTaxes *decimal.Decimal `json:"total_taxes"`
+	// PartialTotalTaxes, set only when TotalTaxes is nil because of
+	// NotComputed, sums what was computed: a lower bound, never the total.
+	PartialTotalTaxes *decimal.Decimal `json:"partial_total_taxes,omitempty"`
+	// NotComputed lists the taxes that could not be computed for some
+	// lines, with why; the other lines' taxes are still given.
+	NotComputed []NotComputed `json:"not_computed,omitempty"`
 	// LandedCost is the customs value (plus freight and insurance on a FOB
 	// basis), the costs after the border and TotalTaxes; nil with it.
 	LandedCost   *decimal.Decimal `json:"landed_cost"`
@@ -87,6 +94,19 @@ type Audit struct {
 	Library string `json:"library"`
 }
 
+// NotComputed is a tax that could not be computed for some lines.
+type NotComputed struct {
+	// Tax is the tax's id.
+	Tax string `json:"tax"`
+	// Lines are the lines it is missing for.
+	Lines []int `json:"lines"`
+	// Code, Rule and Message are those of the reason it stopped at: the
+	// tax itself, or an earlier tax of the chain it depends on.
+	Code    string `json:"code"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
 // Tax is one tax or fee of the decision, summed over the declaration.
 type Tax struct {
 	ID   string `json:"id"`
@@ -98,10 +118,13 @@ type Tax struct {
 	Rate   *decimal.Decimal `json:"rate,omitempty"`
 	Amount decimal.Decimal  `json:"amount"`
 	// Informational taxes are shown but not added to TotalTaxes.
-	Informational bool   `json:"informational,omitempty"`
-	Source        string `json:"source"`
-	Confidence    string `json:"confidence"`
-	Rule          string `json:"rule"`
+	Informational bool `json:"informational,omitempty"`
+	// Partial is true when the tax could not be computed for every line
+	// (see Decision.NotComputed): Amount sums the lines it was computed for.
+	Partial    bool   `json:"partial,omitempty"`
+	Source     string `json:"source"`
+	Confidence string `json:"confidence"`
+	Rule       string `json:"rule"`
 }
 
 // Line is one invoice line's share of the decision.
@@ -162,6 +185,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Rate          *decimal.Decimal `json:"rate,omitempty"`
 		Amount        string           `json:"amount"`
 		Informational bool             `json:"informational,omitempty"`
+		Partial       bool             `json:"partial,omitempty"`
 		Source        string           `json:"source"`
 		Confidence    string           `json:"confidence"`
 		Rule          string           `json:"rule"`
@@ -180,7 +204,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	taxes := make([]taxJSON, len(d.Taxes))
 	for i, t := range d.Taxes {
 		taxes[i] = taxJSON{ID: t.ID, Name: t.Name, Base: optional(t.Base), Rate: t.Rate, Amount: amount(t.Amount),
-			Informational: t.Informational, Source: t.Source, Confidence: t.Confidence, Rule: t.Rule}
+			Informational: t.Informational, Partial: t.Partial, Source: t.Source, Confidence: t.Confidence, Rule: t.Rule}
 	}
 	lines := make([]lineJSON, len(d.Lines))
 	for i, l := range d.Lines {
@@ -204,6 +228,8 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Valuation        *valuation.Valuation `json:"valuation"`
 		Taxes            []taxJSON            `json:"taxes"`
 		TotalTaxes       *string              `json:"total_taxes"`
+		PartialTotal     *string              `json:"partial_total_taxes,omitempty"`
+		NotComputed      []NotComputed        `json:"not_computed,omitempty"`
 		LandedCost       *string              `json:"landed_cost"`
 		Lines            []lineJSON           `json:"lines"`
 		NotEvaluated     []string             `json:"not_evaluated,omitempty"`
@@ -212,7 +238,8 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Audit            Audit                `json:"audit"`
 	}{
 		d.ShipmentID, d.Market, d.Currency, d.AsOf, d.Verdict, d.Reasons, d.Approvals, d.EarliestShipDate,
-		d.Classification, d.ExportControl, d.Valuation, taxes, optional(d.TotalTaxes), optional(d.LandedCost),
+		d.Classification, d.ExportControl, d.Valuation, taxes, optional(d.TotalTaxes), optional(d.PartialTotalTaxes),
+		d.NotComputed, optional(d.LandedCost),
 		lines, d.NotEvaluated, d.Fired, d.Policy, d.Audit,
 	})
 }

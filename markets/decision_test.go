@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/iorules/iorules/markets"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,7 +42,9 @@ func jsonKeys(t *testing.T, raw []byte) []string {
 // TestDecisionJSONCoversEveryField guards the hand-written MarshalJSON: it
 // must write a key for every field of Decision, in declaration order.
 func TestDecisionJSONCoversEveryField(t *testing.T) {
-	d := markets.Decision{Currency: "BRL", NotEvaluated: []string{"x"}}
+	partial := decimal.New(1, 0)
+	d := markets.Decision{Currency: "BRL", NotEvaluated: []string{"x"},
+		PartialTotalTaxes: &partial, NotComputed: []markets.NotComputed{{Tax: "br.ii"}}}
 	d.EarliestShipDate = d.AsOf.AddDays(1) // non-zero so omitzero keeps it
 	raw, err := json.Marshal(d)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package markets
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/google/cel-go/cel"
@@ -26,6 +27,9 @@ type group struct {
 	amounts []exact.Dec
 	rates   []exact.Dec
 	hasRate []bool
+	// computed lists, in chain order, the indexes of the taxes computed
+	// for the group.
+	computed []int
 }
 
 // appendGroupKey appends to b the values of it that decide its group.
@@ -180,6 +184,12 @@ func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Rea
 
 // applyTaxes runs the tax chain over the declaration groups, then splits
 // each group's amounts over its lines and sums the declaration totals.
+//
+// A tax that cannot be computed for a group (a rate the tables lack, a
+// fact not given) stops the chain for that group only: its later taxes may
+// read the missing one, so they are not computed either, but every other
+// group goes on. The decision then lists what was not computed, and no
+// total: only a partial total, named as such.
 func (ev *evaluation) applyTaxes() {
 	d := ev.d
 	groups := ev.groups
@@ -188,10 +198,10 @@ func (ev *evaluation) applyTaxes() {
 	for i, g := range groups {
 		groupCV[i] = g.values.CustomsValue.Decimal()
 	}
-	done := make([]int, 0, len(ev.pol.taxes)) // indexes in policy.taxes of the taxes computed
 	d.Taxes = make([]Tax, 0, len(ev.pol.taxes))
-	complete := true
-chain:
+	// stopped[i] is the reason the chain stopped for group i, when it did.
+	stopped := make([]*iorules.Reason, len(groups))
+	var missing notComputedList
 	for ti, t := range ev.pol.taxes {
 		if !inWindow(ev.s.Date, t.effectiveFrom, t.effectiveTo) {
 			// A tax not in force on the date is not charged: a later tax
@@ -204,48 +214,59 @@ chain:
 		}
 		summary := Tax{ID: t.id, Name: t.name, Informational: t.informational, Source: t.source, Confidence: t.confidence, Rule: t.id}
 		reads := ev.rec.unconfirmedReads
+		computed := 0 // groups for which the tax was computed
 		if t.scope == scopeDeclaration {
 			ev.unbindItem()
 			ev.act.tax = nil
 			out, reason := ev.computeTax(t, nil)
+			var shares []decimal.Decimal
+			if reason == nil {
+				var err error
+				if shares, err = valuation.Allocate(out.amount.Decimal(), groupCV, places); err != nil {
+					reason = ev.typeReason(t.id, nil, err)
+				}
+			}
 			if reason != nil {
 				ev.addReason(*reason)
-				complete = false
-				break chain
+				for gi := range groups {
+					if stopped[gi] == nil {
+						stopped[gi] = reason
+					}
+				}
+			} else {
+				for i, g := range groups {
+					share := exact.FromDecimal(shares[i])
+					g.amounts[ti] = share
+					g.taxes.set(ti, newDec(share))
+					g.rates[ti], g.hasRate[ti] = out.rate, out.hasRate
+					g.computed = append(g.computed, ti)
+				}
+				computed = len(groups)
+				if out.hasRate {
+					base, rate := out.base.Decimal(), out.rate.Decimal()
+					summary.Base, summary.Rate = &base, &rate
+				}
+				summary.Amount = out.amount.Decimal()
 			}
-			amount := out.amount.Decimal()
-			shares, err := valuation.Allocate(amount, groupCV, places)
-			if err != nil {
-				ev.addReason(*ev.typeReason(t.id, nil, err))
-				complete = false
-				break chain
-			}
-			for i, g := range groups {
-				share := exact.FromDecimal(shares[i])
-				g.amounts[ti] = share
-				g.taxes.set(ti, newDec(share))
-				g.rates[ti], g.hasRate[ti] = out.rate, out.hasRate
-			}
-			if out.hasRate {
-				base, rate := out.base.Decimal(), out.rate.Decimal()
-				summary.Base, summary.Rate = &base, &rate
-			}
-			summary.Amount = amount
 		} else {
 			var total, baseSum exact.Dec
 			var uniform *exact.Dec
 			mixed, anyRate := false, false
-			for _, g := range groups {
-				first := g.items[0]
-				ev.bindItem(first)
+			for gi, g := range groups {
+				if stopped[gi] != nil {
+					continue
+				}
+				ev.bindItem(g.items[0])
 				ev.act.line = g.lineVal
 				ev.act.tax = g.taxes
 				out, reason := ev.computeTax(t, g.lines)
 				if reason != nil {
-					ev.addReason(*reason)
-					complete = false
-					break chain
+					ev.ruleFailed(t.id, reason)
+					stopped[gi] = reason
+					continue
 				}
+				computed++
+				g.computed = append(g.computed, ti)
 				g.amounts[ti] = out.amount
 				g.taxes.set(ti, newDec(out.amount))
 				g.rates[ti], g.hasRate[ti] = out.rate, out.hasRate
@@ -273,13 +294,21 @@ chain:
 			}
 			summary.Amount = total.Decimal()
 		}
+		for gi, g := range groups {
+			if stopped[gi] != nil && !slices.Contains(g.computed, ti) {
+				missing.add(t.id, g.lines, stopped[gi])
+			}
+		}
+		if computed == 0 {
+			continue // not computed for any line: listed in NotComputed only
+		}
+		summary.Partial = computed < len(groups)
 		if ev.rec.unconfirmedReads > reads {
 			// A figure is as confirmed as the weakest rule or row it
 			// rests on.
 			summary.Confidence = "unconfirmed"
 		}
 		d.Taxes = append(d.Taxes, summary)
-		done = append(done, ti)
 		if t.confidence == "unconfirmed" && !summary.Amount.IsZero() {
 			ev.addReason(iorules.Reason{
 				Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Rule: t.id, Source: t.source,
@@ -287,16 +316,19 @@ chain:
 			})
 		}
 	}
-	ev.splitLines(groups, done, places)
-	if !complete {
-		// A total that silently leaves a tax out is worse than none.
-		return
-	}
+	ev.splitLines(groups, places)
 	total := decimal.Zero
 	for _, t := range d.Taxes {
 		if !t.Informational {
 			total = total.Add(t.Amount)
 		}
+	}
+	if len(missing) > 0 {
+		// A total that silently leaves a tax out is worse than none: only
+		// the sum of what was computed, named partial.
+		d.NotComputed = missing.sorted()
+		d.PartialTotalTaxes = &total
+		return
 	}
 	v := d.Valuation
 	// Start from the customs value as the law rounds it, not from its
@@ -310,17 +342,43 @@ chain:
 	d.TotalTaxes, d.LandedCost = &total, &landed
 }
 
+// notComputedList gathers, per tax, the lines it was not computed for and
+// why.
+type notComputedList []NotComputed
+
+func (l *notComputedList) add(tax string, lines []int, why *iorules.Reason) {
+	for i := range *l {
+		if nc := &(*l)[i]; nc.Tax == tax {
+			nc.Lines = append(nc.Lines, lines...)
+			return
+		}
+	}
+	msg := why.Message
+	if why.Rule != tax {
+		msg = "it depends on " + why.Rule + ", which was not computed: " + msg
+	}
+	*l = append(*l, NotComputed{Tax: tax, Lines: slices.Clone(lines), Code: why.Code, Rule: why.Rule, Message: msg})
+}
+
+// sorted returns the list in chain order with each tax's lines sorted.
+func (l notComputedList) sorted() []NotComputed {
+	for i := range l {
+		slices.Sort(l[i].Lines)
+	}
+	return l
+}
+
 // splitLines gives each line its share of its group's taxes, pro rata to
 // customs value, so that lines always sum exactly to the group.
-func (ev *evaluation) splitLines(groups []*group, done []int, places int32) {
+func (ev *evaluation) splitLines(groups []*group, places int32) {
 	out := make([]Line, len(ev.s.Items))
 	for gi, g := range groups {
 		weights := make([]decimal.Decimal, len(g.items))
 		for i, idx := range g.items {
 			weights[i] = ev.customs[idx]
-			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: ev.customs[idx], Taxes: make([]LineTax, 0, len(done))}
+			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: ev.customs[idx], Taxes: make([]LineTax, 0, len(g.computed))}
 		}
-		for _, ti := range done {
+		for _, ti := range g.computed {
 			amount := g.amounts[ti].Decimal()
 			shares := []decimal.Decimal{amount} // a group of one line
 			if len(weights) > 1 {

@@ -495,13 +495,13 @@ func writeTaxes(p *printer, d markets.Decision) {
 	p.line("Taxes (%s)", v.Currency)
 	if len(d.Taxes) == 0 {
 		if d.TotalTaxes == nil {
-			p.line("  Not computed: a tax could not be evaluated (see the reasons above).")
+			p.line("  Not computed: no tax could be evaluated (see below and the reasons above).")
 		} else {
 			p.line("  None.")
 		}
 	} else {
 		rows := [][]string{{"ID", "Name", "Base", "Rate", "Amount", ""}}
-		var informational, unconfirmed bool
+		var informational, unconfirmed, partial bool
 		for _, t := range d.Taxes {
 			base, r := "-", "-"
 			if t.Base != nil {
@@ -522,11 +522,18 @@ func writeTaxes(p *printer, d markets.Decision) {
 				flags += "?"
 				unconfirmed = true
 			}
+			if t.Partial {
+				flags += "~"
+				partial = true
+			}
 			rows = append(rows, []string{t.ID, shorten(t.Name, 40), base, r, money(t.Amount), flags})
 		}
 		total, landed := "not computed", "not computed"
-		if d.TotalTaxes != nil {
+		switch {
+		case d.TotalTaxes != nil:
 			total = money(*d.TotalTaxes)
+		case d.PartialTotalTaxes != nil:
+			total = "partial " + money(*d.PartialTotalTaxes)
 		}
 		if d.LandedCost != nil {
 			landed = money(*d.LandedCost)
@@ -539,7 +546,16 @@ func writeTaxes(p *printer, d markets.Decision) {
 		if unconfirmed {
 			p.line("  ? unconfirmed: the tax or a rate it read is marked unconfirmed in the policy")
 		}
+		if partial {
+			p.line("  ~ partial: computed for some lines only (see Not computed)")
+		}
 		p.para("  ", "Landed cost = goods at FOB + freight + insurance + destination handling and inland + total taxes.")
+	}
+	if len(d.NotComputed) > 0 {
+		p.line("  Not computed (the total taxes and landed cost leave these out, so none is given):")
+		for _, nc := range d.NotComputed {
+			p.para("  - ", fmt.Sprintf("%s for %s: %s", nc.Tax, linesText(nc.Lines), nc.Message))
+		}
 	}
 }
 
