@@ -43,8 +43,11 @@ func Example() {
 			fmt.Printf("  %-12s %12s\n", t.ID, t.Amount.StringFixed(2))
 		}
 	}
-	if d.TotalTaxes != nil { // nil when a tax could not be computed: never a partial total
+	if d.TotalTaxes != nil { // nil when a tax could not be computed for some line
 		fmt.Println("total taxes:", d.TotalTaxes.StringFixed(2))
+	}
+	for _, nc := range d.NotComputed { // then d.PartialTotalTaxes sums what was computed
+		fmt.Println("not computed:", nc.Tax, nc.Lines, nc.Message)
 	}
 	for _, a := range d.Approvals {
 		fmt.Println("approval:", a.ID, a.Status, a.Authority)
