@@ -52,26 +52,74 @@ func (m TransportMode) IsValid() bool { return slices.Contains(TransportModes, m
 // apply and which HS subheadings the line can lawfully fall in.
 type Category string
 
-// The product categories.
+// The product categories. Each is documented with the goods it names; the
+// HS subheadings each can fall in are in the classify package's fit table.
 const (
-	CategoryServer              Category = "server"
-	CategoryStorage             Category = "storage"
-	CategorySwitch              Category = "switch"
-	CategoryRouter              Category = "router"
+	// CategoryServer is a rack, blade or tower server.
+	CategoryServer Category = "server"
+	// CategoryStorage is storage equipment: a disk array, storage server,
+	// tape unit or drive. CategoryStorageDrive names a drive shipped on its
+	// own more precisely.
+	CategoryStorage Category = "storage"
+	// CategorySwitch is a network switch.
+	CategorySwitch Category = "switch"
+	// CategoryRouter is a network router.
+	CategoryRouter Category = "router"
+	// CategoryWirelessAccessPoint is a wireless LAN access point; it is
+	// radio equipment.
 	CategoryWirelessAccessPoint Category = "wireless_access_point"
-	CategoryFirewall            Category = "firewall"
-	CategoryGPUAccelerator      Category = "gpu_accelerator"
-	CategoryGPUServer           Category = "gpu_server"
-	CategoryTransceiver         Category = "transceiver"
-	CategoryUPS                 Category = "ups"
-	CategoryPDU                 Category = "pdu"
-	CategoryCooling             Category = "cooling"
-	CategoryCableCopper         Category = "cable_copper"
-	CategoryCableFiber          Category = "cable_fiber"
-	CategoryRack                Category = "rack"
-	CategoryLaptop              Category = "laptop"
-	CategoryMobilePhone         Category = "mobile_phone"
-	CategoryOther               Category = "other"
+	// CategoryFirewall is a firewall or other network security appliance.
+	CategoryFirewall Category = "firewall"
+	// CategoryGPUAccelerator is a GPU or other accelerator card or module.
+	CategoryGPUAccelerator Category = "gpu_accelerator"
+	// CategoryGPUServer is a server built around GPUs or other accelerators.
+	CategoryGPUServer Category = "gpu_server"
+	// CategoryTransceiver is a pluggable optical or copper transceiver.
+	CategoryTransceiver Category = "transceiver"
+	// CategoryUPS is an uninterruptible power supply.
+	CategoryUPS Category = "ups"
+	// CategoryPDU is a power distribution unit or power strip.
+	CategoryPDU Category = "pdu"
+	// CategoryCooling is cooling equipment: precision air conditioners,
+	// chillers, heat exchangers, fans.
+	CategoryCooling Category = "cooling"
+	// CategoryCableCopper is a copper data or power cable.
+	CategoryCableCopper Category = "cable_copper"
+	// CategoryCableFiber is an optical fibre cable.
+	CategoryCableFiber Category = "cable_fiber"
+	// CategoryRack is a server rack or cabinet, an open frame, or rack
+	// parts such as rails and panels.
+	CategoryRack Category = "rack"
+	// CategoryLaptop is a portable computer.
+	CategoryLaptop Category = "laptop"
+	// CategoryMobilePhone is a mobile phone; it is radio equipment.
+	CategoryMobilePhone Category = "mobile_phone"
+	// CategoryBattery is a battery cabinet, module or pack shipped on its
+	// own line, such as the lithium-ion cabinet of a UPS.
+	CategoryBattery Category = "battery"
+	// CategoryStorageDrive is a single drive shipped on its own: a
+	// solid-state drive or a hard disk drive.
+	CategoryStorageDrive Category = "storage_drive"
+	// CategoryComputerPart is a part of a computer shipped on its own other
+	// than an accelerator or a drive: a controller or other expansion card,
+	// a memory module, a mainboard, a power supply or fan module.
+	CategoryComputerPart Category = "computer_part"
+	// CategoryNetworkPart is a part of network equipment shipped on its
+	// own: a line card, a supervisor or fabric module, a fan tray, a power
+	// supply module, an empty chassis.
+	CategoryNetworkPart Category = "network_part"
+	// CategoryAntenna is an antenna or antenna reflector for network or
+	// radio equipment, shipped on its own.
+	CategoryAntenna Category = "antenna"
+	// CategoryMonitor is a computer monitor.
+	CategoryMonitor Category = "monitor"
+	// CategoryKeyboardKVM is a keyboard or mouse, a KVM switch or a
+	// rack-mount KVM console.
+	CategoryKeyboardKVM Category = "keyboard_kvm"
+	// CategoryOther is goods of none of the other categories. It gives no
+	// basis to check the HS code, so a line of this category is checked by
+	// hand.
+	CategoryOther Category = "other"
 )
 
 // Categories lists every valid Category.
@@ -80,7 +128,9 @@ var Categories = []Category{
 	CategoryWirelessAccessPoint, CategoryFirewall, CategoryGPUAccelerator,
 	CategoryGPUServer, CategoryTransceiver, CategoryUPS, CategoryPDU,
 	CategoryCooling, CategoryCableCopper, CategoryCableFiber, CategoryRack,
-	CategoryLaptop, CategoryMobilePhone, CategoryOther,
+	CategoryLaptop, CategoryMobilePhone, CategoryBattery, CategoryStorageDrive,
+	CategoryComputerPart, CategoryNetworkPart, CategoryAntenna, CategoryMonitor,
+	CategoryKeyboardKVM, CategoryOther,
 }
 
 // IsValid reports whether c is a known category.

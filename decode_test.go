@@ -241,7 +241,7 @@ func TestDecodeShipmentRules(t *testing.T) {
 		{"transport_mode unknown", []edit{set("transport_mode", "ship")},
 			[]string{`transport_mode: must be one of sea, air, road, rail; not "ship"`}},
 		{"category unknown", []edit{set(item("category"), "computer")},
-			[]string{`items[0].category: must be one of server, storage, switch, router, wireless_access_point, firewall, gpu_accelerator, gpu_server, transceiver, ups, pdu, cooling, cable_copper, cable_fiber, rack, laptop, mobile_phone, other; not "computer"`}},
+			[]string{`items[0].category: must be one of server, storage, switch, router, wireless_access_point, firewall, gpu_accelerator, gpu_server, transceiver, ups, pdu, cooling, cable_copper, cable_fiber, rack, laptop, mobile_phone, battery, storage_drive, computer_part, network_part, antenna, monitor, keyboard_kvm, other; not "computer"`}},
 		{"category missing", []edit{del(item("category"))}, []string{"items[0].category: required"}},
 		{"condition unknown", []edit{set(item("condition"), "refurb")},
 			[]string{`items[0].condition: must be one of new, refurbished, used; not "refurb"`}},

@@ -84,8 +84,9 @@ type Approval struct {
 
 // LineStatus returns the status of approval id for item on date, and the
 // reference of the certificate found. A certificate that does not cover the
-// item's model (see Covers) is not held for the item: it counts as if it were
-// not listed, so the approval stays required.
+// item's model (see Covers), or that names models when the item states none,
+// is not held for the item: it counts as if it were not listed, so the
+// approval stays required.
 func LineStatus(item iorules.Item, id string, date iorules.Date) (Status, string) {
 	status, ref := StatusRequired, ""
 	for _, h := range item.ApprovalsHeld {
@@ -101,23 +102,28 @@ func LineStatus(item iorules.Item, id string, date iorules.Date) (Status, string
 }
 
 // Covers reports whether the held approval h covers an item of the given
-// model: a certificate covers only the models it names. It is true when
-// model is among h.Models (compared without regard to case or surrounding
-// space), and also when either side is not stated (h lists no models, or
-// the item gives no model), since nothing contradicts the certificate then.
+// model. A certificate that lists no models is not limited by model and
+// covers any item. A certificate that names models covers only those: it
+// covers the item when model is one of h.Models (compared without regard to
+// case or surrounding space), and never when the item states no model, since
+// nothing then shows the goods are a model it names.
 func Covers(h iorules.HeldApproval, model string) bool {
-	model = strings.TrimSpace(model)
-	if len(h.Models) == 0 || model == "" {
+	if len(h.Models) == 0 {
 		return true
+	}
+	model = strings.TrimSpace(model)
+	if model == "" {
+		return false
 	}
 	return slices.ContainsFunc(h.Models, func(m string) bool { return strings.EqualFold(strings.TrimSpace(m), model) })
 }
 
 // Merge combines requirements into one Approval per approval id and status,
 // with the status of each line read from the shipment's held approvals on
-// its date (LineStatus: a certificate that does not name the line's model
-// leaves the line required). The result is sorted by id, then status (required, expired,
-// held); lines and references are sorted.
+// its date (LineStatus: a certificate that does not name the line's model,
+// or names models when the line states none, leaves the line required). The
+// result is sorted by id, then status (required, expired, held); lines and
+// references are sorted.
 func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 	items := make(map[int]iorules.Item, len(s.Items))
 	for _, it := range s.Items {

@@ -20,8 +20,12 @@ func TestCovers(t *testing.T) {
 		{"case and spaces do not matter", []string{" s4825 "}, "S4825", true},
 		{"certificate names other models", []string{"S4825"}, "S4850", false},
 		{"certificate names no models", nil, "S4850", true},
-		{"line states no model", []string{"S4825"}, "", true},
-		{"line model is blank", []string{"S4825"}, "  ", true},
+		// Issue 16 B11: a certificate that names models does not cover a
+		// line that states none.
+		{"line states no model", []string{"S4825"}, "", false},
+		{"line model is blank", []string{"S4825"}, "  ", false},
+		{"no models on either side", nil, "", true},
+		{"an empty model name on the certificate is not a match", []string{""}, "", false},
 		{"a prefix is not the model", []string{"S48"}, "S4825", false},
 	}
 	for _, tt := range tests {
@@ -60,8 +64,13 @@ func TestLineStatusModels(t *testing.T) {
 			[]iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1", ValidUntil: date}}, approvals.StatusHeld, "A-1"},
 		{"another approval id", "S4825",
 			[]iorules.HeldApproval{{ID: "br.inmetro", Reference: "I-1"}}, approvals.StatusRequired, ""},
-		{"no model on the line: coverage cannot be contradicted", "",
-			[]iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1", Models: []string{"S4825"}}}, approvals.StatusHeld, "A-1"},
+		{"no model on the line: a certificate naming models is not held", "",
+			[]iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1", Models: []string{"S4825"}}}, approvals.StatusRequired, ""},
+		{"no model on the line: an expired certificate naming models is not expired either", "",
+			[]iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1", ValidUntil: date.AddDays(-1), Models: []string{"S4825"}}},
+			approvals.StatusRequired, ""},
+		{"no model on the line: a certificate naming no models is held", "",
+			[]iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1"}}, approvals.StatusHeld, "A-1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,11 +90,12 @@ func TestMergeTreatsUncoveredModelsAsRequired(t *testing.T) {
 			{Line: 1, Model: "S4825", ApprovalsHeld: []iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1", Models: []string{"S4825"}}}},
 			{Line: 2, Model: "S4850", ApprovalsHeld: []iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1", Models: []string{"S4825"}}}},
 			{Line: 3, Model: "S32100"},
+			{Line: 4, ApprovalsHeld: []iorules.HeldApproval{{ID: "br.anatel", Reference: "A-1", Models: []string{"S4825"}}}},
 		},
 	}
 	req := approvals.Requirement{ID: "br.anatel", Authority: "ANATEL", Title: "Homologação", Stage: approvals.BeforeClearance, LeadTimeDays: &lead, Rule: "br.anatel"}
 	var reqs []approvals.Requirement
-	for _, line := range []int{3, 2, 1} {
+	for _, line := range []int{4, 3, 2, 1} {
 		r := req
 		r.Line = line
 		reqs = append(reqs, r)
@@ -94,7 +104,7 @@ func TestMergeTreatsUncoveredModelsAsRequired(t *testing.T) {
 	base := approvals.Approval{ID: "br.anatel", Authority: "ANATEL", Title: "Homologação", Stage: approvals.BeforeClearance,
 		LeadTimeDays: &lead, Rule: "br.anatel"}
 	required, held := base, base
-	required.Status, required.Lines = approvals.StatusRequired, []int{2, 3}
+	required.Status, required.Lines = approvals.StatusRequired, []int{2, 3, 4}
 	held.Status, held.Lines, held.References = approvals.StatusHeld, []int{1}, []string{"A-1"}
 	require.Empty(t, cmp.Diff([]approvals.Approval{required, held}, got))
 

@@ -24,9 +24,9 @@ const (
 	// StatusInvalid means the code has the wrong length or form for the
 	// market, or its HS-6 part is not a subheading of HS 2022.
 	StatusInvalid Status = "invalid"
-	// StatusUnknown means the code is well formed but its fit with the
-	// category cannot be judged (a code outside the IT table, or a category
-	// this package does not know).
+	// StatusUnknown means the code is well formed but the line's category
+	// gives no basis to judge its fit: category other, or a category this
+	// package does not know. CheckShipment reports it as a condition.
 	StatusUnknown Status = "unknown"
 )
 
@@ -77,13 +77,15 @@ type Subheading struct {
 const (
 	codeInvalid          = "hs_invalid"
 	codeMismatch         = "hs_mismatch"
-	codeUnknown          = "hs_unknown"
+	codeFitNotJudged     = "hs_fit_not_judged"
+	codeRadio            = "radio_contradiction"
 	codeHS6Only          = "hs_national_line_unconfirmed"
 	codeFormatUnknown    = "hs_national_format_unknown"
 	codeFitUnconfirmed   = "hs_fit_unconfirmed"
 	codeOutsideEdition   = "hs_edition_outside_window"
 	codeDataUnavailable  = "hs_data_unavailable"
 	ruleCategoryFit      = "classify.category_fit"
+	ruleRadioFit         = "classify.radio_fit"
 	ruleNationalFormat   = "classify.national_format"
 	ruleNomenclature     = "classify.nomenclature"
 	sourceGeneralRules   = "HS 2022 nomenclature; General Interpretative Rules 1 and 6"
@@ -92,7 +94,7 @@ const (
 
 // finding carries what CheckShipment needs beyond the Result.
 type finding struct {
-	rule, source, unblock string // for invalid and mismatch lines
+	rule, source, unblock string // for invalid, mismatch and unknown lines
 	hs6Only               bool   // declared at HS-6 only
 	formatUnknown         bool   // national code for a market with no format on file
 	fitNote               string // ok, but the fit is not confirmed or not judged
@@ -115,10 +117,13 @@ func Check(market iorules.Country, item iorules.Item) Result {
 // CheckShipment checks every line of s for the given market (normally
 // s.Destination). It returns one Result per line, in line order, and the
 // reasons: a condition per invalid or mismatched line (fix the code before
-// shipping), and info reasons for lines declared at HS-6 only, codes whose
-// fit cannot be judged, and fits that rest on unverified rulings. A
-// shipment dated outside the window the HS 2022 table is kept for gets a
-// condition as well.
+// shipping), per line whose category gives no basis to check its code
+// (category other: the fit cannot be judged, so it is not assumed), and per
+// line whose radio list contradicts its category or HS code (a radio
+// category or subheading with no radio listed, or a radio listed on goods
+// that carry none); and info reasons for lines declared at HS-6 only and
+// fits that rest on unverified rulings. A shipment dated outside the window
+// the HS 2022 table is kept for gets a condition as well.
 func CheckShipment(market iorules.Country, s iorules.Shipment) ([]Result, []iorules.Reason) {
 	byLine := func(a, b iorules.Item) int { return cmp.Compare(a.Line, b.Line) }
 	items := s.Items
@@ -169,7 +174,7 @@ func CheckShipment(market iorules.Country, s iorules.Shipment) ([]Result, []ioru
 		case StatusMismatch:
 			reasons = append(reasons, lineReason(codeMismatch, iorules.SeverityCondition, r, fd.rule, fd.source, fd.unblock))
 		case StatusUnknown:
-			reasons = append(reasons, lineReason(codeUnknown, iorules.SeverityInfo, r, ruleCategoryFit, sourceGeneralRules, ""))
+			reasons = append(reasons, lineReason(codeFitNotJudged, iorules.SeverityCondition, r, fd.rule, fd.source, fd.unblock))
 		case StatusOK:
 			if fd.fitNote != "" {
 				reasons = append(reasons, iorules.Reason{
@@ -178,6 +183,9 @@ func CheckShipment(market iorules.Country, s iorules.Shipment) ([]Result, []ioru
 					Rule:    ruleCategoryFit, Source: fd.fitSource,
 				})
 			}
+		}
+		if rr, ok := t.radioFit(&items[i]); ok {
+			reasons = append(reasons, rr)
 		}
 		if r.Status == StatusMismatch {
 			continue // the code must change anyway
@@ -315,24 +323,28 @@ func (t *table) check(market iorules.Country, it *iorules.Item) (Result, finding
 	fd.formatUnknown = len(code) > 6 && !known
 
 	switch {
-	case !catKnown:
+	case !catKnown || cat.any:
 		res.Status = StatusUnknown
-		res.Message = fmt.Sprintf("Category %q is not recognised, so the fit of %s cannot be judged.", it.Category, d6)
-	case cat.any:
-		if sub, ok := t.subs[hs6]; ok {
-			res.Status = StatusOK
-			res.Expected = []string{d6}
-			res.Message = fmt.Sprintf("%s (%s) is in the IT table. %s", d6, lowerFirst(sub.Description), cat.reason)
-			fd.fitNote, fd.fitSource = "category other is not tied to particular codes, so the fit was not judged", sourceGeneralRules
-		} else {
-			res.Status = StatusUnknown
-			if judged {
-				res.Message = fmt.Sprintf("%s exists in %s but is outside the IT table, so its fit cannot be judged.", d6, t.edition)
-			} else {
-				res.Message = fmt.Sprintf("%s is outside the IT table and the chapters listed in full (%s), so neither its existence nor its fit can be judged.",
-					d6, strings.Join(t.listedChapters(), ", "))
-			}
+		what := d6
+		if desc := t.describe(hs6); desc != "" {
+			what += " (" + lowerFirst(desc) + ")"
 		}
+		if catKnown {
+			res.Message = fmt.Sprintf("Category %s gives no basis to check %s", it.Category, what)
+		} else {
+			res.Message = fmt.Sprintf("Category %q is not recognised, so it gives no basis to check %s", it.Category, what)
+		}
+		switch _, inTable := t.subs[hs6]; {
+		case inTable:
+			res.Message += ": its fit with the goods is not judged."
+		case judged:
+			res.Message += fmt.Sprintf(", which exists in %s but is outside the IT table: its fit with the goods is not judged.", t.edition)
+		default:
+			res.Message += fmt.Sprintf(", which is outside the IT table and the chapters listed in full (%s): neither its existence nor its fit is judged.",
+				strings.Join(t.listedChapters(), ", "))
+		}
+		fd.rule, fd.source = ruleCategoryFit, sourceGeneralRules
+		fd.unblock = t.notJudgedUnblock(d6)
 	default:
 		if f, ok := cat.match(hs6); ok {
 			res.Status = StatusOK
@@ -417,6 +429,14 @@ func (t *table) expectText(c iorules.Category, cat categoryFit, known bool) stri
 		return ""
 	}
 	return fmt.Sprintf(" Category %s falls in %s.", c, orList(cat.expected()))
+}
+
+// notJudgedUnblock says what to supply for a line whose category gives no
+// basis to check its code.
+func (t *table) notJudgedUnblock(d6 string) string {
+	return fmt.Sprintf("Declare the category that describes the goods (%s) so that %s can be checked against it; "+
+		"if none does, supply a binding tariff ruling or the customs broker's written classification for %s, "+
+		"and confirm by hand which approvals the goods need.", t.specific, d6, d6)
 }
 
 // invalidUnblock says what to declare instead of an invalid code.

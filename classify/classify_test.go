@@ -21,6 +21,12 @@ func item(line int, c iorules.Category, code string) iorules.Item {
 	return iorules.Item{Line: line, Category: c, HSCode: iorules.HSCode(code)}
 }
 
+func radioItem(line int, c iorules.Category, code string, radios ...iorules.Radio) iorules.Item {
+	it := item(line, c, code)
+	it.Radio = radios
+	return it
+}
+
 // TestCheckCategories declares, for every category, a code that fits and
 // one that does not, in Brazil (8-digit NCM) at HS-6 and at full length.
 func TestCheckCategories(t *testing.T) {
@@ -46,9 +52,15 @@ func TestCheckCategories(t *testing.T) {
 		{iorules.CategoryRack, "940320", "847150", []string{"9403.20"}},
 		{iorules.CategoryLaptop, "847130", "847141", []string{"8471.30"}},
 		{iorules.CategoryMobilePhone, "851713", "851762", []string{"8517.13"}},
-		{iorules.CategoryOther, "847330", "844332", []string{"8473.30"}},
+		{iorules.CategoryBattery, "850760", "850440", []string{"8507.60"}},
+		{iorules.CategoryStorageDrive, "852351", "847330", []string{"8523.51"}},
+		{iorules.CategoryComputerPart, "847330", "851779", []string{"8473.30"}},
+		{iorules.CategoryNetworkPart, "851779", "847330", []string{"8517.79"}},
+		{iorules.CategoryAntenna, "851771", "851779", []string{"8517.71"}},
+		{iorules.CategoryMonitor, "852852", "847160", []string{"8528.52"}},
+		{iorules.CategoryKeyboardKVM, "847160", "852852", []string{"8471.60"}},
 	}
-	var covered []iorules.Category
+	covered := []iorules.Category{iorules.CategoryOther} // TestCheckOther
 	for _, tt := range tests {
 		covered = append(covered, tt.category)
 		t.Run(string(tt.category), func(t *testing.T) {
@@ -62,11 +74,6 @@ func TestCheckCategories(t *testing.T) {
 			require.NotContains(t, got.Message, "HS-6 only")
 
 			got = Check("BR", item(2, tt.category, tt.wrong))
-			if tt.category == iorules.CategoryOther {
-				require.Equal(t, StatusUnknown, got.Status, got.Message)
-				require.Empty(t, got.Expected)
-				return
-			}
 			require.Equal(t, StatusMismatch, got.Status, got.Message)
 			require.Equal(t, 2, got.Line)
 			want := make([]string, 0)
@@ -175,9 +182,9 @@ func TestCheckNomenclature(t *testing.T) {
 		{"nonexistent in a national code", "BR", item(1, iorules.CategoryServer, "84719910"), StatusInvalid, "8471.99 is not a subheading"},
 		{"nonexistent and wrong length", "BR", item(1, iorules.CategorySwitch, "8517991000"), StatusInvalid, "has 10 digits, but a full NCM code for BR has 8; 8517.99 is not a subheading"},
 		{"nonexistent with category other", "TR", item(1, iorules.CategoryOther, "940300"), StatusInvalid, "9403.00 is not a subheading"},
-		{"other: outside the table", "BR", item(1, iorules.CategoryOther, "844332"), StatusUnknown, "outside the IT table, so its fit cannot be judged"},
+		{"other: outside the table", "BR", item(1, iorules.CategoryOther, "844332"), StatusUnknown, "exists in HS 2022 but is outside the IT table: its fit with the goods is not judged"},
 		{"other: chapter not listed", "BR", item(1, iorules.CategoryOther, "010121"), StatusUnknown, "neither its existence nor its fit"},
-		{"other: in the table", "BR", item(1, iorules.CategoryOther, "85235100"), StatusOK, "is in the IT table"},
+		{"other: in the table", "BR", item(1, iorules.CategoryOther, "85235100"), StatusUnknown, "Category other gives no basis to check 8523.51 (solid-state"},
 		{"specific category, chapter not listed", "BR", item(1, iorules.CategoryServer, "010121"), StatusMismatch, "does not fit category server"},
 		{"heading-level fit", "BR", item(1, iorules.CategoryCooling, "84158200"), StatusOK, "fits category cooling"},
 		{"unconfirmed fit is flagged", "BR", item(1, iorules.CategoryGPUServer, "84718000"), StatusOK, "binding ruling"},
@@ -232,6 +239,10 @@ func TestCheckShipmentGolden(t *testing.T) {
 			item(8, iorules.CategoryRack, "940320"),
 			item(9, iorules.CategoryFirewall, "84718000"),
 			item(10, iorules.CategoryCooling, "851762000000"),
+			item(11, iorules.CategoryOther, "85176200"),
+			item(12, iorules.CategoryWirelessAccessPoint, "851762"),
+			radioItem(13, iorules.CategoryCableCopper, "854442", iorules.RadioWiFi),
+			item(14, iorules.CategoryOther, "851713"),
 		},
 	}
 	for _, tt := range tests {

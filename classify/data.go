@@ -48,17 +48,31 @@ type headingRow struct {
 }
 
 type subRow struct {
-	HS6         string `yaml:"hs6"`
-	Heading     string `yaml:"heading"`
-	Description string `yaml:"description"`
+	HS6         string    `yaml:"hs6"`
+	Heading     string    `yaml:"heading"`
+	Description string    `yaml:"description"`
+	Radio       radioRule `yaml:"radio"`
 }
 
 type categoryRow struct {
-	Category iorules.Category `yaml:"category"`
-	Any      bool             `yaml:"any"`
-	Reason   string           `yaml:"reason"`
-	Fits     []fitRow         `yaml:"fits"`
+	Category    iorules.Category `yaml:"category"`
+	Any         bool             `yaml:"any"`
+	Reason      string           `yaml:"reason"`
+	Radio       radioRule        `yaml:"radio"`
+	RadioReason string           `yaml:"radio_reason"`
+	Fits        []fitRow         `yaml:"fits"`
 }
+
+// radioRule says whether goods of a subheading or category contain a radio.
+type radioRule string
+
+const (
+	radioAny      radioRule = ""         // they may or may not
+	radioRequired radioRule = "required" // they transmit by radio
+	radioNone     radioRule = "none"     // they carry no radio
+)
+
+func (r radioRule) valid() bool { return r == radioAny || r == radioRequired || r == radioNone }
 
 // fitRow is one place a category can fall: an HS-6 subheading (six digits)
 // or a whole heading (four digits).
@@ -89,11 +103,14 @@ type formatRow struct {
 	Note              string          `yaml:"note"`
 }
 
-// categoryFit is where one category can fall.
+// categoryFit is where one category can fall, and whether its goods
+// contain a radio.
 type categoryFit struct {
-	any    bool
-	reason string
-	fits   []fitRow
+	any         bool
+	reason      string
+	radio       radioRule
+	radioReason string
+	fits        []fitRow
 }
 
 // table holds the parsed embedded data. It is built once and only read
@@ -108,6 +125,7 @@ type table struct {
 	exists        map[string]bool       // every HS 2022 subheading of the listed chapters
 	listed        map[string]bool       // chapters whose full list is in exists
 	categories    map[iorules.Category]categoryFit
+	specific      string // the categories tied to codes, "server, storage, ... or keyboard_kvm"
 	formats       map[iorules.Country]NationalFormat
 	fallback      NationalFormat
 }
@@ -224,6 +242,8 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 			bad("subheading %s: repeated", s.HS6)
 		case t.listed[s.HS6[:2]] && !t.exists[s.HS6]:
 			bad("subheading %s: not in the HS 2022 code list", s.HS6)
+		case !s.Radio.valid():
+			bad("subheading %s: radio %q: want required or none", s.HS6, s.Radio)
 		}
 		t.subs[s.HS6] = s
 	}
@@ -242,6 +262,10 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 			bad("category %s: any needs a reason and no fits", c.Category)
 		case !c.Any && len(c.Fits) == 0:
 			bad("category %s: no fits", c.Category)
+		case !c.Radio.valid():
+			bad("category %s: radio %q: want required or none", c.Category, c.Radio)
+		case (c.Radio == radioAny) != (c.RadioReason == ""):
+			bad("category %s: radio and radio_reason go together", c.Category)
 		}
 		seen := map[string]bool{}
 		for i, f := range c.Fits {
@@ -258,15 +282,24 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 			case seen[f.Code]:
 				bad("category %s: fit %s repeated", c.Category, f.Code)
 			}
+			if sub, ok := t.subs[f.Code]; ok && sub.Radio != radioAny && c.Radio != radioAny && sub.Radio != c.Radio {
+				bad("category %s: fit %s: the subheading's radio %s contradicts the category's radio %s", c.Category, f.Code, sub.Radio, c.Radio)
+			}
 			seen[f.Code] = true
 		}
-		t.categories[c.Category] = categoryFit{any: c.Any, reason: c.Reason, fits: c.Fits}
+		t.categories[c.Category] = categoryFit{any: c.Any, reason: c.Reason, radio: c.Radio, radioReason: c.RadioReason, fits: c.Fits}
 	}
+	var specific []string
 	for _, c := range iorules.Categories {
-		if _, ok := t.categories[c]; !ok {
+		fit, ok := t.categories[c]
+		if !ok {
 			bad("category %s: missing from the fit table", c)
 		}
+		if ok && !fit.any {
+			specific = append(specific, string(c))
+		}
 	}
+	t.specific = orList(specific)
 
 	var fallbackErr error
 	if t.fallback, fallbackErr = ff.Default.toFormat(""); fallbackErr != nil {

@@ -40,6 +40,9 @@ func TestLoadRejects(t *testing.T) {
 		{"format repeated market", "formats", "  - market: TR", "  - market: BR", "market BR: repeated"},
 		{"format bad market", "formats", "  - market: TR", "  - market: XX", "market \"XX\""},
 		{"format without digits", "formats", "digits: [12]\n    edition: \"HS 2022 (through", "digits: []\n    edition: \"HS 2022 (through", "market TR: digits are required"},
+		{"bad radio on a subheading", "nomenclature", `description: "Smartphones", radio: required}`, `description: "Smartphones", radio: yes}`, "subheading 851713: radio \"yes\""},
+		{"radio without a reason", "nomenclature", "    radio_reason: \"A mobile phone connects to cellular or other wireless networks by radio.\"\n", "", "category mobile_phone: radio and radio_reason go together"},
+		{"radio category fitting a radio-free subheading", "nomenclature", "  - category: cable_copper\n    radio: none", "  - category: cable_copper\n    radio: required", "fit 854442: the subheading's radio none contradicts the category's radio required"},
 		{"code list junk", "codes", "\n847150\n", "\n84715\n", "\"84715\" is not six digits"},
 		{"code list outside chapters", "codes", "\n847150\n", "\n847150\n010121\n", "010121 is outside code_list_chapters"},
 	}

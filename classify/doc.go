@@ -14,9 +14,13 @@
 // (data/formats.yaml), and the bare list of every HS 2022 subheading of
 // chapters 84, 85, 90 and 94 (data/hs2022_codes.txt).
 //
-// CheckShipment reports these reason codes: hs_invalid and hs_mismatch
-// (condition, one per line), hs_edition_outside_window (condition), and
-// hs_unknown, hs_fit_unconfirmed, hs_national_line_unconfirmed and
-// hs_national_format_unknown (info). Their rules are
-// classify.national_format, classify.nomenclature and classify.category_fit.
+// CheckShipment reports these reason codes: hs_invalid, hs_mismatch and
+// hs_fit_not_judged (condition, one per line: the code is malformed or does
+// not exist, does not fit the category, or the category, such as other,
+// gives no basis to check it), radio_contradiction (condition, one per line:
+// the radio list contradicts the category or the HS code),
+// hs_edition_outside_window (condition), and hs_fit_unconfirmed,
+// hs_national_line_unconfirmed and hs_national_format_unknown (info). Their
+// rules are classify.national_format, classify.nomenclature,
+// classify.category_fit and classify.radio_fit.
 package classify

@@ -53,6 +53,10 @@ func ExampleCheckShipment() {
 		Items: []iorules.Item{
 			{Line: 1, Category: iorules.CategorySwitch, HSCode: iorules.MustParseHSCode("8517.62")},
 			{Line: 2, Category: iorules.CategoryUPS, HSCode: iorules.MustParseHSCode("8471.99")},
+			// Category other gives no basis to check the code.
+			{Line: 3, Category: iorules.CategoryOther, HSCode: iorules.MustParseHSCode("8517.62")},
+			// An access point with no radio listed contradicts its category.
+			{Line: 4, Category: iorules.CategoryWirelessAccessPoint, HSCode: iorules.MustParseHSCode("8517.62")},
 		},
 	}
 	results, reasons := classify.CheckShipment(s.Destination, s)
@@ -65,6 +69,10 @@ func ExampleCheckShipment() {
 	// Output:
 	// 1 ok
 	// 2 invalid
+	// 3 unknown
+	// 4 ok
 	// condition hs_invalid [2]
-	// info hs_national_line_unconfirmed [1]
+	// condition hs_fit_not_judged [3]
+	// condition radio_contradiction [4]
+	// info hs_national_line_unconfirmed [1 3 4]
 }

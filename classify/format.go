@@ -27,8 +27,10 @@ type NationalFormat struct {
 	EditionConfidence string `json:"edition_confidence"`
 	// Source cites where the format comes from.
 	Source string `json:"source"`
-	// Confidence is "confirmed" when the project research backs Digits,
-	// "unconfirmed" otherwise.
+	// Confidence is "confirmed" when Digits follows from the cited national
+	// tariff instrument, the nomenclature it is built on or lines of the
+	// tariff as published, "unconfirmed" when it rests on a secondary
+	// description only.
 	Confidence string `json:"confidence"`
 	// Note says what is and is not confirmed, when that needs words.
 	Note string `json:"note,omitempty"`
