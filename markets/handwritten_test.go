@@ -99,7 +99,7 @@ func handwrittenBrazil(s iorules.Shipment) (map[string]decimal.Decimal, error) {
 		taxCOFINS := r(a.cv.Mul(cofinsRate))
 		base := a.cv.Add(taxII).Add(taxIPI).Add(taxPIS).Add(taxCOFINS).Add(feeShares[i]).Add(afrmmShares[i]).DivRound(one.Sub(icms), 2)
 		taxICMS := r(base.Mul(icms))
-		ibsBase := a.cv.Add(taxII).Add(taxIPI).Add(feeShares[i]).Add(afrmmShares[i])
+		ibsBase := a.cv.Add(taxII).Add(feeShares[i]).Add(afrmmShares[i]) // LC 214/2025 art. 69: no IPI
 		for id, amount := range map[string]decimal.Decimal{
 			"br.ii": taxII, "br.ipi": taxIPI, "br.pis": taxPIS, "br.cofins": taxCOFINS,
 			"br.siscomex": feeShares[i], "br.afrmm": afrmmShares[i], "br.icms": taxICMS,
@@ -118,6 +118,9 @@ func handwrittenBrazil(s iorules.Shipment) (map[string]decimal.Decimal, error) {
 			}
 		}
 	}
+	// Mercosur's preference needs AR, PY or UY origin and its certificate;
+	// the policy lists what it would save, zero here.
+	totals["br.ii_mercosur_saving"] = decimal.Zero
 	return totals, nil
 }
 
