@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 
 	"github.com/iorules/iorules"
@@ -245,28 +246,30 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.Decimal, sign [numCharges]int) (Valuation, error) {
 	amounts := chargeAmounts(s.Charges)
 
+	places := dest.MinorUnits()
+	c := newConverter(places)
+
 	// The line values in the shipment currency, exact: the weights of
 	// every share of a charge.
 	weights := make([]decimal.Decimal, len(s.Items))
-	invoice := decimal.Zero
 	for i, it := range s.Items {
 		weights[i] = it.Value()
 		if weights[i].Sign() < 0 {
 			return Valuation{}, &iorules.FieldError{Path: fmt.Sprintf("items[%d].unit_value", i), Msg: fmt.Sprintf(
 				"the line value %s %s is negative", weights[i], s.Currency)}
 		}
-		invoice = invoice.Add(weights[i])
 	}
+	invoice := c.sum(weights)
 
 	// What moves the invoice value to the FOB value, and to the customs
 	// value, in the shipment currency, exact.
 	toFOB := decimal.Zero
-	for c, sg := range sign {
+	for ch, sg := range sign {
 		switch sg {
 		case 1:
-			toFOB = toFOB.Add(amounts[c])
+			toFOB = toFOB.Add(amounts[ch])
 		case -1:
-			toFOB = toFOB.Sub(amounts[c])
+			toFOB = toFOB.Sub(amounts[ch])
 		}
 	}
 	if invoice.Add(toFOB).Sign() <= 0 {
@@ -281,25 +284,20 @@ func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.
 		toCustoms = toCustoms.Add(amounts[freight]).Add(amounts[insurance])
 	}
 
-	places := dest.MinorUnits()
-	convert := func(x decimal.Decimal) decimal.Decimal { return x.Mul(rate).Round(places) }
-	fobOf, customsOf := lineValue(invoice, toFOB, rate, places, len(weights)), lineValue(invoice, toCustoms, rate, places, len(weights))
-
-	// Freight and insurance converted once, then split in dest.
+	// Into dest: every figure converted and rounded once.
+	atRate := newFraction(rate, decimal.NewFromInt(1))
 	v := Valuation{
 		Basis:               basis,
 		Currency:            dest,
 		SourceCurrency:      s.Currency,
 		ExchangeRate:        rate,
-		InvoiceValue:        decimal.New(0, -places),
-		FOBValue:            decimal.New(0, -places),
-		Freight:             convert(amounts[freight]),
-		Insurance:           convert(amounts[insurance]),
-		CustomsValue:        decimal.New(0, -places),
-		DestinationHandling: convert(amounts[destinationHandling]),
-		DestinationInland:   convert(amounts[destinationInland]),
+		Freight:             c.convert(amounts[freight], atRate, nil),
+		Insurance:           c.convert(amounts[insurance], atRate, nil),
+		DestinationHandling: c.convert(amounts[destinationHandling], atRate, nil),
+		DestinationInland:   c.convert(amounts[destinationInland], atRate, nil),
 		Lines:               make([]Line, len(s.Items)),
 	}
+	// Freight and insurance are split in dest.
 	freightShares, err := Allocate(v.Freight, weights, places)
 	if err != nil {
 		return Valuation{}, err
@@ -309,40 +307,53 @@ func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.
 		return Valuation{}, err
 	}
 
+	// A line's invoice value is w × rate; its FOB and customs values are
+	// (w + x × w / invoice) × rate, where x takes the invoice value to
+	// them: w × (invoice + x) × rate / invoice. When every line is worth
+	// nothing, the lines share x equally: 1 × x × rate / n. When x is zero
+	// the figure is the invoice value.
+	withShare := func(x decimal.Decimal) *fraction {
+		switch {
+		case x.IsZero():
+			return nil
+		case invoice.IsZero():
+			return newFraction(x.Mul(rate), decimal.NewFromInt(int64(len(weights))))
+		}
+		return newFraction(invoice.Add(x).Mul(rate), invoice)
+	}
+	fobShare, customsShare := withShare(toFOB), withShare(toCustoms)
+	one := decimal.NewFromInt(1)
+	var totals [3]big.Int // invoice, FOB and customs value, in units of 10^-places
 	for i, it := range s.Items {
+		share := weights[i]
+		if invoice.IsZero() {
+			share = one
+		}
 		l := Line{
 			Line:         it.Line,
-			InvoiceValue: convert(weights[i]),
-			FOBValue:     fobOf(weights[i]),
+			InvoiceValue: c.convert(weights[i], atRate, &totals[0]),
 			Freight:      freightShares[i],
 			Insurance:    insuranceShares[i],
-			CustomsValue: customsOf(weights[i]),
+		}
+		l.FOBValue, l.CustomsValue = l.InvoiceValue, l.InvoiceValue
+		if fobShare != nil {
+			l.FOBValue = c.convert(share, fobShare, &totals[1])
+		}
+		if customsShare != nil {
+			l.CustomsValue = c.convert(share, customsShare, &totals[2])
 		}
 		v.Lines[i] = l
-		v.InvoiceValue = v.InvoiceValue.Add(l.InvoiceValue)
-		v.FOBValue = v.FOBValue.Add(l.FOBValue)
-		v.CustomsValue = v.CustomsValue.Add(l.CustomsValue)
 	}
+	if fobShare == nil {
+		totals[1].Set(&totals[0])
+	}
+	if customsShare == nil {
+		totals[2].Set(&totals[0])
+	}
+	v.InvoiceValue = decimal.NewFromBigInt(&totals[0], -places)
+	v.FOBValue = decimal.NewFromBigInt(&totals[1], -places)
+	v.CustomsValue = decimal.NewFromBigInt(&totals[2], -places)
 	return v, nil
-}
-
-// lineValue returns the function that gives a line of value w its value
-// with its pro rata share of x, converted at rate and rounded once to
-// places: round((w + x × w / invoice) × rate), where invoice is the sum of
-// the line values. When every line is worth nothing, the n lines share x
-// equally.
-func lineValue(invoice, x, rate decimal.Decimal, places int32, n int) func(w decimal.Decimal) decimal.Decimal {
-	switch {
-	case x.IsZero():
-		return func(w decimal.Decimal) decimal.Decimal { return w.Mul(rate).Round(places) }
-	case invoice.IsZero():
-		share := x.Mul(rate).DivRound(decimal.NewFromInt(int64(n)), places)
-		return func(decimal.Decimal) decimal.Decimal { return share }
-	}
-	// w × (invoice + x) × rate / invoice, with one division, rounded half
-	// away from zero.
-	scaled := invoice.Add(x).Mul(rate)
-	return func(w decimal.Decimal) decimal.Decimal { return w.Mul(scaled).DivRound(invoice, places) }
 }
 
 func exchangeRate(s iorules.Shipment, dest iorules.Currency) (decimal.Decimal, error) {
