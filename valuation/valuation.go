@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 
 	"github.com/iorules/iorules"
@@ -69,11 +70,13 @@ type Valuation struct {
 }
 
 // Line is one item line's share of the valuation, in the destination
-// currency. CustomsValue is the line's value in the shipment currency
-// converted and rounded once, as customs computes it; InvoiceValue,
-// FOBValue, Freight and Insurance are each converted and rounded on their
-// own and are informational, so they need not add up to CustomsValue to the
-// last minor unit.
+// currency. CustomsValue and FOBValue are the line's exact value (its
+// invoice value and its pro rata share of the charges) converted and
+// rounded once, as customs computes them; InvoiceValue is the line's
+// invoice value converted and rounded once; Freight and Insurance are its
+// shares of the freight and insurance converted once for the shipment.
+// Each is rounded on its own, so FOBValue + Freight + Insurance may differ
+// from CustomsValue by a minor unit or two.
 type Line struct {
 	// Line is the item's line number.
 	Line int `json:"line"`
@@ -179,15 +182,21 @@ const (
 // destination's duties and taxes, which Value cannot take out: it adds a
 // condition Reason (code "ddp_price_includes_duties").
 //
-// The adjustment from invoice to FOB value, the freight and the insurance
-// are allocated to lines pro rata to line invoice value in the shipment
-// currency (see Allocate). Each line's customs value is then
-// round(line value × rate) to the minor unit of dest, half away from zero,
-// and the totals are the sums of the lines. The rate is
-// s.ExchangeRates[s.Currency], or 1 when s.Currency is dest; a missing rate
-// is a *MissingRateError. A shipment's rates are in its destination's
-// currency, so valuing it in another currency (for another market) also
-// gives a *MissingRateError unless no conversion is needed.
+// Each line's customs value is its exact value in the shipment currency
+// (its invoice value and its share, pro rata to invoice value, of the
+// charges that take it to the customs value) converted at the rate and
+// rounded once, to the minor unit of dest, half away from zero; no share is
+// rounded before. So a line of a CIF sale valued on the CIF basis is
+// exactly its converted invoice value. The line's FOB value is computed the
+// same way and its invoice value is round(quantity × unit value × rate).
+// Freight and insurance are each converted once for the shipment and split
+// over the lines in dest (see Allocate). Every total is the sum of its line
+// figures.
+//
+// The rate is s.ExchangeRates[s.Currency], or 1 when s.Currency is dest; a
+// missing rate is a *MissingRateError. A shipment's rates are in its
+// destination's currency, so valuing it in another currency (for another
+// market) also gives a *MissingRateError unless no conversion is needed.
 //
 // Value expects a shipment that passed Validate. It checks only what it
 // needs and returns an error, never panics, on anything else.
@@ -213,12 +222,9 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 		return Valuation{}, err
 	}
 
-	v, ok := valueFixed(s, basis, dest, rate, included)
-	if !ok {
-		v, err = valueDecimal(s, basis, dest, rate, included)
-		if err != nil {
-			return Valuation{}, err
-		}
+	v, err := value(s, basis, dest, rate, adjustmentSigns(included))
+	if err != nil {
+		return Valuation{}, err
 	}
 	if s.Incoterm == iorules.DDP {
 		v.Reasons = append(v.Reasons, iorules.Reason{
@@ -234,88 +240,119 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 	return v, nil
 }
 
-// valueDecimal is the general path of Value, in decimals: it computes what
-// the doc comment of Value describes, for any amounts, and reports the
-// problems Value reports. valueFixed computes the same in machine integers
-// when the amounts allow.
-func valueDecimal(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.Decimal, included []charge) (Valuation, error) {
+// value computes what the doc comment of Value describes, for the checked
+// inputs of Value; sign is adjustmentSigns of the charges the price
+// includes.
+func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.Decimal, sign [numCharges]int) (Valuation, error) {
 	amounts := chargeAmounts(s.Charges)
 
-	// From invoice value to FOB value, in the shipment currency.
+	places := dest.MinorUnits()
+	c := newConverter(places)
+
+	// The line values in the shipment currency, exact: the weights of
+	// every share of a charge.
 	weights := make([]decimal.Decimal, len(s.Items))
-	invoice := decimal.Zero
 	for i, it := range s.Items {
 		weights[i] = it.Value()
-		invoice = invoice.Add(weights[i])
-	}
-	adjust := decimal.Zero
-	for c, sg := range adjustmentSigns(included) {
-		switch sg {
-		case 1:
-			adjust = adjust.Add(amounts[c])
-		case -1:
-			adjust = adjust.Sub(amounts[c])
+		if weights[i].Sign() < 0 {
+			return Valuation{}, &iorules.FieldError{Path: fmt.Sprintf("items[%d].unit_value", i), Msg: fmt.Sprintf(
+				"the line value %s %s is negative", weights[i], s.Currency)}
 		}
 	}
-	if invoice.Add(adjust).Sign() <= 0 {
+	invoice := c.sum(weights)
+
+	// What moves the invoice value to the FOB value, and to the customs
+	// value, in the shipment currency, exact.
+	toFOB := decimal.Zero
+	for ch, sg := range sign {
+		switch sg {
+		case 1:
+			toFOB = toFOB.Add(amounts[ch])
+		case -1:
+			toFOB = toFOB.Sub(amounts[ch])
+		}
+	}
+	if invoice.Add(toFOB).Sign() <= 0 {
 		// An input problem a valid shape can still have: report it as one,
 		// on the field that carries it.
 		return Valuation{}, &iorules.FieldError{Path: "charges", Msg: fmt.Sprintf(
 			"the %s invoice value %s %s does not cover the charges its price includes (the FOB value would not be positive)",
 			s.Incoterm, invoice, s.Currency)}
 	}
-
-	places := s.Currency.MinorUnits()
-	adjustShares, err := Allocate(adjust, weights, max(places, decimalPlaces(adjust)))
-	if err != nil {
-		return Valuation{}, err
-	}
-	freightShares, err := Allocate(amounts[freight], weights, max(places, decimalPlaces(amounts[freight])))
-	if err != nil {
-		return Valuation{}, err
-	}
-	insuranceShares, err := Allocate(amounts[insurance], weights, max(places, decimalPlaces(amounts[insurance])))
-	if err != nil {
-		return Valuation{}, err
+	toCustoms := toFOB
+	if basis == CIF {
+		toCustoms = toCustoms.Add(amounts[freight]).Add(amounts[insurance])
 	}
 
-	convert := func(x decimal.Decimal) decimal.Decimal { return dest.Round(x.Mul(rate)) }
+	// Into dest: every figure converted and rounded once.
+	atRate := newFraction(rate, decimal.NewFromInt(1))
 	v := Valuation{
 		Basis:               basis,
 		Currency:            dest,
 		SourceCurrency:      s.Currency,
 		ExchangeRate:        rate,
-		InvoiceValue:        decimal.Zero,
-		FOBValue:            decimal.Zero,
-		Freight:             decimal.Zero,
-		Insurance:           decimal.Zero,
-		CustomsValue:        decimal.Zero,
-		DestinationHandling: convert(amounts[destinationHandling]),
-		DestinationInland:   convert(amounts[destinationInland]),
+		Freight:             c.convert(amounts[freight], atRate, nil),
+		Insurance:           c.convert(amounts[insurance], atRate, nil),
+		DestinationHandling: c.convert(amounts[destinationHandling], atRate, nil),
+		DestinationInland:   c.convert(amounts[destinationInland], atRate, nil),
 		Lines:               make([]Line, len(s.Items)),
 	}
-	for i, it := range s.Items {
-		fob := weights[i].Add(adjustShares[i])
-		dutiable := fob
-		if basis == CIF {
-			dutiable = fob.Add(freightShares[i]).Add(insuranceShares[i])
-		}
-		line := Line{
-			Line:         it.Line,
-			InvoiceValue: convert(weights[i]),
-			FOBValue:     convert(fob),
-			Freight:      convert(freightShares[i]),
-			Insurance:    convert(insuranceShares[i]),
-			CustomsValue: convert(dutiable),
-		}
-		v.Lines[i] = line
-		v.InvoiceValue = v.InvoiceValue.Add(line.InvoiceValue)
-		v.FOBValue = v.FOBValue.Add(line.FOBValue)
-		v.Freight = v.Freight.Add(line.Freight)
-		v.Insurance = v.Insurance.Add(line.Insurance)
-		v.CustomsValue = v.CustomsValue.Add(line.CustomsValue)
+	// Freight and insurance are split in dest.
+	freightShares, err := Allocate(v.Freight, weights, places)
+	if err != nil {
+		return Valuation{}, err
+	}
+	insuranceShares, err := Allocate(v.Insurance, weights, places)
+	if err != nil {
+		return Valuation{}, err
 	}
 
+	// A line's invoice value is w × rate; its FOB and customs values are
+	// (w + x × w / invoice) × rate, where x takes the invoice value to
+	// them: w × (invoice + x) × rate / invoice. When every line is worth
+	// nothing, the lines share x equally: 1 × x × rate / n. When x is zero
+	// the figure is the invoice value.
+	withShare := func(x decimal.Decimal) *fraction {
+		switch {
+		case x.IsZero():
+			return nil
+		case invoice.IsZero():
+			return newFraction(x.Mul(rate), decimal.NewFromInt(int64(len(weights))))
+		}
+		return newFraction(invoice.Add(x).Mul(rate), invoice)
+	}
+	fobShare, customsShare := withShare(toFOB), withShare(toCustoms)
+	one := decimal.NewFromInt(1)
+	var totals [3]big.Int // invoice, FOB and customs value, in units of 10^-places
+	for i, it := range s.Items {
+		share := weights[i]
+		if invoice.IsZero() {
+			share = one
+		}
+		l := Line{
+			Line:         it.Line,
+			InvoiceValue: c.convert(weights[i], atRate, &totals[0]),
+			Freight:      freightShares[i],
+			Insurance:    insuranceShares[i],
+		}
+		l.FOBValue, l.CustomsValue = l.InvoiceValue, l.InvoiceValue
+		if fobShare != nil {
+			l.FOBValue = c.convert(share, fobShare, &totals[1])
+		}
+		if customsShare != nil {
+			l.CustomsValue = c.convert(share, customsShare, &totals[2])
+		}
+		v.Lines[i] = l
+	}
+	if fobShare == nil {
+		totals[1].Set(&totals[0])
+	}
+	if customsShare == nil {
+		totals[2].Set(&totals[0])
+	}
+	v.InvoiceValue = decimal.NewFromBigInt(&totals[0], -places)
+	v.FOBValue = decimal.NewFromBigInt(&totals[1], -places)
+	v.CustomsValue = decimal.NewFromBigInt(&totals[2], -places)
 	return v, nil
 }
 

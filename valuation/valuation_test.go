@@ -174,19 +174,21 @@ func TestValueCurrencies(t *testing.T) {
 			line{1, "100"}, line{2, "100"}, line{3, "100"})
 		v, err := Value(s, CIF, "VND")
 		require.NoError(t, err)
-		// freight 1.67 / 3.33 / 5.00 and insurance 0.17 / 0.33 / 0.50 USD
+		// Each line is (value + 11 × value / 600) × 26345.5 rounded once:
+		// 101.833... × 26345.5 = 2682850.08. Freight (263455) and insurance
+		// (26345.5 → 26346) are converted once and split 1:2:3 in dong.
 		want := []Line{
-			{Line: 1, InvoiceValue: d("2634550"), FOBValue: d("2634550"), Freight: d("43997"), Insurance: d("4479"), CustomsValue: d("2683026")},
-			{Line: 2, InvoiceValue: d("5269100"), FOBValue: d("5269100"), Freight: d("87731"), Insurance: d("8694"), CustomsValue: d("5365525")},
+			{Line: 1, InvoiceValue: d("2634550"), FOBValue: d("2634550"), Freight: d("43909"), Insurance: d("4391"), CustomsValue: d("2682850")},
+			{Line: 2, InvoiceValue: d("5269100"), FOBValue: d("5269100"), Freight: d("87818"), Insurance: d("8782"), CustomsValue: d("5365700")},
 			{Line: 3, InvoiceValue: d("7903650"), FOBValue: d("7903650"), Freight: d("131728"), Insurance: d("13173"), CustomsValue: d("8048550")},
 		}
 		require.Empty(t, cmp.Diff(want, v.Lines, decimalCmp))
-		require.Equal(t, "16097101", v.CustomsValue.String())
-		require.Equal(t, "263456", v.Freight.String(), "the sum of the lines, not 10 × rate rounded (263455)")
+		require.Equal(t, "16097100", v.CustomsValue.String())
+		require.Equal(t, "263455", v.Freight.String(), "10 × rate converted once and split in dong")
 
 		b, err := json.Marshal(v)
 		require.NoError(t, err)
-		require.Contains(t, string(b), `"customs_value":"16097101"`)
+		require.Contains(t, string(b), `"customs_value":"16097100"`)
 	})
 	t.Run("from a currency without minor units (JPY)", func(t *testing.T) {
 		s := shipment("BR", "JPY", "0.0352", iorules.FOB, charges("0", "1000", "0", "0", "0"),
@@ -197,9 +199,9 @@ func TestValueCurrencies(t *testing.T) {
 		for i, l := range v.Lines {
 			got[i] = l.CustomsValue.StringFixed(2)
 		}
-		// freight 334 / 333 / 333 JPY
-		require.Equal(t, []string{"363.76", "363.72", "363.72"}, got)
-		require.Equal(t, "1091.20", v.CustomsValue.StringFixed(2))
+		// each line (10000 + 1000 / 3) × 0.0352 = 363.7333... rounded once
+		require.Equal(t, []string{"363.73", "363.73", "363.73"}, got)
+		require.Equal(t, "1091.19", v.CustomsValue.StringFixed(2), "the sum of the lines")
 	})
 	t.Run("same currency needs no rate", func(t *testing.T) {
 		s := shipment("BR", "BRL", "", iorules.CIF, charges("0", "100", "10", "0", "0"), line{2, "500.005"})
@@ -213,7 +215,7 @@ func TestValueCurrencies(t *testing.T) {
 		s := shipment("BR", "USD", "5", iorules.FOB, charges("0", "0.005", "0", "0", "0"), line{1, "1"}, line{1, "1"})
 		v, err := Value(s, CIF, "BRL")
 		require.NoError(t, err)
-		require.Equal(t, "10.03", v.CustomsValue.StringFixed(2), "10.025 split 5.015 / 5.010 → 5.02 + 5.01")
+		require.Equal(t, "10.02", v.CustomsValue.StringFixed(2), "each line 1.0025 × 5 = 5.0125 rounded once → 5.01 + 5.01")
 	})
 }
 
@@ -254,7 +256,7 @@ func TestValueErrors(t *testing.T) {
 			"charges: the CIF invoice value 100 USD does not cover the charges its price includes (the FOB value would not be positive)"},
 		{"negative unit value", func(s *iorules.Shipment) {
 			s.Items = append(s.Items, iorules.Item{Line: 2, Quantity: 1, UnitValue: d("-1")})
-		}, CIF, "BRL", "valuation: allocate: weight 1 is negative (-1)"},
+		}, CIF, "BRL", "items[1].unit_value: the line value -1 USD is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
