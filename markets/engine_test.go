@@ -304,14 +304,14 @@ func TestDecisionAmountsHaveMinorUnits(t *testing.T) {
 	require.NoError(t, err)
 	raw, err := json.Marshal(d)
 	require.NoError(t, err)
-	// CIF price USD 13,000 at 40 = TRY 520,000.00. The switches' line
-	// carries its share of the freight and insurance the price includes:
-	// customs value 120,000.40, duty 5% = 6,000.02; servers pay no duty.
-	// VAT 20% of 526,000.02 = 105,200.00. Landed = 520,000 + 111,200.02.
+	// CIF price USD 13,000 at 40 = TRY 520,000.00. Valued CIF, a CIF line
+	// is its converted invoice value: the switches' line is USD 3,000 =
+	// TRY 120,000.00, duty 5% = 6,000.00; servers pay no duty. VAT 20% of
+	// 526,000.00 = 105,200.00. Landed = 520,000 + 111,200.00.
 	for _, want := range []string{
-		`"currency":"TRY"`, `"customs_value":"520000.00"`, `"customs_value":"120000.40"`,
-		`"amount":"0.00"`, `"amount":"6000.02"`, `"amount":"105200.00"`,
-		`"total_taxes":"111200.02"`, `"landed_cost":"631200.02"`,
+		`"currency":"TRY"`, `"customs_value":"520000.00"`, `"customs_value":"120000.00"`,
+		`"amount":"0.00"`, `"amount":"6000.00"`, `"amount":"105200.00"`,
+		`"total_taxes":"111200.00"`, `"landed_cost":"631200.00"`,
 	} {
 		require.Contains(t, string(raw), want)
 	}

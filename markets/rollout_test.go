@@ -105,7 +105,7 @@ func TestRolloutElevenMarkets(t *testing.T) {
 		// [br.radar_limit]; ANATEL for the switches and access points.
 		"BR": {Verdict: markets.Decline, Landed: "1364479.62", LandedSC: "253291.19", Missing: []string{"br.anatel"}},
 		// ACID (2 days) and NTRA for switches and access points (14 days).
-		"EG": {Verdict: markets.Conditional, Landed: "8268741.69", LandedSC: "168922.20",
+		"EG": {Verdict: markets.Conditional, Landed: "8268741.67", LandedSC: "168922.20",
 			Missing: []string{"eg.ntra", "eg.acid"}, ShipFrom: "2026-12-15", Open: []string{}},
 		// BIS and MTCTE held; WPC ETA for the radio (30 days) and the DGFT
 		// import authorisation for the servers (HS 8471, no known lead
@@ -115,28 +115,28 @@ func TestRolloutElevenMarkets(t *testing.T) {
 			Open: []string{"fact_missing"}},
 		// KNB encryption notification, EAC conformity (TR CU 004/020 and
 		// TR EAEU 037), RES permit: no lead times; servers and switches are on the CHPL and KZ is a diversion risk.
-		"KZ": {Verdict: markets.Conditional, Landed: "89606135.51", LandedSC: "171856.80",
+		"KZ": {Verdict: markets.Conditional, Landed: "89606135.52", LandedSC: "171856.80",
 			Missing: []string{"kz.eac_conformity", "kz.eac_rohs", "kz.knb_notification", "kz.res_permit"}, ShipFrom: "unknown",
 			Open: []string{"chpl_end_user_evidence"}},
 		// The SIRIM CoAs are held: nothing blocks.
-		"MY": {Verdict: markets.Clear, Landed: "686453.14", LandedSC: "163053.00", ShipFrom: "2026-12-01", Open: []string{}},
+		"MY": {Verdict: markets.Clear, Landed: "686453.13", LandedSC: "163053.00", ShipFrom: "2026-12-01", Open: []string{}},
 		// The importer is BOC-accredited but holds no NTC dealer permit, which
 		// radio gear needs [ph.ntc_dealer].
-		"PH": {Verdict: markets.Decline, Landed: "9784938.66", LandedSC: "166071.60",
+		"PH": {Verdict: markets.Decline, Landed: "9784938.67", LandedSC: "166071.60",
 			Missing: []string{"ph.ntc_permit_to_import", "ph.ntc_type_approval"}},
 		// The conformity certificate is needed after clearance only; the
 		// duty rates are not on file, the goods are on the CHPL.
-		"RS": {Verdict: markets.Conditional, Missing: []string{"rs.ratel"}, ShipFrom: "2026-12-01",
-			Open: []string{"chpl_end_user_evidence", "tariff_rate_unknown", "fact_missing"}},
+		"RS": {Verdict: markets.Conditional, Landed: "17867919.60", LandedSC: "178056.00", Missing: []string{"rs.ratel"}, ShipFrom: "2026-12-01",
+			Open: []string{"chpl_end_user_evidence"}},
 		// CST held for the access points but needed for the switches too;
 		// PCoC and SCoC have no lead time.
 		"SA": {Verdict: markets.Conditional, Landed: "638960.64", LandedSC: "170389.50",
 			Missing: []string{"sa.saber_pcoc", "sa.saber_scoc", "sa.cst"}, ShipFrom: "unknown", Open: []string{}},
-		"TR": {Verdict: markets.Conditional, Landed: "7670339.60", LandedSC: "177883.57",
+		"TR": {Verdict: markets.Conditional, Landed: "7670339.61", LandedSC: "177883.57",
 			Missing: []string{"tr.tareks", "tr.tareks_ce"}, ShipFrom: "unknown", Open: []string{"chpl_end_user_evidence"}},
 		"UZ": {Verdict: markets.Conditional, Missing: []string{"uz.res_permit", "uz.conformity_certificate"},
 			ShipFrom: "unknown", Open: []string{"chpl_end_user_evidence", "fact_missing"}},
-		"VN": {Verdict: markets.Conditional, Landed: "4213515696", LandedSC: "160118.40",
+		"VN": {Verdict: markets.Conditional, Landed: "4213515697", LandedSC: "160118.40",
 			Missing: []string{"vn.most_type_approval", "vn.quality_inspection"}, ShipFrom: "unknown", Open: []string{}},
 	}
 	for _, mr := range res.Markets {
@@ -237,9 +237,15 @@ func TestRolloutMalaysiaByHand(t *testing.T) {
 	usd := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 	// Goods 135780 (10 x 11250 + 4 x 4200 + 12 x 540), freight 9800,
-	// insurance 1150: CIF USD 146730.
+	// insurance 1150: CIF USD 146730. Each line is its share of that,
+	// converted and rounded to the sen once, and the total their sum.
 	v := mr.Decision.Valuation
-	require.True(t, v.CustomsValue.Equal(usd("146730").Mul(rate)), "customs value %s", v.CustomsValue)
+	cif, goods := usd("146730"), usd("135780")
+	lineCV := decimal.Zero
+	for _, value := range []string{"112500", "16800", "6480"} {
+		lineCV = lineCV.Add(usd(value).Mul(cif).Mul(rate).DivRound(goods, 2))
+	}
+	require.True(t, v.CustomsValue.Equal(lineCV), "customs value %s, by hand %s", v.CustomsValue, lineCV)
 	tax := decimal.Zero
 	for _, l := range mr.Decision.Lines {
 		tax = tax.Add(l.CustomsValue.Mul(usd("0.10")).Round(2)) // one group per line here
