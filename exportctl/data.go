@@ -23,6 +23,7 @@ var embedded embed.FS
 const (
 	statusInForce     = "in_force"
 	statusNotEnforced = "not_enforced"
+	statusSuspended   = "suspended"
 	statusSuperseded  = "superseded"
 
 	confirmed   = "confirmed"
@@ -133,6 +134,7 @@ var requiredRules = []string{
 	ruleENC, rule5A992, ruleATOnly, ruleEAR99, ruleCountryChart, rulePresumedEAR99,
 	rule746_8, ruleSyriaSPP, ruleCHPL, ruleEUAnnexI, ruleEU001, ruleEUIntra,
 	ruleEUCatchAll, ruleEUAdvanced, ruleEU12g, ruleUKDualUse, ruleUKAdvanced, ruleScreening, ruleClassification,
+	ruleAffiliates, ruleDataCenterVEU,
 }
 
 // Group ids the engine refers to; loading fails if one is missing.
@@ -323,9 +325,9 @@ func loadData(fsys fs.FS) (*dataset, error) {
 			bad("rules.yaml", rec, "id must start with exportctl.")
 		}
 		switch r.Status {
-		case statusInForce, statusNotEnforced, statusSuperseded:
+		case statusInForce, statusNotEnforced, statusSuspended, statusSuperseded:
 		default:
-			bad("rules.yaml", rec, "status must be in_force, not_enforced or superseded, got %q", r.Status)
+			bad("rules.yaml", rec, "status must be in_force, not_enforced, suspended or superseded, got %q", r.Status)
 		}
 		conf("rules.yaml", rec, r.Confidence)
 		src("rules.yaml", rec, r.Source)

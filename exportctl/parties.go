@@ -40,8 +40,9 @@ type Disposition struct {
 	PartyName string `json:"party_name"`
 	// ListedName is the listed name or alias the party matched.
 	ListedName string `json:"listed_name"`
-	// Decision is "cleared" for a false positive; other decisions leave
-	// the match in force.
+	// Decision is "cleared" for a false positive, or
+	// DecisionOwnershipCleared for a party whose owners were screened (with
+	// ListedName empty); other decisions leave the match in force.
 	Decision string `json:"decision"`
 	// Reference points to the review record.
 	Reference string `json:"reference"`

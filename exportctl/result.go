@@ -137,6 +137,7 @@ const (
 	CodeTPPMissing             = "export_tpp_missing"                // condition: TPP to provide
 	CodeClassificationMismatch = "export_classification_mismatch"    // condition: ECCN and TPP disagree
 	CodeHeadquartersMissing    = "export_headquarters_missing"       // condition: end user's headquarters to state
+	CodeOwnershipUnknown       = "export_ownership_unknown"          // condition: owners of 50 % or more to establish (Affiliates rule)
 	CodeGroupUnknown           = "export_country_group_unknown"      // condition: destination's groups not in the data
 	CodeJurisdiction           = "export_ear_jurisdiction"           // condition: de minimis / FDP facts
 	CodeRegionConfirm          = "export_region_confirm"             // condition or info: confirm the Ukrainian region

@@ -43,6 +43,8 @@ const (
 	ruleUKDualUse     = "exportctl.uk.dual_use"
 	ruleUKAdvanced    = "exportctl.uk.advanced_computing"
 	ruleScreening     = "exportctl.screening"
+	ruleAffiliates    = "exportctl.ear.affiliates"
+	ruleDataCenterVEU = "exportctl.ear.748.15.dc_veu"
 
 	ruleClassification = "exportctl.classification"
 
@@ -172,6 +174,7 @@ func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
 	for i := range items {
 		e.lineOnce(&items[i], len(items))
 	}
+	e.affiliates(items, opts.Dispositions)
 	return e.finish(res, items)
 }
 

@@ -1,0 +1,84 @@
+package exportctl
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/iorules/iorules"
+)
+
+// DecisionOwnershipCleared is the Disposition decision recording that a
+// party's owners were established and screened under the BIS Affiliates
+// rule: no party on the Entity List, the Military End-User List or an SDN
+// programme of 15 CFR 744.8 owns 50 % or more of it, directly or indirectly,
+// individually or in the aggregate. Its PartyName names the party screened;
+// its ListedName is empty. It lifts the ownership condition for that party.
+const DecisionOwnershipCleared = "ownership_cleared"
+
+// affiliates applies the BIS Affiliates rule to a shipment the EAR reaches:
+// while the rule is in force, an unlisted end user or importer of record is
+// treated as listed when listed parties own 50 % or more of it, so its owners
+// must be known. The shipment records no owners; a party is settled only by
+// a DecisionOwnershipCleared disposition.
+func (e *eval) affiliates(items []iorules.Item, ds []Disposition) {
+	r, ok := e.d.inForce(ruleAffiliates, e.on)
+	if !ok || e.listedDecline || e.blocked() || e.s.Destination == "US" {
+		return // not in force; a party is itself listed; embargoed; or not an export from the US's view
+	}
+	reached := e.regime == regimeEAR || slices.ContainsFunc(items, func(it iorules.Item) bool { return it.CountryOfOrigin == "US" })
+	if !reached {
+		return // foreign-made goods shipped from abroad: whether the EAR reaches them is asked per line
+	}
+	pct := "50"
+	if v, ok := r.params["ownership_percent"]; ok {
+		pct = v.String()
+	}
+	var open, settled []string
+	for _, p := range e.parties() {
+		who := p.role
+		if name := strings.TrimSpace(p.party.Name); name != "" {
+			who += fmt.Sprintf(" %q", name)
+		}
+		if ref, ok := ownershipCleared(ds, p.party.Name); ok {
+			settled = append(settled, fmt.Sprintf("%s (disposition %q)", who, ref))
+		} else {
+			open = append(open, who)
+		}
+	}
+	rule := fmt.Sprintf("Under the BIS Affiliates rule (in force from %s), an entity owned %s %% or more, directly or indirectly, individually or in the aggregate, by one or more parties on the Entity List or the Military End-User List (or by SDNs of the programmes in 15 CFR 744.8) is treated as listed itself for every item subject to the EAR.", r.from, pct)
+	if r.confidence != confirmed {
+		rule += " That the rule is in force on this date is unconfirmed: an extension of its suspension after the data's sources would not be reflected."
+	}
+	if len(settled) > 0 {
+		e.add(finding{
+			regime: regimeEAR, severity: iorules.SeverityInfo, code: CodeNote, rule: ruleAffiliates, source: r.source,
+			message: rule + " Ownership recorded as screened for " + strings.Join(settled, " and ") + ".",
+		})
+	}
+	if len(open) == 0 {
+		return
+	}
+	whom := strings.Join(open, " and ")
+	e.add(finding{
+		regime: regimeEAR, severity: iorules.SeverityCondition, code: CodeOwnershipUnknown, rule: ruleAffiliates, source: r.source,
+		message: rule + fmt.Sprintf(" The shipment does not state who owns %s, so screening their names alone cannot show whether they are affected.", whom),
+		unblock: fmt.Sprintf("who owns %s %% or more of %s, directly or indirectly, alone or together, and confirmation that none of those owners is on the Entity List, the Military End-User List or an SDN programme of 15 CFR 744.8 (record it as a disposition with decision %q, the party's name and the review's reference)", pct, whom, DecisionOwnershipCleared),
+	})
+}
+
+// ownershipCleared finds a DecisionOwnershipCleared disposition for the
+// named party, comparing normalised names. An unnamed party cannot be
+// cleared.
+func ownershipCleared(ds []Disposition, party string) (string, bool) {
+	key := normalizeName(party).key()
+	if key == "" {
+		return "", false
+	}
+	for _, d := range ds {
+		if strings.EqualFold(strings.TrimSpace(d.Decision), DecisionOwnershipCleared) && normalizeName(d.PartyName).key() == key {
+			return d.Reference, true
+		}
+	}
+	return "", false
+}
