@@ -46,10 +46,11 @@ func (e *eval) affiliates(items []iorules.Item, ds []Disposition) {
 			open = append(open, who)
 		}
 	}
-	rule := fmt.Sprintf("Under the BIS Affiliates rule (in force from %s), an entity owned %s %% or more, directly or indirectly, individually or in the aggregate, by one or more parties on the Entity List or the Military End-User List (or by SDNs of the programmes in 15 CFR 744.8) is treated as listed itself for every item subject to the EAR.", r.from, pct)
+	since := "in force from " + r.from.String()
 	if r.confidence != confirmed {
-		rule += " That the rule is in force on this date is unconfirmed: an extension of its suspension after the data's sources would not be reflected."
+		since += "; unconfirmed, as a later extension of its suspension would not be reflected"
 	}
+	rule := fmt.Sprintf("BIS Affiliates rule (%s): an entity owned %s %% or more, directly or indirectly, alone or together, by parties on the Entity List or the Military End-User List (or by SDNs under 15 CFR 744.8) is treated as listed itself.", since, pct)
 	if len(settled) > 0 {
 		e.add(finding{
 			regime: regimeEAR, severity: iorules.SeverityInfo, code: CodeNote, rule: ruleAffiliates, source: r.source,
@@ -62,7 +63,7 @@ func (e *eval) affiliates(items []iorules.Item, ds []Disposition) {
 	whom := strings.Join(open, " and ")
 	e.add(finding{
 		regime: regimeEAR, severity: iorules.SeverityCondition, code: CodeOwnershipUnknown, rule: ruleAffiliates, source: r.source,
-		message: rule + fmt.Sprintf(" The shipment does not state who owns %s, so screening their names alone cannot show whether they are affected.", whom),
+		message: rule + fmt.Sprintf(" Who owns %s is not stated; screening their names alone cannot show it.", whom),
 		unblock: fmt.Sprintf("who owns %s %% or more of %s, directly or indirectly, alone or together, and confirmation that none of those owners is on the Entity List, the Military End-User List or an SDN programme of 15 CFR 744.8 (record it as a disposition with decision %q, the party's name and the review's reference)", pct, whom, DecisionOwnershipCleared),
 	})
 }

@@ -17,7 +17,9 @@ type Options struct {
 	// Threshold is the lowest score (1-100) that counts as a match; 0 or
 	// less means DefaultThreshold, more than 100 means 100.
 	Threshold int
-	// Dispositions record matches the caller has reviewed and cleared.
+	// Dispositions record matches the caller has reviewed and cleared, and
+	// parties whose owners the caller has screened under the BIS Affiliates
+	// rule (Decision DecisionOwnershipCleared).
 	Dispositions []Disposition
 }
 

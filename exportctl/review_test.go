@@ -59,7 +59,7 @@ func TestAffiliatesRule(t *testing.T) {
 		{"suspended, last day 2026-11-09", gpuMY(on("2026-11-09")), Options{},
 			want{verdict: "clear", notCodes: []string{CodeOwnershipUnknown}, msg: "suspended on this date"}, nil, nil},
 		{"reimposed 2026-11-10", gpuMY(on("2026-11-10")), Options{},
-			want{det: DeterminationNLR, verdict: "conditional", codes: []string{CodeOwnershipUnknown}, msg: "That the rule is in force on this date is unconfirmed"},
+			want{det: DeterminationNLR, verdict: "conditional", codes: []string{CodeOwnershipUnknown}, msg: "unconfirmed, as a later extension of its suspension would not be reflected"},
 			[]string{`end user "Data Center Operator"`, `importer of record "Local Importer"`}, nil},
 		{"2027-01-15, EAR99 storage to an A-only market", ship("US", "BR", one(storage("EAR99")), on("2027-01-15")), Options{},
 			want{verdict: "conditional", codes: []string{CodeOwnershipUnknown}}, []string{"end user", "importer of record"}, nil},
