@@ -3,6 +3,7 @@ package exportctl
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/iorules/iorules"
@@ -30,31 +31,23 @@ func (e *eval) affiliates(items []iorules.Item, ds []Disposition) {
 	if !reached {
 		return // foreign-made goods shipped from abroad: whether the EAR reaches them is asked per line
 	}
-	pct := "50"
-	if v, ok := r.params["ownership_percent"]; ok {
-		pct = v.String()
-	}
+	t := e.d.affiliatesTexts[r.from]
 	var open, settled []string
 	for _, p := range e.parties() {
 		who := p.role
 		if name := strings.TrimSpace(p.party.Name); name != "" {
-			who += fmt.Sprintf(" %q", name)
+			who += " " + strconv.Quote(name)
 		}
 		if ref, ok := ownershipCleared(ds, p.party.Name); ok {
-			settled = append(settled, fmt.Sprintf("%s (disposition %q)", who, ref))
+			settled = append(settled, who+" (disposition "+strconv.Quote(ref)+")")
 		} else {
 			open = append(open, who)
 		}
 	}
-	since := "in force from " + r.from.String()
-	if r.confidence != confirmed {
-		since += "; unconfirmed, as a later extension of its suspension would not be reflected"
-	}
-	rule := fmt.Sprintf("BIS Affiliates rule (%s): an entity owned %s %% or more, directly or indirectly, alone or together, by parties on the Entity List or the Military End-User List (or by SDNs under 15 CFR 744.8) is treated as listed itself.", since, pct)
 	if len(settled) > 0 {
 		e.add(finding{
 			regime: regimeEAR, severity: iorules.SeverityInfo, code: CodeNote, rule: ruleAffiliates, source: r.source,
-			message: rule + " Ownership recorded as screened for " + strings.Join(settled, " and ") + ".",
+			message: t.lead + " Ownership recorded as screened for " + strings.Join(settled, " and ") + ".",
 		})
 	}
 	if len(open) == 0 {
@@ -63,21 +56,48 @@ func (e *eval) affiliates(items []iorules.Item, ds []Disposition) {
 	whom := strings.Join(open, " and ")
 	e.add(finding{
 		regime: regimeEAR, severity: iorules.SeverityCondition, code: CodeOwnershipUnknown, rule: ruleAffiliates, source: r.source,
-		message: rule + fmt.Sprintf(" Who owns %s is not stated; screening their names alone cannot show it.", whom),
-		unblock: fmt.Sprintf("who owns %s %% or more of %s, directly or indirectly, alone or together, and confirmation that none of those owners is on the Entity List, the Military End-User List or an SDN programme of 15 CFR 744.8 (record it as a disposition with decision %q, the party's name and the review's reference)", pct, whom, DecisionOwnershipCleared),
+		message: t.lead + " Who owns " + whom + " is not stated; screening their names alone cannot show it.",
+		unblock: "who owns " + t.pct + " % or more of " + whom + ", directly or indirectly, alone or together, and confirmation that none of those owners is on the Entity List, the Military End-User List or an SDN programme of 15 CFR 744.8 (record it as a disposition with decision \"" + DecisionOwnershipCleared + "\", the party's name and the review's reference)",
 	})
+}
+
+// affiliatesText is the part of the Affiliates-rule reason that depends only
+// on the rule's record; the dataset builds it once per record.
+type affiliatesText struct {
+	lead string // the rule, as the reason's message opens
+	pct  string // the ownership threshold, "50"
+}
+
+func newAffiliatesText(r rule) affiliatesText {
+	pct := "50"
+	if v, ok := r.params["ownership_percent"]; ok {
+		pct = v.String()
+	}
+	since := "in force from " + r.from.String()
+	if r.confidence != confirmed {
+		since += "; unconfirmed, as a later extension of its suspension would not be reflected"
+	}
+	return affiliatesText{
+		pct:  pct,
+		lead: fmt.Sprintf("BIS Affiliates rule (%s): an entity owned %s %% or more, directly or indirectly, alone or together, by parties on the Entity List or the Military End-User List (or by SDNs under 15 CFR 744.8) is treated as listed itself.", since, pct),
+	}
 }
 
 // ownershipCleared finds a DecisionOwnershipCleared disposition for the
 // named party, comparing normalised names. An unnamed party cannot be
 // cleared.
 func ownershipCleared(ds []Disposition, party string) (string, bool) {
-	key := normalizeName(party).key()
-	if key == "" {
-		return "", false
-	}
+	key := ""
 	for _, d := range ds {
-		if strings.EqualFold(strings.TrimSpace(d.Decision), DecisionOwnershipCleared) && normalizeName(d.PartyName).key() == key {
+		if !strings.EqualFold(strings.TrimSpace(d.Decision), DecisionOwnershipCleared) {
+			continue
+		}
+		if key == "" { // normalised only when some disposition could clear it
+			if key = normalizeName(party).key(); key == "" {
+				return "", false
+			}
+		}
+		if normalizeName(d.PartyName).key() == key {
 			return d.Reference, true
 		}
 	}

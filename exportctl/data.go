@@ -119,6 +119,8 @@ type dataset struct {
 	memberships  map[iorules.Country][]groupMembership // each country's memberships, by group and then in data order
 	listsByName  map[string]int                        // normalised list code or name → index in lists (first wins)
 	reviewedNote string                                // message for a shipment dated after reviewedThrough
+
+	affiliatesTexts map[iorules.Date]affiliatesText // by the first day of each Affiliates-rule record
 }
 
 // groupMembership is a membership with the group it is of.
@@ -490,6 +492,10 @@ func (d *dataset) index() {
 		}
 	}
 	d.reviewedNote = reviewedNote(d.reviewedThrough)
+	d.affiliatesTexts = map[iorules.Date]affiliatesText{}
+	for _, r := range d.rules[ruleAffiliates] {
+		d.affiliatesTexts[r.from] = newAffiliatesText(r)
+	}
 }
 
 func overlaps(a, b window) bool {
