@@ -97,6 +97,7 @@ type listEffect struct {
 	code       string
 	names      []string
 	effect     iorules.Severity
+	affiliates bool // the Affiliates rule treats an entity the list's parties own 50 % or more as listed
 	source     string
 	confidence string
 }
@@ -230,6 +231,7 @@ type (
 			Code       string   `yaml:"code"`
 			Names      []string `yaml:"names"`
 			Effect     string   `yaml:"effect"`
+			Affiliates bool     `yaml:"affiliates"`
 			Source     string   `yaml:"source"`
 			Confidence string   `yaml:"confidence"`
 		} `yaml:"lists"`
@@ -454,7 +456,7 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		}
 		conf("lists.yaml", rec, l.Confidence)
 		src("lists.yaml", rec, l.Source)
-		d.lists = append(d.lists, listEffect{code: l.Code, names: l.Names, effect: sev, source: l.Source, confidence: l.Confidence})
+		d.lists = append(d.lists, listEffect{code: l.Code, names: l.Names, effect: sev, affiliates: l.Affiliates, source: l.Source, confidence: l.Confidence})
 	}
 
 	for _, id := range requiredRules {
@@ -559,12 +561,13 @@ func (d *dataset) in(g Group, c iorules.Country, day iorules.Date) bool {
 }
 
 // listEffectOf finds what a match on the named list means; a list the data
-// does not know is treated as a decline.
+// does not know is treated as a decline, and as one the Affiliates rule
+// extends to the entities its parties own.
 func (d *dataset) listEffectOf(name string) (listEffect, bool) {
 	if i, ok := d.listsByName[normalizeListName(name)]; ok {
 		return d.lists[i], true
 	}
-	return listEffect{effect: iorules.SeverityDecline}, false
+	return listEffect{effect: iorules.SeverityDecline, affiliates: true}, false
 }
 
 // listNameSeparators turns the punctuation of list names into spaces. A

@@ -174,7 +174,7 @@ func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
 	for i := range items {
 		e.lineOnce(&items[i], len(items))
 	}
-	e.affiliates(items, opts.Dispositions)
+	e.affiliates(items, opts)
 	return e.finish(res, items)
 }
 
