@@ -15,7 +15,11 @@ import (
 // rule: no party on the Entity List, the Military End-User List or an SDN
 // programme of 15 CFR 744.8 owns 50 % or more of it, directly or indirectly,
 // individually or in the aggregate. Its PartyName names the party screened;
-// its ListedName is empty. It lifts the ownership condition for that party.
+// its ListedName is empty. It lifts the ownership condition for that party
+// when the shipment does not state the party's ownership or no list was
+// supplied to screen the stated owners, and the review condition of a
+// listed minority owner; it never outweighs stated owners whose listed
+// shares reach the rule's threshold.
 const DecisionOwnershipCleared = "ownership_cleared"
 
 // affiliates applies the BIS Affiliates rule to a shipment the EAR reaches:

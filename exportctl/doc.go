@@ -13,7 +13,9 @@
 // given (an accelerator's ECCN or TPP, whether a foreign-made item is
 // subject to the EAR through de minimis or a foreign direct product rule, who
 // owns the end user and the importer while the BIS Affiliates rule is in
-// force) is a condition asking for the fact, never a guess.
+// force, unless the shipment states it) is a condition asking for the fact,
+// never a guess. Stated owners are screened against the caller's list like
+// the parties, and listed owners' shares are added up.
 //
 // It performs no I/O and embeds no party list. It does not replace the
 // exporter's own licence determination; it flags what must be settled

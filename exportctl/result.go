@@ -33,8 +33,9 @@ type Result struct {
 	Regime string `json:"regime"`
 	// Lines holds one result per item line, in line order.
 	Lines []LineResult `json:"lines"`
-	// Screening lists restricted-party matches at or above the threshold,
-	// cleared ones included.
+	// Screening lists restricted-party matches of the shipment's parties at
+	// or above the threshold, cleared ones included. Matches of a party's
+	// stated owners are reported in the Affiliates-rule reasons instead.
 	Screening []Match `json:"screening,omitempty"`
 	// Reasons are the findings for the decision, most severe first.
 	Reasons []iorules.Reason `json:"-"`
