@@ -19,7 +19,7 @@ const MaxShipmentBytes = 8 << 20
 // contract from r and validates it.
 //
 // It reads at most MaxShipmentBytes. Unknown and duplicate fields are
-// errors; money, rates, weights and tpp are JSON strings holding a plain
+// errors; money, rates, weights, tpp and ownership shares are JSON strings holding a plain
 // decimal ("9700.00"), never JSON numbers; quantities and line numbers are
 // JSON integers; null stands for a field left out. Every problem is reported
 // at once: the error is a joined error of *FieldError values in document
@@ -229,6 +229,8 @@ func (d *decoder) party(at fieldPath, raw json.RawMessage) Party {
 			d.array(at, v, maxRegistrations, "registrations", func(_ int, at fieldPath, v json.RawMessage) {
 				p.Registrations = append(p.Registrations, d.registration(at, v))
 			})
+		case "ownership":
+			p.Ownership = d.ownership(at, v)
 		default:
 			return false
 		}
@@ -255,6 +257,59 @@ func (d *decoder) registration(at fieldPath, raw json.RawMessage) Registration {
 		return true
 	})
 	return r
+}
+
+var (
+	ownershipRequired = []string{"owners", "checked_on"}
+	ownerRequired     = []string{"name", "country", "share"}
+	shareDigits       = digitLimits{3, maxShareScale, "50.5"}
+)
+
+// ownership decodes a party's ownership. Null leaves it unstated (nil); an
+// owners list that is present but empty is kept non-nil, as it states that
+// no owner holds 25 % or more.
+func (d *decoder) ownership(at fieldPath, raw json.RawMessage) *Ownership {
+	if isNull(raw) {
+		return nil
+	}
+	o := new(Ownership)
+	d.object(at, raw, ownershipRequired, 0, func(key string, at fieldPath, v json.RawMessage) bool {
+		switch key {
+		case "owners":
+			if !isNull(v) {
+				o.Owners = []Owner{}
+			}
+			d.array(at, v, maxOwners, "owners", func(_ int, at fieldPath, v json.RawMessage) {
+				o.Owners = append(o.Owners, d.owner(at, v))
+			})
+		case "checked_on":
+			d.date(at, v, &o.CheckedOn)
+		default:
+			return false
+		}
+		return true
+	})
+	return o
+}
+
+func (d *decoder) owner(at fieldPath, raw json.RawMessage) Owner {
+	var o Owner
+	d.object(at, raw, ownerRequired, 0, func(key string, at fieldPath, v json.RawMessage) bool {
+		switch key {
+		case "name":
+			text(d, at, v, &o.Name)
+		case "country":
+			text(d, at, v, &o.Country)
+		case "share":
+			if x, ok := d.decimal(at, v, shareDigits); ok {
+				o.Share = x
+			}
+		default:
+			return false
+		}
+		return true
+	})
+	return o
 }
 
 func (d *decoder) item(at fieldPath, raw json.RawMessage) Item {

@@ -609,7 +609,8 @@ func TestDecodeShipmentProblemCap(t *testing.T) {
 // YYYY-MM-DD, tpp as a string.
 func TestMarshalShipment(t *testing.T) {
 	s, err := DecodeShipment(bytes.NewReader(edited(t, set("items.0.tpp", "4800.5"), set("items.0.radio", []any{"wifi"}),
-		set("related_party", true), set("documents", []any{
+		set("related_party", true), set("end_user.ownership", owned(owner("DC Holding SA", "BR", "60"), owner("Fundo Y", "US", "25.5"))),
+		set("importer_of_record.ownership", owned()), set("documents", []any{
 			map[string]any{"type": "commercial_invoice", "reference": "INV-1", "date": "2026-11-20"},
 			map[string]any{"type": "declaration_of_conformity", "date": "2026-01-15", "models": []any{"R1U-G5"}, "lines": []any{json.Number("1")}},
 		}))))

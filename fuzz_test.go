@@ -23,6 +23,11 @@ func FuzzDecodeShipment(f *testing.F) {
 	f.Add(edited(f, set("items.0.unit_value", raw("12.5")), set("items.0.quantity", raw("1.5"))))
 	f.Add(edited(f, set("date", "2026-02-30"), set("items.0.hs_code", "84.71"), set("bogus", true)))
 	f.Add(edited(f, set("items.0.approvals_held.0.valid_until", "0001-01-01")))
+	f.Add(edited(f, set("end_user.ownership", owned(owner("Holding A", "CN", "50.5"), owner("B", "SG", "25"))),
+		set("importer_of_record.ownership", owned())))
+	f.Add(edited(f, set("end_user.ownership", owned(owner("A", "CN", "60"), owner("B", "XX", "40.000001"))),
+		set("exporter.ownership", map[string]any{"owners": nil})))
+	f.Add(edited(f, set("end_user.ownership", owned(owner("A", "CN", json.Number("1e400")), owner("", "CN", "-0")))))
 	for _, s := range []string{"", "null", "[]", "{", "{}", `{"items":[{}]}`, `{"id":"a","id":"b"}`,
 		`{"exchange_rates":{"USD":"-0","":"1"}}`, "{} {}", `"\ud800"`, `{"items":[[[[[[]]]]]]}`} {
 		f.Add([]byte(s))

@@ -79,6 +79,35 @@ type Party struct {
 	// Registrations are the party's registrations with authorities, such as
 	// Brazil's RADAR ("br.radar") or India's IEC ("in.iec").
 	Registrations []Registration `json:"registrations,omitempty"`
+	// Ownership states who owns the party, for the export rules that treat
+	// an entity owned by listed parties as listed itself (the BIS Affiliates
+	// rule). Nil means not stated.
+	Ownership *Ownership `json:"ownership,omitempty"`
+}
+
+// Ownership is who owns a party, as the caller established it.
+type Ownership struct {
+	// Owners lists the party's direct owners holding 25 % or more of it,
+	// and any smaller owner that is itself a restricted party: the
+	// Affiliates rule adds the shares of listed owners together. An empty
+	// list states that no owner holds 25 % or more. Validate and
+	// DecodeShipment require the list to be present, even if empty: nil is
+	// not a statement.
+	Owners []Owner `json:"owners"`
+	// CheckedOn is the day the ownership was established.
+	CheckedOn Date `json:"checked_on"`
+}
+
+// Owner is one owner of a party and its share.
+type Owner struct {
+	// Name is the owner's legal name, as it is screened.
+	Name string `json:"name"`
+	// Country is where the owner is established (a person: where they
+	// live).
+	Country Country `json:"country"`
+	// Share is the owner's share of the party, a percentage greater than 0
+	// and at most 100 ("60", "50.5").
+	Share decimal.Decimal `json:"share"`
 }
 
 // Registration is one registration a party holds with an authority.

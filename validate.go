@@ -345,6 +345,7 @@ func validateParty(p *problems, at fieldPath, party *Party) {
 	p.requiredText(at.leaf("name"), party.Name, maxNameLen)
 	p.country(at.leaf("country"), party.Country, true)
 	p.country(at.leaf("headquarters_country"), party.HeadquartersCountry, false)
+	validateOwnership(p, at.field("ownership"), party.Ownership)
 	regs := at.field("registrations")
 	if len(party.Registrations) > maxRegistrations {
 		p.addf(regs, "must list at most %d registrations, not %d", maxRegistrations, len(party.Registrations))
@@ -357,6 +358,73 @@ func validateParty(p *problems, at fieldPath, party *Party) {
 		p.requiredText(ri.leaf("id"), r.ID, maxCodeLen)
 		p.optionalText(ri.leaf("level"), r.Level, maxCodeLen)
 	}
+}
+
+// Limits of a party's stated ownership.
+const (
+	maxOwners     = 100
+	maxShareScale = 6 // digits after the decimal point of a share
+)
+
+var hundred = decimal.NewFromInt(100)
+
+// validateOwnership checks a party's stated ownership, if any: the day it
+// was established, and each owner's name, country and share, the shares
+// adding up to at most 100.
+func validateOwnership(p *problems, at fieldPath, o *Ownership) {
+	if o == nil {
+		return
+	}
+	switch {
+	case o.CheckedOn.IsZero():
+		p.add(at.field("checked_on"), "required")
+	case o.CheckedOn.Before(minShipmentDate) || o.CheckedOn.After(maxShipmentDate):
+		p.addf(at.field("checked_on"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
+	}
+	owners := at.field("owners")
+	switch {
+	case o.Owners == nil:
+		p.add(owners, "required (an empty list states that no owner holds 25 % or more)")
+		return
+	case len(o.Owners) > maxOwners:
+		p.addf(owners, "must list at most %d owners, not %d", maxOwners, len(o.Owners))
+		return
+	}
+	total := decimal.Zero
+	for i := range o.Owners {
+		ow := &o.Owners[i]
+		oi := owners.at(i)
+		p.requiredText(oi.leaf("name"), ow.Name, maxNameLen)
+		p.country(oi.leaf("country"), ow.Country, true)
+		switch {
+		case !shareInRange(ow.Share):
+			p.add(oi.field("share"), "must be greater than 0 and at most 100")
+		case ow.Share.Exponent() < -maxShareScale:
+			p.addf(oi.field("share"), "too precise: at most %d digits after the decimal point", maxShareScale)
+		default:
+			total = total.Add(ow.Share)
+		}
+	}
+	if total.GreaterThan(hundred) {
+		p.addf(owners, "the shares must add up to at most 100, not %s", total)
+	}
+}
+
+// shareInRange reports 0 < d <= 100. Like tooLarge, it compares place
+// values before Cmp, so that a decimal whose exponent is far from 0 is not
+// rescaled.
+func shareInRange(d decimal.Decimal) bool {
+	if d.Sign() <= 0 {
+		return false
+	}
+	if c, ok := comparePositive(d, hundred); ok {
+		return c <= 0
+	}
+	// The leading digit's place value is 10^lead; 100's is 10^2.
+	if lead := int64(d.NumDigits()) + int64(d.Exponent()) - 1; lead != 2 {
+		return lead < 2
+	}
+	return d.Cmp(hundred) <= 0 // the coefficient has about -Exponent digits: the rescale costs what d already does
 }
 
 // validateItem checks one item; at names it (items[i]). Both are passed by

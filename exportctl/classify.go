@@ -69,7 +69,7 @@ func (e *eval) classify(it iorules.Item) classification {
 			"the ECCN and, for 5A002 items, the ENC authorisation (self-classification or CCATS)")
 		return c
 	case raw == "" && it.Encryption.Present:
-		// Research section 2: mass-market items are 5A992.c and need no
+		// Mass-market items are 5A992.c (15 CFR 740.17(b)(1)) and need no
 		// licence outside embargoed destinations, listed parties and the
 		// Russia/Belarus controls. The caller's mass-market flag is taken
 		// as the self-classification under 740.17(b)(1).

@@ -23,6 +23,7 @@ var embedded embed.FS
 const (
 	statusInForce     = "in_force"
 	statusNotEnforced = "not_enforced"
+	statusSuspended   = "suspended"
 	statusSuperseded  = "superseded"
 
 	confirmed   = "confirmed"
@@ -96,6 +97,7 @@ type listEffect struct {
 	code       string
 	names      []string
 	effect     iorules.Severity
+	affiliates bool // the Affiliates rule treats an entity the list's parties own 50 % or more as listed
 	source     string
 	confidence string
 }
@@ -118,6 +120,8 @@ type dataset struct {
 	memberships  map[iorules.Country][]groupMembership // each country's memberships, by group and then in data order
 	listsByName  map[string]int                        // normalised list code or name → index in lists (first wins)
 	reviewedNote string                                // message for a shipment dated after reviewedThrough
+
+	affiliatesTexts map[iorules.Date]affiliatesText // by the first day of each Affiliates-rule record
 }
 
 // groupMembership is a membership with the group it is of.
@@ -133,6 +137,7 @@ var requiredRules = []string{
 	ruleENC, rule5A992, ruleATOnly, ruleEAR99, ruleCountryChart, rulePresumedEAR99,
 	rule746_8, ruleSyriaSPP, ruleCHPL, ruleEUAnnexI, ruleEU001, ruleEUIntra,
 	ruleEUCatchAll, ruleEUAdvanced, ruleEU12g, ruleUKDualUse, ruleUKAdvanced, ruleScreening, ruleClassification,
+	ruleAffiliates, ruleDataCenterVEU,
 }
 
 // Group ids the engine refers to; loading fails if one is missing.
@@ -226,6 +231,7 @@ type (
 			Code       string   `yaml:"code"`
 			Names      []string `yaml:"names"`
 			Effect     string   `yaml:"effect"`
+			Affiliates bool     `yaml:"affiliates"`
 			Source     string   `yaml:"source"`
 			Confidence string   `yaml:"confidence"`
 		} `yaml:"lists"`
@@ -323,9 +329,9 @@ func loadData(fsys fs.FS) (*dataset, error) {
 			bad("rules.yaml", rec, "id must start with exportctl.")
 		}
 		switch r.Status {
-		case statusInForce, statusNotEnforced, statusSuperseded:
+		case statusInForce, statusNotEnforced, statusSuspended, statusSuperseded:
 		default:
-			bad("rules.yaml", rec, "status must be in_force, not_enforced or superseded, got %q", r.Status)
+			bad("rules.yaml", rec, "status must be in_force, not_enforced, suspended or superseded, got %q", r.Status)
 		}
 		conf("rules.yaml", rec, r.Confidence)
 		src("rules.yaml", rec, r.Source)
@@ -450,7 +456,7 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		}
 		conf("lists.yaml", rec, l.Confidence)
 		src("lists.yaml", rec, l.Source)
-		d.lists = append(d.lists, listEffect{code: l.Code, names: l.Names, effect: sev, source: l.Source, confidence: l.Confidence})
+		d.lists = append(d.lists, listEffect{code: l.Code, names: l.Names, effect: sev, affiliates: l.Affiliates, source: l.Source, confidence: l.Confidence})
 	}
 
 	for _, id := range requiredRules {
@@ -488,6 +494,10 @@ func (d *dataset) index() {
 		}
 	}
 	d.reviewedNote = reviewedNote(d.reviewedThrough)
+	d.affiliatesTexts = map[iorules.Date]affiliatesText{}
+	for _, r := range d.rules[ruleAffiliates] {
+		d.affiliatesTexts[r.from] = newAffiliatesText(r)
+	}
 }
 
 func overlaps(a, b window) bool {
@@ -551,12 +561,13 @@ func (d *dataset) in(g Group, c iorules.Country, day iorules.Date) bool {
 }
 
 // listEffectOf finds what a match on the named list means; a list the data
-// does not know is treated as a decline.
+// does not know is treated as a decline, and as one the Affiliates rule
+// extends to the entities its parties own.
 func (d *dataset) listEffectOf(name string) (listEffect, bool) {
 	if i, ok := d.listsByName[normalizeListName(name)]; ok {
 		return d.lists[i], true
 	}
-	return listEffect{effect: iorules.SeverityDecline}, false
+	return listEffect{effect: iorules.SeverityDecline, affiliates: true}, false
 }
 
 // listNameSeparators turns the punctuation of list names into spaces. A

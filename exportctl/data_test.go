@@ -48,7 +48,7 @@ func TestDataValidation(t *testing.T) {
 	}{
 		{"missing source", "rules.yaml", `source: "15 CFR 740.17(b)(1)-(b)(3)"`, `source: ""`, "source is missing"},
 		{"bad confidence", "groups.yaml", "confidence: confirmed\n        note: removed on 2026-02-03", "confidence: maybe\n        note: removed on 2026-02-03", "confidence must be confirmed or unconfirmed"},
-		{"bad status", "rules.yaml", "status: not_enforced", "status: rescinded", "status must be in_force, not_enforced or superseded"},
+		{"bad status", "rules.yaml", "status: not_enforced", "status: rescinded", "status must be in_force, not_enforced, suspended or superseded"},
 		{"window backwards", "groups.yaml", "effective_to: 2026-02-02", "effective_to: 2020-02-02", "is before effective_from"},
 		{"unknown field", "chpl.yaml", "tier: \"1\"", "tierr: \"1\"", "field tierr not found"},
 		{"unknown country", "embargoes.yaml", "country: CU", "country: XX", "unknown country \"XX\""},

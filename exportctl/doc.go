@@ -11,8 +11,11 @@
 // status is not in force (the AI Diffusion rule: not_enforced) is kept as
 // data and never applied. What the package cannot decide from the facts
 // given (an accelerator's ECCN or TPP, whether a foreign-made item is
-// subject to the EAR through de minimis or a foreign direct product rule) is
-// a condition asking for the fact, never a guess.
+// subject to the EAR through de minimis or a foreign direct product rule, who
+// owns the end user and the importer while the BIS Affiliates rule is in
+// force, unless the shipment states it) is a condition asking for the fact,
+// never a guess. Stated owners are screened against the caller's list like
+// the parties, and listed owners' shares are added up.
 //
 // It performs no I/O and embeds no party list. It does not replace the
 // exporter's own licence determination; it flags what must be settled

@@ -143,6 +143,12 @@ func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
 			}
 		}
 		why := fmt.Sprintf("%s is in %s%s", dest, strings.Join(groups, " and "), e.dg.doubt(groups...))
+		if f, excluded := e.carveOut(cls, groups); excluded {
+			fs = append(fs, f)
+			break
+		} else if f.rule != "" {
+			fs = append(fs, f)
+		}
 		_, acaOK := e.d.inForce(ruleACA, e.on)
 		if tier == "b" && acaOK && !e.dg.e1 && !e.dg.e2 {
 			fs = append(fs, finding{
@@ -150,22 +156,22 @@ func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
 				message: fmt.Sprintf("%s (%s): %s; a licence is required unless Licence Exception ACA (or NAC without notification) is used.", cls.eccn, tierLabel(tier), why),
 				unblock: "a record of ACA eligibility under 15 CFR 740.8 and 740.2, or a licence",
 			})
-		} else {
-			msg := fmt.Sprintf("%s (%s): %s; a licence is required.", cls.eccn, tierLabel(tier), why)
-			if tier == "a" && acaOK {
-				msg += " Licence Exception ACA may be available, but whether it reaches data-center 3A090.a items is unconfirmed, so it is not assumed."
+			break
+		}
+		msg := fmt.Sprintf("%s (%s): %s; a licence is required.", cls.eccn, tierLabel(tier), why)
+		unblock := "a BIS licence"
+		if tier == "a" {
+			// 740.8(a) excludes data-center 3A090.a items from NAC and
+			// ACA alike: never offer them for this band.
+			msg += " Licence Exceptions ACA and NAC are not available: 15 CFR 740.8(a) excludes items designed or marketed for use in a data center that meet 3A090.a."
+			if veu, ok := e.d.inForce(ruleDataCenterVEU, e.on); ok && !e.dg.e1 && !e.dg.e2 {
+				unblock = "a BIS licence, or a Data Center Validated End User authorisation naming the end user and its data center (" + veu.source + ")"
 			}
-			fs = append(fs, finding{
-				determination: DeterminationLicenceRequired, severity: iorules.SeverityCondition, code: CodeLicenceRequired,
-				rule: rule3A090, message: msg, unblock: "a BIS licence (or documented eligibility for Licence Exception ACA)",
-			})
 		}
-		if co, ok := e.d.ruleOn(ruleCarveOut, e.on); ok && (e.dg.a5 || e.dg.a6) {
-			fs = append(fs, finding{
-				severity: iorules.SeverityInfo, code: CodeNote, rule: ruleCarveOut, source: co.source,
-				message: fmt.Sprintf("%s is also in A:5 or A:6; a carve-out for such destinations may exist (unconfirmed) and is not applied.", dest),
-			})
-		}
+		fs = append(fs, finding{
+			determination: DeterminationLicenceRequired, severity: iorules.SeverityCondition, code: CodeLicenceRequired,
+			rule: rule3A090, message: msg, unblock: unblock,
+		})
 	case !e.dg.known:
 		fs = append(fs, finding{
 			determination: DeterminationNeedsFacts, severity: iorules.SeverityCondition, code: CodeGroupUnknown, rule: rule3A090,
@@ -189,7 +195,14 @@ func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
 		if ai, ok := e.d.ruleOn(ruleAIDiffusion, e.on); ok && ai.status != statusInForce {
 			msg += fmt.Sprintf(" The AI Diffusion worldwide requirement (%s) is %s since %s and is not applied.", ai.source, strings.ReplaceAll(ai.status, "_", " "), ai.statusSince)
 		}
-		msg += " The headquarters test is location-based; ownership (OFAC 50 %, BIS affiliates) is not assessed here."
+		switch af, ok := e.d.ruleOn(ruleAffiliates, e.on); {
+		case ok && af.status == statusInForce:
+			msg += " The headquarters test is location-based; ownership under the BIS Affiliates rule is asked for separately, and the OFAC 50 % rule is not assessed here."
+		case ok:
+			msg += fmt.Sprintf(" The headquarters test is location-based; ownership is not assessed here (OFAC 50 %%; the BIS Affiliates rule is %s on this date).", af.status)
+		default:
+			msg += " The headquarters test is location-based; ownership (OFAC 50 %, BIS affiliates) is not assessed here."
+		}
 		fs = append(fs, finding{
 			determination: DeterminationNLR, severity: iorules.SeverityInfo, code: CodeNLR, rule: rule3A090, message: msg,
 		})
@@ -203,6 +216,46 @@ func (e *eval) earAdvanced(it iorules.Item, cls classification) []finding {
 		})
 	}
 	return fs
+}
+
+// carveOut applies the exclusion from 15 CFR 742.6(a)(6) of D:1 and D:4
+// destinations that are also in A:5 or A:6. It relaxes a requirement, so it
+// is applied (excluded true, with an NLR finding) only when the rule and the
+// destination's A:5 or A:6 membership are both confirmed; otherwise it
+// returns a note saying why it was not applied, or a zero finding when the
+// destination is in neither group.
+func (e *eval) carveOut(cls classification, groups []string) (finding, bool) {
+	co, ok := e.d.inForce(ruleCarveOut, e.on)
+	if !ok || !(e.dg.a5 || e.dg.a6) {
+		return finding{}, false
+	}
+	dest := e.s.Destination
+	var in []string
+	sure := false
+	for _, g := range []struct {
+		in   bool
+		name string
+	}{{e.dg.a5, "A:5"}, {e.dg.a6, "A:6"}} {
+		if g.in {
+			in = append(in, g.name)
+			sure = sure || e.dg.doubt(g.name) == ""
+		}
+	}
+	also := strings.Join(in, " and ")
+	if co.confidence == confirmed && sure && !e.dg.e1 && !e.dg.e2 {
+		return finding{
+			determination: DeterminationNLR, severity: iorules.SeverityInfo, code: CodeNLR, rule: ruleCarveOut, source: co.source,
+			message: fmt.Sprintf("%s to %s: %s is in %s but also in %s, which 15 CFR 742.6(a)(6) excludes; no licence required for the advanced-computing reason.", cls.eccn, dest, dest, strings.Join(groups, " and "), also),
+		}, true
+	}
+	why := "its membership of " + also + " is unconfirmed"
+	if co.confidence != confirmed {
+		why = "the exclusion is unconfirmed"
+	}
+	return finding{
+		severity: iorules.SeverityInfo, code: CodeNote, rule: ruleCarveOut, source: co.source,
+		message: fmt.Sprintf("%s is also in %s, which 15 CFR 742.6(a)(6) excludes from the requirement, but %s, so the exclusion is not applied.", dest, also, why),
+	}, false
 }
 
 func tierLabel(tier string) string {

@@ -40,8 +40,9 @@ type Disposition struct {
 	PartyName string `json:"party_name"`
 	// ListedName is the listed name or alias the party matched.
 	ListedName string `json:"listed_name"`
-	// Decision is "cleared" for a false positive; other decisions leave
-	// the match in force.
+	// Decision is "cleared" for a false positive, or
+	// DecisionOwnershipCleared for a party whose owners were screened (with
+	// ListedName empty); other decisions leave the match in force.
 	Decision string `json:"decision"`
 	// Reference points to the review record.
 	Reference string `json:"reference"`
@@ -87,66 +88,15 @@ func (d *dataset) screenParties(s iorules.Shipment, opts Options, fs []finding) 
 			message: "No restricted-party list was supplied, so the parties were not screened; a no-hit is never a safe harbour and lists change daily.",
 		}), false
 	}
-	threshold := opts.Threshold
-	switch {
-	case threshold <= 0:
-		threshold = DefaultThreshold
-	case threshold > 100:
-		threshold = 100
+	roles := [...]nameTarget{
+		{role: "exporter", name: s.Exporter.Name, country: s.Exporter.Country},
+		{role: "importer_of_record", name: s.ImporterOfRecord.Name, country: s.ImporterOfRecord.Country},
+		{role: "end_user", name: s.EndUser.Name, country: s.EndUser.Country},
 	}
-	roles := [...]struct {
-		role  string
-		party iorules.Party
-		name  normName
-		found []Match
-	}{
-		{role: "exporter", party: s.Exporter},
-		{role: "importer_of_record", party: s.ImporterOfRecord},
-		{role: "end_user", party: s.EndUser},
-	}
-	screened := false
-	for i := range roles {
-		roles[i].name = normalizeName(roles[i].party.Name)
-		screened = screened || len(roles[i].name.tokens) > 0
-	}
-	// Each listed name is normalised once and compared with every party,
-	// rather than once per party.
-	var z nameNormalizer
-	var listed []normName // the entry's names, normalised: its primary name, then its aliases
-	for k := 0; screened && k < len(opts.Parties); k++ {
-		lp := &opts.Parties[k]
-		z.reset()
-		listed = append(listed[:0], z.normalize(lp.Name))
-		for _, a := range lp.Aliases {
-			listed = append(listed, z.normalize(a))
-		}
-		for i := range roles {
-			r := &roles[i]
-			if len(r.name.tokens) == 0 {
-				continue
-			}
-			best, ok := bestName(r.name, lp, listed, threshold)
-			if !ok || best.score < threshold {
-				continue
-			}
-			m := Match{
-				Role: r.role, PartyName: r.party.Name, ListedName: lp.Name, MatchedName: best.name,
-				ViaAlias: best.alias, List: lp.List, Source: lp.Source, Score: best.score,
-				Explanation: best.explain(r.name, *lp, r.party.Country),
-			}
-			if ref, ok := cleared(opts.Dispositions, r.name, listed[0], best.listed); ok {
-				m.Cleared, m.Reference = true, ref
-			}
-			r.found = append(r.found, m)
-		}
-	}
+	matchNames(roles[:], opts)
 	var matches []Match
 	for i := range roles {
-		found := roles[i].found
-		slices.SortStableFunc(found, func(a, b Match) int {
-			return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ListedName, b.ListedName), strings.Compare(a.List, b.List))
-		})
-		matches = append(matches, found...)
+		matches = append(matches, roles[i].found...)
 	}
 
 	declined := false
@@ -185,6 +135,75 @@ func (d *dataset) screenParties(s iorules.Shipment, opts Options, fs []finding) 
 		fs = append(fs, f)
 	}
 	return matches, fs, declined
+}
+
+// nameTarget is a name to screen, a shipment party's or an owner's, and the
+// matches found for it.
+type nameTarget struct {
+	role    string // Match.Role
+	name    string
+	country iorules.Country
+	found   []Match // best first
+}
+
+// threshold is the lowest score that counts as a match.
+func (o *Options) threshold() int {
+	switch {
+	case o.Threshold <= 0:
+		return DefaultThreshold
+	case o.Threshold > 100:
+		return 100
+	}
+	return o.Threshold
+}
+
+// matchNames screens the targets against the caller's list, setting each
+// target's matches, best first; a match a disposition clears is kept,
+// marked Cleared. Each listed name is normalised once and compared with
+// every target, rather than once per target.
+func matchNames(targets []nameTarget, opts Options) {
+	threshold := opts.threshold()
+	var names [4]normName // the targets' names, normalised; most screenings have three
+	norm := names[:0]
+	screened := false
+	for i := range targets {
+		norm = append(norm, normalizeName(targets[i].name))
+		screened = screened || len(norm[i].tokens) > 0
+	}
+	var z nameNormalizer
+	var listed []normName // the entry's names, normalised: its primary name, then its aliases
+	for k := 0; screened && k < len(opts.Parties); k++ {
+		lp := &opts.Parties[k]
+		z.reset()
+		listed = append(listed[:0], z.normalize(lp.Name))
+		for _, a := range lp.Aliases {
+			listed = append(listed, z.normalize(a))
+		}
+		for i := range targets {
+			r := &targets[i]
+			if len(norm[i].tokens) == 0 {
+				continue
+			}
+			best, ok := bestName(norm[i], lp, listed, threshold)
+			if !ok || best.score < threshold {
+				continue
+			}
+			m := Match{
+				Role: r.role, PartyName: r.name, ListedName: lp.Name, MatchedName: best.name,
+				ViaAlias: best.alias, List: lp.List, Source: lp.Source, Score: best.score,
+				Explanation: best.explain(norm[i], *lp, r.country),
+			}
+			if ref, ok := cleared(opts.Dispositions, norm[i], listed[0], best.listed); ok {
+				m.Cleared, m.Reference = true, ref
+			}
+			r.found = append(r.found, m)
+		}
+	}
+	for i := range targets {
+		slices.SortStableFunc(targets[i].found, func(a, b Match) int {
+			return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ListedName, b.ListedName), strings.Compare(a.List, b.List))
+		})
+	}
 }
 
 func (d *dataset) ruleSourceAny(id string) string {

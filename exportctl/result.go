@@ -17,7 +17,9 @@ type Options struct {
 	// Threshold is the lowest score (1-100) that counts as a match; 0 or
 	// less means DefaultThreshold, more than 100 means 100.
 	Threshold int
-	// Dispositions record matches the caller has reviewed and cleared.
+	// Dispositions record matches the caller has reviewed and cleared, and
+	// parties whose owners the caller has screened under the BIS Affiliates
+	// rule (Decision DecisionOwnershipCleared).
 	Dispositions []Disposition
 }
 
@@ -31,8 +33,9 @@ type Result struct {
 	Regime string `json:"regime"`
 	// Lines holds one result per item line, in line order.
 	Lines []LineResult `json:"lines"`
-	// Screening lists restricted-party matches at or above the threshold,
-	// cleared ones included.
+	// Screening lists restricted-party matches of the shipment's parties at
+	// or above the threshold, cleared ones included. Matches of a party's
+	// stated owners are reported in the Affiliates-rule reasons instead.
 	Screening []Match `json:"screening,omitempty"`
 	// Reasons are the findings for the decision, most severe first.
 	Reasons []iorules.Reason `json:"-"`
@@ -137,6 +140,7 @@ const (
 	CodeTPPMissing             = "export_tpp_missing"                // condition: TPP to provide
 	CodeClassificationMismatch = "export_classification_mismatch"    // condition: ECCN and TPP disagree
 	CodeHeadquartersMissing    = "export_headquarters_missing"       // condition: end user's headquarters to state
+	CodeOwnershipUnknown       = "export_ownership_unknown"          // condition: owners of 50 % or more to establish (Affiliates rule)
 	CodeGroupUnknown           = "export_country_group_unknown"      // condition: destination's groups not in the data
 	CodeJurisdiction           = "export_ear_jurisdiction"           // condition: de minimis / FDP facts
 	CodeRegionConfirm          = "export_region_confirm"             // condition or info: confirm the Ukrainian region

@@ -43,6 +43,8 @@ const (
 	ruleUKDualUse     = "exportctl.uk.dual_use"
 	ruleUKAdvanced    = "exportctl.uk.advanced_computing"
 	ruleScreening     = "exportctl.screening"
+	ruleAffiliates    = "exportctl.ear.affiliates"
+	ruleDataCenterVEU = "exportctl.ear.748.15.dc_veu"
 
 	ruleClassification = "exportctl.classification"
 
@@ -172,6 +174,7 @@ func (d *dataset) screen(s iorules.Shipment, opts Options) Result {
 	for i := range items {
 		e.lineOnce(&items[i], len(items))
 	}
+	e.affiliates(items, opts)
 	return e.finish(res, items)
 }
 
@@ -185,6 +188,7 @@ type lineKey struct {
 	origin   iorules.Country
 	enc      iorules.Encryption
 	tpp      *decimal.Decimal // by identity: equal values behind different pointers are evaluated apart
+	euc      int              // 1 + the index of the end-user certificate covering the line; 0 for none
 }
 
 // evaluatedLine locates the findings one evaluation of a lineKey added.
@@ -204,7 +208,7 @@ func (e *eval) lineOnce(it *iorules.Item, lines int) {
 	}
 	k := lineKey{
 		eccn: strings.TrimSpace(it.ECCN), category: it.Category, hs6: it.HSCode.HS6(),
-		origin: it.CountryOfOrigin, enc: it.Encryption, tpp: it.TPP,
+		origin: it.CountryOfOrigin, enc: it.Encryption, tpp: it.TPP, euc: e.endUserCertificate(it.Line) + 1,
 	}
 	if kind, ok := e.lineKinds.find(k); ok {
 		prev := e.evaluated[kind]
@@ -426,9 +430,9 @@ func (e *eval) asIfSubject(it iorules.Item, cls classification, fs []finding) []
 	if it.CountryOfOrigin == "" {
 		made = "of unstated origin"
 	}
-	// The advanced-computing FDP rule: research section 6 says to presume
-	// such items subject to the EAR for D:5 / Macau destinations and
-	// D:5/Macau-headquartered parties.
+	// The advanced-computing FDP rule (15 CFR 734.9(h)): without the FDP
+	// analysis, such items are presumed subject to the EAR for D:5 / Macau
+	// destinations and D:5/Macau-headquartered parties.
 	if _, ok := e.d.inForce(ruleFDP, e.on); ok && cls.advanced() && (e.dg.d5OrMacau() || len(e.hqHits) > 0) {
 		var out []finding
 		for _, f := range fs {
@@ -537,8 +541,22 @@ func (e *eval) embargoSource(em embargo) string {
 	return strings.Join(parts, "; ")
 }
 
+// endUserCertificate returns the index in the shipment's documents of the
+// first end-user certificate covering line n (one that lists n, or lists no
+// lines and so covers the whole shipment), or -1 when none does.
+func (e *eval) endUserCertificate(n int) int {
+	for i, doc := range e.s.Documents {
+		if doc.Type == iorules.DocumentEndUserCertificate && (len(doc.Lines) == 0 || slices.Contains(doc.Lines, n)) {
+			return i
+		}
+	}
+	return -1
+}
+
 // chplLine flags a Common High Priority List item going to a diversion-risk
-// destination.
+// destination. An end-user certificate in the shipment's documents that
+// covers the line settles it: the finding is then a note naming the
+// certificate.
 func (e *eval) chplLine(it iorules.Item) {
 	if e.blocked() || !e.d.chplWindow.covers(e.on) {
 		return
@@ -561,15 +579,29 @@ func (e *eval) chplLine(it iorules.Item) {
 	if m.confidence != confirmed {
 		doubts = append(doubts, "the destination's diversion-risk listing")
 	}
-	msg := fmt.Sprintf("HS %s (%s) is on the Common High Priority List (tier %s) and %s is a Russia-diversion risk: obtain a signed end-user and export-control certification before shipping.",
+	head := fmt.Sprintf("HS %s (%s) is on the Common High Priority List (tier %s) and %s is a Russia-diversion risk",
 		iorules.HSCode(item.hs6), item.description, item.tier, e.s.Destination)
+	doubt := ""
 	if len(doubts) > 0 {
-		msg += " Unconfirmed: " + strings.Join(doubts, " and ") + "."
+		doubt = " Unconfirmed: " + strings.Join(doubts, " and ") + "."
+	}
+	if i := e.endUserCertificate(it.Line); i >= 0 {
+		ref := ""
+		if r := strings.TrimSpace(e.s.Documents[i].Reference); r != "" {
+			ref = fmt.Sprintf(" %q", r)
+		}
+		e.add(finding{
+			line: it.Line, regime: e.regimeOrEAR(), severity: iorules.SeverityInfo,
+			code: CodeNote, rule: ruleCHPL, source: e.ruleSource(ruleCHPL),
+			message: head + fmt.Sprintf(": the end-user certificate%s listed in the shipment's documents covers the line; keep it signed with the export records.", ref) + doubt,
+		})
+		return
 	}
 	e.add(finding{
 		line: it.Line, regime: e.regimeOrEAR(), severity: iorules.SeverityCondition,
-		code: CodeCHPL, rule: ruleCHPL, source: e.ruleSource(ruleCHPL), message: msg,
-		unblock: "a signed end-user certificate naming the end user, its activity and the end use, confirming no re-export to Russia or Belarus",
+		code: CodeCHPL, rule: ruleCHPL, source: e.ruleSource(ruleCHPL),
+		message: head + ": obtain a signed end-user and export-control certification before shipping." + doubt,
+		unblock: "a signed end-user certificate naming the end user, its activity and the end use, confirming no re-export to Russia or Belarus, listed in the shipment's documents (type end_user_certificate; lines it covers, or none for all)",
 	})
 }
 

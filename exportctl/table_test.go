@@ -6,9 +6,10 @@ import (
 	"github.com/iorules/iorules"
 )
 
-// TestDecisionTableUS covers every cell of research table 8.1 (US origin,
-// ECCN × destination column), one case per cell, plus the case-by-case and
-// Syria variants the cells name.
+// TestDecisionTableUS covers every cell of the US-origin decision table
+// (ECCN family × destination column: A only, D:1/D:4, D:5/Macau, E:1/E:2,
+// D:5/Macau-headquartered end user), one case per cell, plus the
+// case-by-case and Syria variants the cells name.
 func TestDecisionTableUS(t *testing.T) {
 	items := func(it iorules.Item) []iorules.Item { return []iorules.Item{it} }
 	hqCN := endUser("Overseas Cloud", "MY", "CN")
@@ -21,7 +22,7 @@ func TestDecisionTableUS(t *testing.T) {
 		{"3A090.a/A-only", ship("US", "BR", items(gpuServer("4A090.a"))),
 			want{det: DeterminationNLR, verdict: "clear", rule: rule3A090, msg: "not enforced since 2025-05-13", licence: ptr(false)}},
 		{"3A090.a/D:4", ship("US", "SA", items(gpuServer("4A090.a"))),
-			want{det: DeterminationLicenceRequired, verdict: "conditional", rule: rule3A090, codes: []string{CodeLicenceRequired}, msg: "ACA may be available", licence: ptr(true)}},
+			want{det: DeterminationLicenceRequired, verdict: "conditional", rule: rule3A090, codes: []string{CodeLicenceRequired}, msg: "15 CFR 740.8(a) excludes items designed or marketed for use in a data center", licence: ptr(true)}},
 		{"3A090.a/D:1", ship("US", "VN", items(gpuServer("3A090.a"))),
 			want{det: DeterminationLicenceRequired, verdict: "conditional", rule: rule3A090}},
 		{"3A090.a/D:5", ship("US", "CN", items(gpuServer("4A090.a"))),
@@ -140,8 +141,8 @@ func TestDecisionTableListedParty(t *testing.T) {
 	})
 }
 
-// TestDecisionTableEU covers research table 8.2 (EU Member State origin,
-// EU-made goods) and its US re-export overlay.
+// TestDecisionTableEU covers the EU-origin decision table (EU Member State
+// origin, EU-made goods) and its US re-export overlay.
 func TestDecisionTableEU(t *testing.T) {
 	de := func(it iorules.Item) []iorules.Item { it.CountryOfOrigin = "DE"; return []iorules.Item{it} }
 	annexI := firewall("5A002.a")
@@ -212,7 +213,7 @@ func TestDecisionTableEU(t *testing.T) {
 	}
 }
 
-// TestDecisionTableUK covers research section 8.3 (UK origin mirrors the EU
+// TestDecisionTableUK covers the UK-origin decision table (it mirrors the EU
 // structure; OGELs are not encoded).
 func TestDecisionTableUK(t *testing.T) {
 	gb := func(it iorules.Item) []iorules.Item { it.CountryOfOrigin = "GB"; return []iorules.Item{it} }

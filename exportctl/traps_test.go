@@ -33,7 +33,9 @@ func altData(t *testing.T, file, old, new string) *dataset {
 	return d
 }
 
-// TestTraps has one case per trap of research section 10, named after it.
+// TestTraps has one case per known trap of export-control pre-qualification
+// (a place where the CFR text, the enforced law and the facts a shipment
+// gives part ways), numbered and named after it.
 func TestTraps(t *testing.T) {
 	one := func(it iorules.Item) []iorules.Item { return []iorules.Item{it} }
 
@@ -66,8 +68,14 @@ func TestTraps(t *testing.T) {
 		list := []ListedParty{{Name: "Shenzhen Parent Group", Country: "CN", List: "EL"}}
 		s := ship("US", "SG", one(gpuServer("4A090.a")), endUser("Lion City Compute Pte Ltd", "SG", "SG"))
 		res := Screen(s, Options{Parties: list})
-		check(t, res, want{det: DeterminationNLR, verdict: "clear", msg: "ownership (OFAC 50 %, BIS affiliates) is not assessed"})
+		check(t, res, want{det: DeterminationNLR, verdict: "clear", msg: "the BIS Affiliates rule is suspended on this date"})
 		require.Empty(t, res.Screening)
+
+		// Once the Affiliates rule is back (2026-11-10), a name screen
+		// cannot clear the end user: its owners must be established.
+		s.Date = iorules.MustParseDate("2026-11-10")
+		res = Screen(s, Options{Parties: list})
+		check(t, res, want{det: DeterminationNLR, verdict: "conditional", codes: []string{CodeOwnershipUnknown}, msg: "asked for separately"})
 	})
 
 	t.Run("04 non-US origin does not put the EAR out of scope", func(t *testing.T) {

@@ -135,6 +135,36 @@ func appendPartyJSON(b []byte, p *iorules.Party) []byte {
 		}
 		b = append(b, ']')
 	}
+	if p.Ownership != nil {
+		b = append(b, `,"ownership":`...)
+		b = appendOwnershipJSON(b, p.Ownership)
+	}
+	return append(b, '}')
+}
+
+func appendOwnershipJSON(b []byte, o *iorules.Ownership) []byte {
+	b = append(b, `{"owners":`...)
+	if o.Owners == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range o.Owners {
+			ow := &o.Owners[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendJSONString(b, ow.Name)
+			b = append(b, `,"country":`...)
+			b = appendJSONString(b, string(ow.Country))
+			b = append(b, `,"share":`...)
+			b = appendDecimalJSON(b, ow.Share)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"checked_on":`...)
+	b = appendJSONString(b, o.CheckedOn.String())
 	return append(b, '}')
 }
 
