@@ -25,8 +25,10 @@ func ExampleEngine_Prequalify() {
 	              "destination_handling": "0", "destination_inland": "0"},
 	  "exporter": {"name": "Acme Inc", "country": "US"},
 	  "importer_of_record": {"name": "IOR AS", "country": "TR",
-	      "registrations": [{"scheme": "tr.vkn", "id": "1234567890"}]},
-	  "end_user": {"name": "DC AS", "country": "TR", "headquarters_country": "TR"},
+	      "registrations": [{"scheme": "tr.vkn", "id": "1234567890"}],
+	      "ownership": {"owners": [], "checked_on": "2026-11-20"}},
+	  "end_user": {"name": "DC AS", "country": "TR", "headquarters_country": "TR",
+	      "ownership": {"owners": [{"name": "DC Holding AS", "country": "TR", "share": "100"}], "checked_on": "2026-11-20"}},
 	  "items": [{"line": 1, "description": "48-port ethernet switch", "category": "switch",
 	    "hs_code": "8517.62", "quantity": 4, "unit_value": "2500.00", "net_weight_kg": "5",
 	    "condition": "new", "country_of_origin": "CN", "radio": [],
@@ -58,6 +60,7 @@ func ExampleEngine_Prequalify() {
 	// tr.duty on 400000.00 at 0.05 = 20000.00
 	// tr.kdv on 420000.00 at 0.2 = 84000.00
 	// total taxes: 104000.00
-	// to do: a signed end-user certificate naming the end user, its activity and the end use, confirming no re-export to Russia or Belarus
+	// to do: screening of the owners named against the Entity List, the Military End-User List and the SDN List (supply the list in the options), or a disposition with decision "ownership_cleared", the party's name and the review's reference
+	// to do: a signed end-user certificate naming the end user, its activity and the end use, confirming no re-export to Russia or Belarus, listed in the shipment's documents (type end_user_certificate; lines it covers, or none for all)
 	// to do: Obtain TAREKS check from TAREKS (lead time about 10 days) and list it in approvals_held as "tr.tareks".
 }

@@ -27,7 +27,8 @@ func ExampleEngine_Rollout() {
 	    "charges": {"origin_inland": "0", "freight": "900.00", "insurance": "100.00",
 	                "destination_handling": "0", "destination_inland": "0"},
 	    "exporter": {"name": "Acme Inc", "country": "US"},
-	    "end_user": {"name": "Edge Cloud Ltd", "country": "GB", "headquarters_country": "GB"},
+	    "end_user": {"name": "Edge Cloud Ltd", "country": "GB", "headquarters_country": "GB",
+	                 "ownership": {"owners": [], "checked_on": "2026-11-20"}},
 	    "documents": [{"type": "commercial_invoice", "reference": "INV-1"}, {"type": "packing_list", "reference": "PL-1"}],
 	    "items": [{"line": 1, "description": "1U rack server, 2 CPUs, 256 GB RAM, no radio",
 	      "category": "server", "hs_code": "8471.50", "quantity": 4, "unit_value": "9000.00",
@@ -36,13 +37,16 @@ func ExampleEngine_Rollout() {
 	  },
 	  "markets": {
 	    "MY": {"importer_of_record": {"name": "Selangor Trade Hub Sdn Bhd", "country": "MY",
-	             "registrations": [{"scheme": "my.ssm", "id": "201901023456"}]},
+	             "registrations": [{"scheme": "my.ssm", "id": "201901023456"}],
+	             "ownership": {"owners": [], "checked_on": "2026-11-20"}},
 	           "exchange_rates": {"USD": "4.2100"}},
 	    "EG": {"importer_of_record": {"name": "Nile Delta Trading S.A.E.", "country": "EG",
-	             "registrations": [{"scheme": "eg.importers_register", "id": "IR-58213"}]},
+	             "registrations": [{"scheme": "eg.importers_register", "id": "IR-58213"}],
+	             "ownership": {"owners": [], "checked_on": "2026-11-20"}},
 	           "exchange_rates": {"USD": "48.9500"}},
 	    "SA": {"importer_of_record": {"name": "Red Sea Import Services Co", "country": "SA",
-	             "registrations": []},
+	             "registrations": [],
+	             "ownership": {"owners": [], "checked_on": "2026-11-20"}},
 	           "exchange_rates": {"USD": "3.7500"}}
 	  }
 	}`))

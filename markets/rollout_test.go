@@ -41,14 +41,15 @@ func elevenMarkets(t *testing.T) markets.Rollout {
 	rate := func(s string) map[iorules.Currency]decimal.Decimal {
 		return map[iorules.Currency]decimal.Decimal{"USD": decimal.RequireFromString(s)}
 	}
+	noOwners := &iorules.Ownership{Owners: []iorules.Owner{}, CheckedOn: iorules.MustParseDate("2026-11-20")}
 	r.Markets["UZ"] = markets.MarketSetup{
 		ImporterOfRecord: iorules.Party{Name: "Tashkent Import Services LLC", Country: "UZ",
-			Registrations: []iorules.Registration{{Scheme: "uz.tin", ID: "305112874"}}},
+			Registrations: []iorules.Registration{{Scheme: "uz.tin", ID: "305112874"}}, Ownership: noOwners},
 		ExchangeRates: rate("12050.00"),
 	}
 	r.Markets["RS"] = markets.MarketSetup{
 		ImporterOfRecord: iorules.Party{Name: "Dunav Uvoz d.o.o.", Country: "RS",
-			Registrations: []iorules.Registration{{Scheme: "rs.pib", ID: "109283746"}}},
+			Registrations: []iorules.Registration{{Scheme: "rs.pib", ID: "109283746"}}, Ownership: noOwners},
 		ExchangeRates: rate("100.3500"),
 	}
 	return r
