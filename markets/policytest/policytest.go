@@ -71,13 +71,25 @@ type Case struct {
 
 // Expect lists what a case checks; fields left empty are not checked.
 type Expect struct {
-	Verdict       string            `yaml:"verdict"`
-	CustomsValue  string            `yaml:"customs_value"`
-	Taxes         map[string]string `yaml:"taxes"`
-	TotalTaxes    string            `yaml:"total_taxes"`
-	Approvals     []Approval        `yaml:"approvals"`
-	Reasons       []Reason          `yaml:"reasons"`
-	AbsentReasons []string          `yaml:"absent_reasons"`
+	Verdict      string            `yaml:"verdict"`
+	CustomsValue string            `yaml:"customs_value"`
+	Taxes        map[string]string `yaml:"taxes"`
+	TotalTaxes   string            `yaml:"total_taxes"`
+	// PartialTotalTaxes and NotComputed are what a decision gives when a
+	// tax could not be computed for some lines: the sum of what was, and
+	// the taxes and lines that were not.
+	PartialTotalTaxes string        `yaml:"partial_total_taxes"`
+	NotComputed       []NotComputed `yaml:"not_computed"`
+	Approvals         []Approval    `yaml:"approvals"`
+	Reasons           []Reason      `yaml:"reasons"`
+	AbsentReasons     []string      `yaml:"absent_reasons"`
+}
+
+// NotComputed is an expected entry of Decision.NotComputed; it must match
+// exactly.
+type NotComputed struct {
+	Tax   string `yaml:"tax"`
+	Lines []int  `yaml:"lines"`
 }
 
 // Approval is an expected approval entry; it must match exactly.
@@ -245,13 +257,15 @@ func merge(base, patch any) any {
 
 // outcome is the part of a decision a case compares.
 type outcome struct {
-	Verdict       string
-	CustomsValue  string
-	Taxes         map[string]string
-	TotalTaxes    string
-	Approvals     []Approval
-	Reasons       []Reason
-	AbsentReasons []string
+	Verdict           string
+	CustomsValue      string
+	Taxes             map[string]string
+	TotalTaxes        string
+	PartialTotalTaxes string
+	NotComputed       []NotComputed
+	Approvals         []Approval
+	Reasons           []Reason
+	AbsentReasons     []string
 }
 
 // expected projects the case's expectation; absent reasons must not match
@@ -259,6 +273,7 @@ type outcome struct {
 func expected(e Expect) outcome {
 	return outcome{
 		Verdict: e.Verdict, CustomsValue: e.CustomsValue, Taxes: e.Taxes, TotalTaxes: e.TotalTaxes,
+		PartialTotalTaxes: e.PartialTotalTaxes, NotComputed: e.NotComputed,
 		Approvals: e.Approvals, Reasons: e.Reasons,
 	}
 }
@@ -285,6 +300,15 @@ func actual(e Expect, d markets.Decision) outcome {
 	}
 	if e.TotalTaxes != "" && d.TotalTaxes != nil {
 		o.TotalTaxes = sameValue(e.TotalTaxes, *d.TotalTaxes)
+	}
+	if e.PartialTotalTaxes != "" && d.PartialTotalTaxes != nil {
+		o.PartialTotalTaxes = sameValue(e.PartialTotalTaxes, *d.PartialTotalTaxes)
+	}
+	if e.NotComputed != nil {
+		o.NotComputed = []NotComputed{}
+		for _, nc := range d.NotComputed {
+			o.NotComputed = append(o.NotComputed, NotComputed{Tax: nc.Tax, Lines: nc.Lines})
+		}
 	}
 	if e.Approvals != nil {
 		o.Approvals = []Approval{}
