@@ -93,7 +93,7 @@ func validateShipment(p *problems, s Shipment) {
 	case s.Date.IsZero():
 		p.add(root.field("date"), "required")
 	case s.Date.Before(minShipmentDate) || s.Date.After(maxShipmentDate):
-		p.addf(root.field("date"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
+		p.addf(root.field("date"), "must be between %s and %s, not %s", minShipmentDate, maxShipmentDate, s.Date)
 	}
 
 	p.country(root.leaf("origin"), s.Origin, true)
@@ -195,7 +195,7 @@ func validateDocuments(p *problems, docs []Document, lines lineIndex) {
 		enum(p, di.leaf("type"), doc.Type, DocumentTypes)
 		p.optionalText(di.leaf("reference"), doc.Reference, maxCodeLen)
 		if !doc.Date.IsZero() && (doc.Date.Before(minShipmentDate) || doc.Date.After(maxShipmentDate)) {
-			p.addf(di.field("date"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
+			p.addf(di.field("date"), "must be between %s and %s, not %s", minShipmentDate, maxShipmentDate, doc.Date)
 		}
 		models := di.field("models")
 		if len(doc.Models) > maxModels {

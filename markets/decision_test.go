@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
 	"github.com/stretchr/testify/require"
 )
@@ -42,7 +43,7 @@ func jsonKeys(t *testing.T, raw []byte) []string {
 // must write a key for every field of Decision, in declaration order.
 func TestDecisionJSONCoversEveryField(t *testing.T) {
 	d := markets.Decision{Currency: "BRL", NotEvaluated: []string{"x"}}
-	d.EarliestShipDate = d.AsOf.AddDays(1) // non-zero so omitzero keeps it
+	d.EarliestShipDate = iorules.NewDate(2026, 11, 26) // non-zero so omitzero keeps it
 	raw, err := json.Marshal(d)
 	require.NoError(t, err)
 	require.Equal(t, jsonTags[markets.Decision](), jsonKeys(t, raw))
