@@ -23,6 +23,9 @@ func FuzzDecodeShipment(f *testing.F) {
 	f.Add(edited(f, set("items.0.unit_value", raw("12.5")), set("items.0.quantity", raw("1.5"))))
 	f.Add(edited(f, set("date", "2026-02-30"), set("items.0.hs_code", "84.71"), set("bogus", true)))
 	f.Add(edited(f, set("items.0.approvals_held.0.valid_until", "0001-01-01")))
+	f.Add(edited(f, set("documents", []any{doc("certificate", "date", "0001-01-01")})))
+	f.Add(bytes.Replace(sample(f), []byte("1U rack server"), []byte("1U rack \\ud800 \\udc00\\ud83d\\ude00 server"), 1))
+	f.Add(bytes.Replace(sample(f), []byte("Acme Inc"), []byte("Acme \xff\xed\xa0\x80 \u202e\u001b Inc"), 1))
 	for _, s := range []string{"", "null", "[]", "{", "{}", `{"items":[{}]}`, `{"id":"a","id":"b"}`,
 		`{"exchange_rates":{"USD":"-0","":"1"}}`, "{} {}", `"\ud800"`, `{"items":[[[[[[]]]]]]}`} {
 		f.Add([]byte(s))
