@@ -25,14 +25,15 @@ const MaxShipmentBytes = 8 << 20
 // JSON integers; null stands for a field left out. Every string, field
 // names included, must be valid Unicode: bytes that are not UTF-8 and \u
 // escapes of lone UTF-16 surrogates ("\ud800") are errors, not replaced
-// with U+FFFD. Identifiers and names (the shipment id, party names,
-// registration ids, sku, model, references) must not hold control or
-// bidirectional formatting characters (see Validate). Every problem is reported
-// at once: the error is a joined error of *FieldError values in document
-// order, each naming the field by its JSON path ("items[2].unit_value"), or
-// the path "" for the document as a whole (empty input, malformed JSON, a
-// JSON array, data after the object). Use FieldErrors or errors.As to reach
-// them. An error reading r is returned wrapped, not as a FieldError.
+// with U+FFFD. Identifiers and names must not hold control or
+// bidirectional formatting characters (see Validate).
+//
+// Every problem is reported at once: the error is a joined error of
+// *FieldError values in document order, each naming the field by its JSON
+// path ("items[2].unit_value"), or the path "" for the document as a whole
+// (empty input, malformed JSON, a JSON array, data after the object). Use
+// FieldErrors or errors.As to reach them. An error reading r is returned
+// wrapped, not as a FieldError.
 //
 // On error the returned Shipment is the zero value.
 func DecodeShipment(r io.Reader) (Shipment, error) {
