@@ -272,15 +272,19 @@ func (c *HSCode) UnmarshalText(b []byte) error {
 }
 
 // Date is a calendar date without a time of day or zone, written
-// "2006-01-02" in JSON. The zero Date is not valid; IsZero reports it.
+// "2006-01-02" in JSON. The zero Date is a date not given: IsZero reports it,
+// String and MarshalText write it as "". Every date built by NewDate or
+// ParseDate is given, year 1 included: "0001-01-01" is a real date, long past,
+// not the absence of one.
 type Date struct {
-	t time.Time // midnight UTC
+	t     time.Time // midnight UTC
+	given bool
 }
 
 // NewDate returns the date y-m-d. It normalises out-of-range values as
 // time.Date does; use ParseDate to reject them.
 func NewDate(y int, m time.Month, d int) Date {
-	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), given: true}
 }
 
 // ParseDate parses "2006-01-02" and rejects dates that do not exist.
@@ -289,7 +293,7 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, fmt.Errorf("invalid date %q: want YYYY-MM-DD", s)
 	}
-	return Date{t: t}, nil
+	return Date{t: t, given: true}, nil
 }
 
 // MustParseDate is ParseDate for constants in tests; it panics on error.
@@ -301,10 +305,11 @@ func MustParseDate(s string) Date {
 	return d
 }
 
-// IsZero reports whether d is the zero Date.
-func (d Date) IsZero() bool { return d.t.IsZero() }
+// IsZero reports whether d is the zero Date, a date not given. A given
+// date is never zero, not even 0001-01-01.
+func (d Date) IsZero() bool { return !d.given }
 
-// String formats the date as "2006-01-02".
+// String formats the date as "2006-01-02", or "" for the zero Date.
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""
@@ -318,16 +323,23 @@ func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 // After reports whether d is after e.
 func (d Date) After(e Date) bool { return d.t.After(e.t) }
 
-// Equal reports whether d and e are the same day.
-func (d Date) Equal(e Date) bool { return d.t.Equal(e.t) }
+// Equal reports whether d and e are the same day, or both not given.
+func (d Date) Equal(e Date) bool { return d.given == e.given && d.t.Equal(e.t) }
 
-// AddDays returns the date n days after d (before it when n < 0).
-func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
+// AddDays returns the date n days after d (before it when n < 0). The zero
+// Date stays zero.
+func (d Date) AddDays(n int) Date {
+	if d.IsZero() {
+		return Date{}
+	}
+	return Date{t: d.t.AddDate(0, 0, n), given: true}
+}
 
 // DaysUntil returns the number of days from d to e (negative when e is earlier).
 func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
 
-// Time returns the date as midnight UTC.
+// Time returns the date as midnight UTC; the zero Date gives the zero
+// time.Time, as does 0001-01-01 (tell them apart with IsZero).
 func (d Date) Time() time.Time { return d.t }
 
 // MarshalText formats the date as String does.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/iorules/iorules/internal/strictjson"
 	"github.com/shopspring/decimal"
 )
 
@@ -21,12 +22,18 @@ const MaxShipmentBytes = 8 << 20
 // It reads at most MaxShipmentBytes. Unknown and duplicate fields are
 // errors; money, rates, weights, tpp and ownership shares are JSON strings holding a plain
 // decimal ("9700.00"), never JSON numbers; quantities and line numbers are
-// JSON integers; null stands for a field left out. Every problem is reported
-// at once: the error is a joined error of *FieldError values in document
-// order, each naming the field by its JSON path ("items[2].unit_value"), or
-// the path "" for the document as a whole (empty input, malformed JSON, a
-// JSON array, data after the object). Use FieldErrors or errors.As to reach
-// them. An error reading r is returned wrapped, not as a FieldError.
+// JSON integers; null stands for a field left out. Every string, field
+// names included, must be valid Unicode: bytes that are not UTF-8 and \u
+// escapes of lone UTF-16 surrogates ("\ud800") are errors, not replaced
+// with U+FFFD. Identifiers and names must not hold control or
+// bidirectional formatting characters (see Validate).
+//
+// Every problem is reported at once: the error is a joined error of
+// *FieldError values in document order, each naming the field by its JSON
+// path ("items[2].unit_value"), or the path "" for the document as a whole
+// (empty input, malformed JSON, a JSON array, data after the object). Use
+// FieldErrors or errors.As to reach them. An error reading r is returned
+// wrapped, not as a FieldError.
 //
 // On error the returned Shipment is the zero value.
 func DecodeShipment(r io.Reader) (Shipment, error) {
@@ -455,11 +462,18 @@ func (d *decoder) object(at fieldPath, raw json.RawMessage, required []string, l
 	present := make(map[string]bool, len(required))
 	seen := make(map[string]bool)
 	for n := 0; dec.More(); n++ {
+		before := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
 			return
 		}
 		key, _ := tok.(string)
+		// The key as written: encoding/json has replaced what is not valid
+		// Unicode in key.
+		lit := raw[before:dec.InputOffset()]
+		if q := bytes.IndexByte(lit, '"'); q >= 0 {
+			lit = lit[q:]
+		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
 			return
@@ -467,6 +481,10 @@ func (d *decoder) object(at fieldPath, raw json.RawMessage, required []string, l
 		if limit > 0 && n >= limit {
 			d.p.addf(at, "must have at most %d members", limit)
 			return
+		}
+		if msg := strictjson.StringProblem(lit); msg != "" {
+			d.p.add(at, "field name: "+msg)
+			continue
 		}
 		fp := at.key(key)
 		if seen[key] {
@@ -537,6 +555,10 @@ func text[T ~string](d *decoder, at fieldPath, raw json.RawMessage, dst *T) bool
 	}
 	if raw[0] != '"' {
 		d.p.addf(at, "must be a string, not %s", kindOf(raw))
+		return false
+	}
+	if msg := strictjson.StringProblem(raw); msg != "" {
+		d.p.add(at, msg)
 		return false
 	}
 	var s string
@@ -661,6 +683,10 @@ func (d *decoder) decimal(at fieldPath, raw json.RawMessage, lim digitLimits) (d
 			kind = "a JSON number"
 		}
 		d.p.addf(at, "must be a decimal string such as %q, not %s", lim.example, kind)
+		return decimal.Decimal{}, false
+	}
+	if msg := strictjson.StringProblem(raw); msg != "" {
+		d.p.add(at, msg)
 		return decimal.Decimal{}, false
 	}
 	var s string

@@ -28,6 +28,9 @@ func FuzzDecodeShipment(f *testing.F) {
 	f.Add(edited(f, set("end_user.ownership", owned(owner("A", "CN", "60"), owner("B", "XX", "40.000001"))),
 		set("exporter.ownership", map[string]any{"owners": nil})))
 	f.Add(edited(f, set("end_user.ownership", owned(owner("A", "CN", json.Number("1e400")), owner("", "CN", "-0")))))
+	f.Add(edited(f, set("documents", []any{doc("certificate", "date", "0001-01-01")})))
+	f.Add(bytes.Replace(sample(f), []byte("1U rack server"), []byte("1U rack \\ud800 \\udc00\\ud83d\\ude00 server"), 1))
+	f.Add(bytes.Replace(sample(f), []byte("Acme Inc"), []byte("Acme \xff\xed\xa0\x80 \u202e\u001b Inc"), 1))
 	for _, s := range []string{"", "null", "[]", "{", "{}", `{"items":[{}]}`, `{"id":"a","id":"b"}`,
 		`{"exchange_rates":{"USD":"-0","":"1"}}`, "{} {}", `"\ud800"`, `{"items":[[[[[[]]]]]]}`} {
 		f.Add([]byte(s))

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/iorules/iorules/internal/strictjson"
 	"github.com/shopspring/decimal"
 )
 
@@ -53,9 +54,13 @@ var (
 // Validate reports every problem with s, for callers who build a Shipment in
 // Go rather than decode it: required fields, codes and enums, quantities,
 // amounts and their bounds, line numbers, exchange rates, the destination
-// subdivision, and documents (their type, dates, and lines that exist). It returns nil for a valid shipment, else a joined error of
-// *FieldError values in document order (see FieldErrors). DecodeShipment
-// applies the same rules.
+// subdivision, documents (their type, dates, and lines that exist), text
+// that is valid UTF-8, and identifiers and names (id, party names,
+// registration ids and levels, sku, model, eccn, tariff exemption,
+// references and the models certificates name) free of control and
+// bidirectional formatting characters. It returns nil for a valid
+// shipment, else a joined error of *FieldError values in document order
+// (see FieldErrors). DecodeShipment applies the same rules.
 func (s Shipment) Validate() error {
 	var p problems
 	validateShipment(&p, s)
@@ -87,13 +92,13 @@ func FieldErrors(err error) []*FieldError {
 
 func validateShipment(p *problems, s Shipment) {
 	var root fieldPath
-	p.requiredText(root.leaf("id"), s.ID, maxIDLen)
+	p.name(root.leaf("id"), s.ID, maxIDLen, true)
 
 	switch {
 	case s.Date.IsZero():
 		p.add(root.field("date"), "required")
 	case s.Date.Before(minShipmentDate) || s.Date.After(maxShipmentDate):
-		p.addf(root.field("date"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
+		p.addf(root.field("date"), "must be between %s and %s, not %s", minShipmentDate, maxShipmentDate, s.Date)
 	}
 
 	p.country(root.leaf("origin"), s.Origin, true)
@@ -193,16 +198,16 @@ func validateDocuments(p *problems, docs []Document, lines lineIndex) {
 		doc := &docs[i]
 		di := at.at(i)
 		enum(p, di.leaf("type"), doc.Type, DocumentTypes)
-		p.optionalText(di.leaf("reference"), doc.Reference, maxCodeLen)
+		p.name(di.leaf("reference"), doc.Reference, maxCodeLen, false)
 		if !doc.Date.IsZero() && (doc.Date.Before(minShipmentDate) || doc.Date.After(maxShipmentDate)) {
-			p.addf(di.field("date"), "must be between %s and %s", minShipmentDate, maxShipmentDate)
+			p.addf(di.field("date"), "must be between %s and %s, not %s", minShipmentDate, maxShipmentDate, doc.Date)
 		}
 		models := di.field("models")
 		if len(doc.Models) > maxModels {
 			p.addf(models, "must list at most %d models, not %d", maxModels, len(doc.Models))
 		} else {
 			for j, m := range doc.Models {
-				p.requiredText(models.leafAt(j), m, maxCodeLen)
+				p.name(models.leafAt(j), m, maxCodeLen, true)
 			}
 		}
 		dl := di.field("lines")
@@ -342,7 +347,7 @@ func subdivisionExample(c Country) Subdivision {
 }
 
 func validateParty(p *problems, at fieldPath, party *Party) {
-	p.requiredText(at.leaf("name"), party.Name, maxNameLen)
+	p.name(at.leaf("name"), party.Name, maxNameLen, true)
 	p.country(at.leaf("country"), party.Country, true)
 	p.country(at.leaf("headquarters_country"), party.HeadquartersCountry, false)
 	validateOwnership(p, at.field("ownership"), party.Ownership)
@@ -355,8 +360,8 @@ func validateParty(p *problems, at fieldPath, party *Party) {
 		r := &party.Registrations[i]
 		ri := regs.at(i)
 		p.schemeID(ri.leaf("scheme"), r.Scheme)
-		p.requiredText(ri.leaf("id"), r.ID, maxCodeLen)
-		p.optionalText(ri.leaf("level"), r.Level, maxCodeLen)
+		p.name(ri.leaf("id"), r.ID, maxCodeLen, true)
+		p.name(ri.leaf("level"), r.Level, maxCodeLen, false)
 	}
 }
 
@@ -437,8 +442,8 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 	case it.Line > maxLineNumber:
 		p.addf(at.field("line"), "must be at most %d", maxLineNumber)
 	}
-	p.optionalText(at.leaf("sku"), it.SKU, maxCodeLen)
-	p.optionalText(at.leaf("model"), it.Model, maxCodeLen)
+	p.name(at.leaf("sku"), it.SKU, maxCodeLen, false)
+	p.name(at.leaf("model"), it.Model, maxCodeLen, false)
 	p.requiredText(at.leaf("description"), it.Description, maxDescriptionLen)
 	enum(p, at.leaf("category"), it.Category, Categories)
 
@@ -472,11 +477,11 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 	if it.Encryption.MassMarket && !it.Encryption.Present {
 		p.add(at.field("encryption").field("mass_market"), "must be false when present is false")
 	}
-	p.optionalText(at.leaf("eccn"), it.ECCN, maxShortLen)
+	p.name(at.leaf("eccn"), it.ECCN, maxShortLen, false)
 	if it.TPP != nil {
 		p.amount(at.leaf("tpp"), *it.TPP, true, maxTPP)
 	}
-	p.optionalText(at.leaf("tariff_exemption"), it.TariffExemption, maxShortLen)
+	p.name(at.leaf("tariff_exemption"), it.TariffExemption, maxShortLen, false)
 
 	if len(it.ApprovalsHeld) == 0 {
 		return
@@ -490,7 +495,7 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 		a := &it.ApprovalsHeld[i]
 		ai := held.at(i)
 		p.schemeID(ai.leaf("id"), a.ID)
-		p.optionalText(ai.leaf("reference"), a.Reference, maxCodeLen)
+		p.name(ai.leaf("reference"), a.Reference, maxCodeLen, false)
 		if len(a.Models) > maxModels {
 			p.addf(ai.field("models"), "must list at most %d models, not %d", maxModels, len(a.Models))
 			continue
@@ -498,7 +503,7 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 		if len(a.Models) > 0 {
 			models := ai.field("models")
 			for j, m := range a.Models {
-				p.requiredText(models.leafAt(j), m, maxCodeLen)
+				p.name(models.leafAt(j), m, maxCodeLen, true)
 			}
 		}
 	}
@@ -520,18 +525,48 @@ func enum[T ~string](p *problems, at leafPath, v T, valid []T) {
 	p.addf(at.path(), "must be one of %s; not %q", strings.Join(names, ", "), truncate(string(v), 40))
 }
 
-func (p *problems) requiredText(at leafPath, s string, limit int) {
+// requiredText checks text that must be given: not blank, valid UTF-8, at
+// most limit characters.
+func (p *problems) requiredText(at leafPath, s string, limit int) bool {
 	if strings.TrimSpace(s) == "" {
 		p.add(at.path(), "required")
-		return
+		return false
 	}
-	p.optionalText(at, s, limit)
+	return p.optionalText(at, s, limit)
 }
 
-func (p *problems) optionalText(at leafPath, s string, limit int) {
+// optionalText checks text that may be empty: valid UTF-8 (a Shipment
+// built in Go can hold any bytes; DecodeShipment reports them first), at
+// most limit characters. It reports whether s passed.
+func (p *problems) optionalText(at leafPath, s string, limit int) bool {
+	if !utf8.ValidString(s) {
+		p.add(at.path(), "invalid UTF-8")
+		return false
+	}
 	// A string of at most limit bytes has at most limit runes: skip the count.
 	if len(s) > limit && utf8.RuneCountInString(s) > limit {
 		p.addf(at.path(), "must be at most %d characters", limit)
+		return false
+	}
+	return true
+}
+
+// name checks an identifier or a name (an id, a party name, a sku, a
+// reference) as requiredText or optionalText do, and also that it holds no
+// control character (ESC among them) and no bidirectional formatting
+// character, which would make it print as something it is not.
+func (p *problems) name(at leafPath, s string, limit int, required bool) {
+	var ok bool
+	if required {
+		ok = p.requiredText(at, s, limit)
+	} else {
+		ok = p.optionalText(at, s, limit)
+	}
+	if !ok {
+		return
+	}
+	if msg, bad := strictjson.UnsafeMessage(s); bad {
+		p.add(at.path(), msg)
 	}
 }
 

@@ -82,7 +82,7 @@ func TestValidate(t *testing.T) {
 			}
 		}, []string{"documents[0].lines[1]: no item has line 3",
 			`documents[1].type: must be one of commercial_invoice, packing_list, specification, declaration_of_conformity, certificate, end_user_certificate, airway_bill, bill_of_lading, certificate_of_origin; not "invoice"`,
-			"documents[1].date: must be between 2000-01-01 and 2099-12-31"}},
+			"documents[1].date: must be between 2000-01-01 and 2099-12-31, not 2100-01-01"}},
 		{"rate missing, date unset", func(s *Shipment) { s.ExchangeRates = nil; s.Date = Date{} },
 			[]string{"date: required", "exchange_rates.USD: required: rate of USD in BRL on the shipment date"}},
 		{"line order by index, not text", func(s *Shipment) {

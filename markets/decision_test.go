@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -45,7 +46,7 @@ func TestDecisionJSONCoversEveryField(t *testing.T) {
 	partial := decimal.New(1, 0)
 	d := markets.Decision{Currency: "BRL", NotEvaluated: []string{"x"},
 		PartialTotalTaxes: &partial, NotComputed: []markets.NotComputed{{Tax: "br.ii"}}}
-	d.EarliestShipDate = d.AsOf.AddDays(1) // non-zero so omitzero keeps it
+	d.EarliestShipDate = iorules.NewDate(2026, 11, 26) // non-zero so omitzero keeps it
 	raw, err := json.Marshal(d)
 	require.NoError(t, err)
 	require.Equal(t, jsonTags[markets.Decision](), jsonKeys(t, raw))

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/strictjson"
 )
 
 // DecodeRollout reads a rollout in its JSON form from r and validates it:
@@ -50,15 +51,27 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 
 	var probs rolloutProblems
 	problem := func(path, msg string) { probs.list = append(probs.list, &iorules.FieldError{Path: path, Msg: msg}) }
+	// members are the members of the object at path with a name that is
+	// valid Unicode; the others are reported.
+	members := func(path string, ms []member) []member {
+		return slices.DeleteFunc(ms, func(m member) bool {
+			if m.keyProblem != "" {
+				problem(path, "field name: "+m.keyProblem)
+			}
+			return m.keyProblem != ""
+		})
+	}
 	var base, markets []member
 	var hasBase, hasMarkets, baseIsObject bool
-	for _, m := range top {
+	seenTop := map[string]bool{}
+	for _, m := range members("", top) {
 		switch m.key {
 		case "shipment", "markets":
-			if (m.key == "shipment" && hasBase) || (m.key == "markets" && hasMarkets) {
+			if seenTop[m.key] {
 				problem(m.key, "duplicate field")
 				continue
 			}
+			seenTop[m.key] = true
 			if isNull(m.value) {
 				continue
 			}
@@ -67,14 +80,26 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 				problem(m.key, "must be a JSON object")
 			}
 			if m.key == "shipment" {
-				base, hasBase, baseIsObject = ms, true, ok
+				base, hasBase, baseIsObject = members("shipment", ms), true, ok
 			} else {
-				markets, hasMarkets = ms, true
+				markets, hasMarkets = members("markets", ms), true
 			}
 		default:
 			problem(m.key, "unknown field")
 		}
 	}
+	// A field the base gives twice is reported here, once, and its second
+	// value dropped: the checks below drop some fields from the base (and
+	// with them what DecodeShipment would see of the repeat).
+	seenBase := map[string]bool{}
+	base = slices.DeleteFunc(base, func(m member) bool {
+		if seenBase[m.key] {
+			problem("shipment."+m.key, "duplicate field")
+			return true
+		}
+		seenBase[m.key] = true
+		return false
+	})
 	if !hasBase {
 		problem("shipment", "required")
 	}
@@ -121,7 +146,7 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 			problem(at, "must be a JSON object")
 			continue
 		}
-		setups[c] = slices.DeleteFunc(fields, func(f member) bool {
+		setups[c] = slices.DeleteFunc(members(at, fields), func(f member) bool {
 			if f.key == "end_user" || f.key != "destination" && slices.Contains(marketFields, f.key) {
 				return false
 			}
@@ -177,6 +202,9 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 type member struct {
 	key   string
 	value json.RawMessage
+	// keyProblem says why the key as written is not valid Unicode (key
+	// then holds U+FFFD in its place), or is "".
+	keyProblem string
 }
 
 // rolloutDocument checks that data holds exactly one JSON object and
@@ -218,16 +246,21 @@ func objectMembers(raw json.RawMessage) ([]member, bool) {
 	}
 	ms := []member{}
 	for dec.More() {
+		before := dec.InputOffset()
 		tok, err := dec.Token()
 		key, isKey := tok.(string)
 		if err != nil || !isKey {
 			return nil, false
 		}
+		lit := raw[before:dec.InputOffset()]
+		if q := bytes.IndexByte(lit, '"'); q >= 0 {
+			lit = lit[q:]
+		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
 			return nil, false
 		}
-		ms = append(ms, member{key: key, value: v})
+		ms = append(ms, member{key: key, value: v, keyProblem: strictjson.StringProblem(lit)})
 	}
 	return ms, true
 }

@@ -593,6 +593,8 @@ func FuzzDecodeRollout(f *testing.F) {
 	}
 	f.Add([]byte(`{"shipment": {}, "markets": {"TR": {}}}`))
 	f.Add([]byte(`{"shipment": null, "markets": {"tr": 1, "TR": {"end_user": null}}}`))
+	f.Add([]byte(`{"shipment": null, "shipment": {"or\ud800": 1}, "markets": {"T\udc00": {}, "TR": {"exch\ud800": 1}}}`))
+	f.Add([]byte("{\"shipment\": {\"id\": \"R\xff\u202e\"}, \"mark\xffets\": 1, \"markets\": {\"TR\": {}}}"))
 	engine, err := markets.New()
 	if err != nil {
 		f.Fatal(err)

@@ -41,7 +41,6 @@ import (
 	"sync"
 
 	"github.com/iorules/iorules"
-	"github.com/iorules/iorules/exportctl"
 	"github.com/iorules/iorules/markets"
 )
 
@@ -287,40 +286,6 @@ func invalidShipment(fes []*iorules.FieldError) error {
 		f.lines = append(f.lines, fe.Error())
 	}
 	return f
-}
-
-// screeningFile is the JSON form of -screening FILE: the caller's
-// restricted-party list (for example rows of the Consolidated Screening
-// List), the match threshold and the matches already reviewed.
-type screeningFile struct {
-	Parties      []exportctl.ListedParty `json:"parties"`
-	Threshold    int                     `json:"threshold"`
-	Dispositions []exportctl.Disposition `json:"dispositions"`
-}
-
-// readScreening reads the restricted-party list for export-control
-// screening. Any problem with it is a failure (status 3), not an invalid
-// shipment.
-func readScreening(file string) (exportctl.Options, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return exportctl.Options{}, fail(exitFailure, "prequalify: -screening: %v", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var sf screeningFile
-	if err := dec.Decode(&sf); err != nil {
-		return exportctl.Options{}, fail(exitFailure, "prequalify: -screening %s: %v", file, err)
-	}
-	if dec.More() {
-		return exportctl.Options{}, fail(exitFailure, "prequalify: -screening %s: unexpected data after the JSON object", file)
-	}
-	for i, lp := range sf.Parties {
-		if strings.TrimSpace(lp.Name) == "" {
-			return exportctl.Options{}, fail(exitFailure, "prequalify: -screening %s: parties[%d].name: required", file, i)
-		}
-	}
-	return exportctl.Options{Parties: sf.Parties, Threshold: sf.Threshold, Dispositions: sf.Dispositions}, nil
 }
 
 // embeddedEngine compiles the embedded policies once per process. An

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/iorules/iorules"
@@ -46,17 +47,57 @@ type printer struct {
 // line writes one formatted line.
 func (p *printer) line(format string, args ...any) { p.raw(fmt.Sprintf(format, args...)) }
 
-// raw writes s as one line, without trailing spaces.
+// raw writes s as one line, without trailing spaces, escaping what must
+// not reach a terminal raw (see escape).
 func (p *printer) raw(s string) {
 	if p.err != nil {
 		return
 	}
-	_, p.err = io.WriteString(p.w, strings.TrimRight(s, " ")+"\n")
+	_, p.err = io.WriteString(p.w, strings.TrimRight(escape(s), " ")+"\n")
+}
+
+// escape writes the characters of s that would not print as themselves as
+// Go escapes: control characters (a line break, ESC and the terminal
+// sequences it starts), format characters (the bidirectional overrides and
+// isolates U+202A-U+202E and U+2066-U+2069, the marks U+200E and U+200F,
+// zero-width characters) and line and paragraph separators as \u202e or
+// \U000e0001, and bytes that are not UTF-8 as \xff. A shipment, a policy
+// or a screening list then cannot make the report show text in another
+// order than it holds, hide part of it, or drive the terminal. The output
+// holds none of these characters, so escaping it again changes nothing.
+func escape(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return r == utf8.RuneError || mustEscape(r) })
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for s = s[i:]; s != ""; {
+		r, size := utf8.DecodeRuneInString(s)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[0])
+		case mustEscape(r) && r > 0xFFFF:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		case mustEscape(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[:size])
+		}
+		s = s[size:]
+	}
+	return b.String()
+}
+
+// mustEscape reports whether escape writes r as an escape.
+func mustEscape(r rune) bool {
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 // para writes text wrapped to reportWidth; the first line starts with
 // first, the others with an indent of the same width.
 func (p *printer) para(first, text string) {
+	first, text = escape(first), escape(text)
 	indent := strings.Repeat(" ", utf8.RuneCountInString(first))
 	for i, l := range wrap(text, reportWidth-utf8.RuneCountInString(first)) {
 		if i == 0 {
@@ -92,6 +133,15 @@ func wrap(text string, width int) []string {
 // table writes rows as columns separated by two spaces; right lists the
 // columns aligned to the right.
 func (p *printer) table(indent string, rows [][]string, right ...int) {
+	// Escape first, so that the columns line up with what is printed.
+	escaped := make([][]string, len(rows))
+	for i, r := range rows {
+		escaped[i] = make([]string, len(r))
+		for j, c := range r {
+			escaped[i][j] = escape(c)
+		}
+	}
+	rows = escaped
 	widths := map[int]int{}
 	for _, r := range rows {
 		for i, c := range r {
