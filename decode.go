@@ -343,7 +343,7 @@ func (d *decoder) item(at fieldPath, raw json.RawMessage) Item {
 			}
 		case "net_weight_kg":
 			if x, ok := d.decimal(at, v, weightDigits); ok {
-				it.NetWeightKg = x
+				it.NetWeightKg = &x
 			}
 		case "condition":
 			text(d, at, v, &it.Condition)

@@ -123,6 +123,7 @@ func TestDecodeShipmentSample(t *testing.T) {
 	require.NoError(t, err)
 
 	tpp := (*decimal.Decimal)(nil)
+	weight := decimal.RequireFromString("18.5")
 	want := Shipment{
 		ID: "SHP-1", Date: MustParseDate("2026-11-25"),
 		Origin: "US", Destination: "BR", DestinationSubdivision: "BR-SP",
@@ -140,7 +141,7 @@ func TestDecodeShipmentSample(t *testing.T) {
 		Items: []Item{{
 			Line: 1, SKU: "SRV-1U", Description: "1U rack server, 2 CPUs, 512 GB RAM",
 			Category: CategoryServer, HSCode: "84715010", Quantity: 10,
-			UnitValue: decimal.RequireFromString("9700"), NetWeightKg: decimal.RequireFromString("18.5"),
+			UnitValue: decimal.RequireFromString("9700"), NetWeightKg: &weight,
 			Condition: ConditionNew, CountryOfOrigin: "MX",
 			Encryption: Encryption{Present: true, MassMarket: true}, ECCN: "5A992.c", TPP: tpp,
 			ApprovalsHeld: []HeldApproval{{ID: "br.anatel", Reference: "12345-21-01234",

@@ -142,8 +142,9 @@ type Item struct {
 	Quantity int `json:"quantity"`
 	// UnitValue is the invoice price of one unit in the shipment currency.
 	UnitValue decimal.Decimal `json:"unit_value"`
-	// NetWeightKg is the net weight of one unit in kilograms.
-	NetWeightKg decimal.Decimal `json:"net_weight_kg"`
+	// NetWeightKg is the net weight of one unit in kilograms; nil when not
+	// stated (a rule or fee that needs it then reports the gap, never 0).
+	NetWeightKg *decimal.Decimal `json:"net_weight_kg,omitempty"`
 	// Condition is new, refurbished or used.
 	Condition Condition `json:"condition"`
 	// CountryOfOrigin is where the goods were made.

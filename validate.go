@@ -461,7 +461,9 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 		p.addf(at.field("quantity"), "must be at most %d", maxQuantity)
 	}
 	p.amount(at.leaf("unit_value"), it.UnitValue, true, maxMoney)
-	p.amount(at.leaf("net_weight_kg"), it.NetWeightKg, false, maxWeight)
+	if it.NetWeightKg != nil {
+		p.amount(at.leaf("net_weight_kg"), *it.NetWeightKg, false, maxWeight)
+	}
 	enum(p, at.leaf("condition"), it.Condition, Conditions)
 	p.country(at.leaf("country_of_origin"), it.CountryOfOrigin, true)
 

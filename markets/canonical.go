@@ -189,8 +189,10 @@ func appendItemJSON(b []byte, it *iorules.Item) []byte {
 	b = strconv.AppendInt(b, int64(it.Quantity), 10)
 	b = append(b, `,"unit_value":`...)
 	b = appendDecimalJSON(b, it.UnitValue)
-	b = append(b, `,"net_weight_kg":`...)
-	b = appendDecimalJSON(b, it.NetWeightKg)
+	if it.NetWeightKg != nil {
+		b = append(b, `,"net_weight_kg":`...)
+		b = appendDecimalJSON(b, *it.NetWeightKg)
+	}
 	b = append(b, `,"condition":`...)
 	b = appendJSONString(b, string(it.Condition))
 	b = append(b, `,"country_of_origin":`...)

@@ -387,3 +387,28 @@ func TestOneUnratedLineLeavesTheOthersTaxed(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingWeightIsAGapNotZero is the regression test of issue 16 B10: a
+// per-kg fee on a line that states no net weight is not computed on 0 kg;
+// it is reported missing, and the taxes that do not read it still are.
+func TestMissingWeightIsAGapNotZero(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := exampleShipment(t, "tr-network.json")
+	s.Items[0].NetWeightKg = nil
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	require.Nil(t, d.TotalTaxes)
+	require.Len(t, d.NotComputed, 1, "%+v", d.NotComputed)
+	nc := d.NotComputed[0]
+	require.Equal(t, "tr.gekap", nc.Tax)
+	require.Contains(t, nc.Lines, 1)
+	require.Contains(t, nc.Message, "line.net_weight_kg is not known: line 1 states no net weight")
+	r := reasonOf(t, d, markets.CodeFactMissing, "tr.gekap")
+	require.Contains(t, r.Unblock, "net weight")
+	computed := map[string]bool{}
+	for _, tx := range d.Taxes {
+		computed[tx.ID] = true
+	}
+	require.True(t, computed["tr.kdv"], "the VAT does not read the fee: it is still computed")
+}

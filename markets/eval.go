@@ -303,7 +303,11 @@ func (ev *evaluation) bindShipment(val valuation.Valuation, missingValue *unvalu
 	// Quantities and weights are known even when money values are not.
 	for i, it := range s.Items {
 		ev.lines[i].Quantity = int64(it.Quantity)
-		ev.lines[i].NetWeightKg = exact.FromDecimal(it.NetWeightKg).Mul(exact.New(int64(it.Quantity), 0))
+		if it.NetWeightKg == nil {
+			ev.lines[i].weightMissing = fmt.Sprintf("line %d states no net weight", it.Line)
+		} else {
+			ev.lines[i].NetWeightKg = exact.FromDecimal(*it.NetWeightKg).Mul(exact.New(int64(it.Quantity), 0))
+		}
 		decl.add(ev.lines[i])
 	}
 	ev.lineVals = make([]ref.Val, len(s.Items))

@@ -160,6 +160,15 @@ type tax struct {
 	effectiveFrom iorules.Date
 	effectiveTo   iorules.Date
 	confidence    string
+	// reads are the short names of the earlier taxes its expressions
+	// read; readsAll is set when one reads the tax map as a whole.
+	reads    []string
+	readsAll bool
+}
+
+// dependsOn reports whether t reads the earlier tax named short.
+func (t *tax) dependsOn(short string) bool {
+	return t.readsAll || slices.Contains(t.reads, short)
 }
 
 func inWindow(d, from, to iorules.Date) bool {
@@ -176,6 +185,10 @@ type compiler struct {
 	// earlier lists the short names of the taxes before the one being
 	// compiled, which its expressions may read as tax.<name>.
 	earlier []string
+	// taxReads and taxReadsAll collect, while a tax compiles, the earlier
+	// taxes its expressions read.
+	taxReads    []string
+	taxReadsAll bool
 	// perItem reports whether the expression last compiled reads the
 	// current item, line or taxes (directly or through held()).
 	perItem bool
@@ -612,6 +625,8 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 		c.errorf(pos, id, "a tax needs rate and base, or amount alone")
 	}
 	c.earlier = nil
+	t.reads, t.readsAll = c.taxReads, c.taxReadsAll
+	c.taxReads, c.taxReadsAll = nil, false
 	return t
 }
 
@@ -701,14 +716,22 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 		if name == varItem || name == varLine || name == varTax {
 			c.perItem = true
 		}
+		if name == varTax {
+			if parent, ok := n.Parent(); !ok || parent.Kind() != ast.SelectKind || parent.AsSelect().Operand().ID() != n.ID() {
+				c.taxReadsAll = true // the map as a whole ("pis" in tax)
+			}
+		}
 		if isVariable(name) && !slices.Contains(allowed, name) {
 			fail(n.ID(), "%s is not available here (available: %s)", name, strings.Join(allowed, ", "))
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
 		sel := n.AsSelect()
-		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax && !slices.Contains(c.earlier, sel.FieldName()) {
-			fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))
+		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax {
+			if !slices.Contains(c.earlier, sel.FieldName()) {
+				fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))
+			}
+			c.taxReads = appendKnown(c.taxReads, sel.FieldName())
 		}
 	}
 	if c.groupBy != nil {

@@ -2,6 +2,7 @@ package markets
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
@@ -36,6 +37,9 @@ type lineValues struct {
 	// unvalued is set when the shipment could not be valued: reading a
 	// money value is then a missing fact, not 0.
 	unvalued *unvalued
+	// weightMissing says which lines state no net weight; reading the
+	// weight is then a missing fact.
+	weightMissing string
 }
 
 func (l *lineValues) add(o lineValues) {
@@ -48,6 +52,13 @@ func (l *lineValues) add(o lineValues) {
 	l.NetWeightKg = l.NetWeightKg.Add(o.NetWeightKg)
 	if l.unvalued == nil {
 		l.unvalued = o.unvalued
+	}
+	switch {
+	case o.weightMissing == "":
+	case l.weightMissing == "":
+		l.weightMissing = o.weightMissing
+	default:
+		l.weightMissing = joinMissingWeights(l.weightMissing, o.weightMissing)
 	}
 }
 
@@ -155,7 +166,13 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[iorules.Item]{"hs4", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.HS4()) }},
 			objectField[iorules.Item]{"quantity", I, func(it *iorules.Item) ref.Val { return types.Int(it.Quantity) }},
 			objectField[iorules.Item]{"unit_value", D, func(it *iorules.Item) ref.Val { return decimalVal(it.UnitValue) }},
-			objectField[iorules.Item]{"net_weight_kg", D, func(it *iorules.Item) ref.Val { return decimalVal(it.NetWeightKg) }},
+			objectField[iorules.Item]{"net_weight_kg", D, func(it *iorules.Item) ref.Val {
+				if it.NetWeightKg == nil {
+					return unknown("item.net_weight_kg", fmt.Sprintf("line %d states no net weight", it.Line),
+						fmt.Sprintf("the net weight in kilograms of one unit of line %d (items[].net_weight_kg)", it.Line))
+				}
+				return decimalVal(*it.NetWeightKg)
+			}},
 			objectField[iorules.Item]{"condition", S, func(it *iorules.Item) ref.Val { return str(string(it.Condition)) }},
 			objectField[iorules.Item]{"country_of_origin", S, func(it *iorules.Item) ref.Val { return str(string(it.CountryOfOrigin)) }},
 			objectField[iorules.Item]{"radio", types.NewListType(S), func(it *iorules.Item) ref.Val { return stringList(adapter, it.Radio) }},
@@ -178,7 +195,12 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[lineValues]{"freight", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.freight", l.Freight) }},
 			objectField[lineValues]{"insurance", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.insurance", l.Insurance) }},
 			objectField[lineValues]{"quantity", I, func(l *lineValues) ref.Val { return types.Int(l.Quantity) }},
-			objectField[lineValues]{"net_weight_kg", D, func(l *lineValues) ref.Val { return newDec(l.NetWeightKg) }},
+			objectField[lineValues]{"net_weight_kg", D, func(l *lineValues) ref.Val {
+				if l.weightMissing != "" {
+					return unknown("line.net_weight_kg", l.weightMissing, "the net weight of every line (items[].net_weight_kg)")
+				}
+				return newDec(l.NetWeightKg)
+			}},
 		),
 		newObjectType("iorules.Declaration",
 			objectField[declarationValues]{"customs_value", D, func(d *declarationValues) ref.Val {
@@ -206,4 +228,18 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[declarationValues]{"lines", I, func(d *declarationValues) ref.Val { return types.Int(d.Lines) }},
 		),
 	}
+}
+
+// joinMissingWeights merges two "line N states no net weight" notes of a
+// group or declaration into one naming every line.
+func joinMissingWeights(a, b string) string {
+	const prefix, suffix = "line ", " states no net weight"
+	trim := func(s string) string {
+		s = strings.TrimSuffix(s, suffix)
+		if rest, ok := strings.CutPrefix(s, "lines "); ok {
+			return rest
+		}
+		return strings.TrimPrefix(s, prefix)
+	}
+	return "lines " + trim(a) + ", " + trim(b) + suffix
 }

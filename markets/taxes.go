@@ -186,9 +186,9 @@ func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Rea
 // each group's amounts over its lines and sums the declaration totals.
 //
 // A tax that cannot be computed for a group (a rate the tables lack, a
-// fact not given) stops the chain for that group only: its later taxes may
-// read the missing one, so they are not computed either, but every other
-// group goes on. The decision then lists what was not computed, and no
+// fact not given) is missing for that group only, and so is every later
+// tax of the group that reads it (tax.<name>); the group's other taxes and
+// every other group go on. The decision then lists what was not computed, and no
 // total: only a partial total, named as such.
 func (ev *evaluation) applyTaxes() {
 	d := ev.d
@@ -199,8 +199,25 @@ func (ev *evaluation) applyTaxes() {
 		groupCV[i] = g.values.CustomsValue.Decimal()
 	}
 	d.Taxes = make([]Tax, 0, len(ev.pol.taxes))
-	// stopped[i] is the reason the chain stopped for group i, when it did.
-	stopped := make([]*iorules.Reason, len(groups))
+	// failed[i] lists, in chain order, the taxes that could not be
+	// computed for group i and why: a later tax that reads one is not
+	// computed for that group either; the others are.
+	type failure struct {
+		short string
+		why   *iorules.Reason
+	}
+	failed := make([][]failure, len(groups))
+	blocked := func(gi int, t *tax) *iorules.Reason {
+		for _, f := range failed[gi] {
+			if t.dependsOn(f.short) {
+				return f.why
+			}
+		}
+		return nil
+	}
+	fail := func(gi int, t *tax, why *iorules.Reason) {
+		failed[gi] = append(failed[gi], failure{t.short, why})
+	}
 	var missing notComputedList
 	for ti, t := range ev.pol.taxes {
 		if !inWindow(ev.s.Date, t.effectiveFrom, t.effectiveTo) {
@@ -229,9 +246,7 @@ func (ev *evaluation) applyTaxes() {
 			if reason != nil {
 				ev.addReason(*reason)
 				for gi := range groups {
-					if stopped[gi] == nil {
-						stopped[gi] = reason
-					}
+					fail(gi, t, reason)
 				}
 			} else {
 				for i, g := range groups {
@@ -253,7 +268,8 @@ func (ev *evaluation) applyTaxes() {
 			var uniform *exact.Dec
 			mixed, anyRate := false, false
 			for gi, g := range groups {
-				if stopped[gi] != nil {
+				if why := blocked(gi, t); why != nil {
+					fail(gi, t, why)
 					continue
 				}
 				ev.bindItem(g.items[0])
@@ -262,7 +278,7 @@ func (ev *evaluation) applyTaxes() {
 				out, reason := ev.computeTax(t, g.lines)
 				if reason != nil {
 					ev.ruleFailed(t.id, reason)
-					stopped[gi] = reason
+					fail(gi, t, reason)
 					continue
 				}
 				computed++
@@ -295,8 +311,8 @@ func (ev *evaluation) applyTaxes() {
 			summary.Amount = total.Decimal()
 		}
 		for gi, g := range groups {
-			if stopped[gi] != nil && !slices.Contains(g.computed, ti) {
-				missing.add(t.id, g.lines, stopped[gi])
+			if i := slices.IndexFunc(failed[gi], func(f failure) bool { return f.short == t.short }); i >= 0 {
+				missing.add(t.id, g.lines, failed[gi][i].why)
 			}
 		}
 		if computed == 0 {

@@ -53,10 +53,12 @@ func SampleShipment(market iorules.Country, lines int) iorules.Shipment {
 			Line: i + 1, SKU: "SKU-" + strings.ToUpper(k.model), Model: k.model, Description: k.description,
 			Category: k.category, HSCode: iorules.HSCode(k.code), Quantity: 1 + i%7,
 			UnitValue:   decimal.New(int64(1000+37*i), -1).Add(decimal.NewFromInt(900)),
-			NetWeightKg: decimal.NewFromInt(10), Condition: iorules.ConditionNew,
+			NetWeightKg: ptr(decimal.NewFromInt(10)), Condition: iorules.ConditionNew,
 			CountryOfOrigin: origins[i%len(origins)],
 			Encryption:      iorules.Encryption{Present: true, MassMarket: true}, ECCN: "5A992.c",
 		})
 	}
 	return s
 }
+
+func ptr[T any](v T) *T { return &v }
