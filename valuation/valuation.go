@@ -226,6 +226,7 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 	if err != nil {
 		return Valuation{}, err
 	}
+	v.Reasons = append(v.Reasons, plausibilityReasons(v, s, dest, rate)...)
 	if s.Incoterm == iorules.DDP {
 		v.Reasons = append(v.Reasons, iorules.Reason{
 			Code:     "ddp_price_includes_duties",
