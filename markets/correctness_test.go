@@ -412,3 +412,20 @@ func TestMissingWeightIsAGapNotZero(t *testing.T) {
 	}
 	require.True(t, computed["tr.kdv"], "the VAT does not read the fee: it is still computed")
 }
+
+// TestCertificateNamingModelsDoesNotCoverALineWithoutModel is the
+// end-to-end regression test of issue 16 B11.
+func TestCertificateNamingModelsDoesNotCoverALineWithoutModel(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := exampleShipment(t, "sa-gpu.json")
+	require.Equal(t, []string{"G8-H"}, s.Items[0].ApprovalsHeld[0].Models)
+	s.Items[0].Model = ""
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	i := slices.IndexFunc(d.Approvals, func(a approvals.Approval) bool { return a.ID == "sa.saber_pcoc" && slices.Contains(a.Lines, 1) })
+	require.GreaterOrEqual(t, i, 0)
+	require.Equal(t, approvals.StatusRequired, d.Approvals[i].Status)
+	r := reasonOf(t, d, markets.CodeItemModelMissing, "documents.approval_models")
+	require.Contains(t, r.Message, "not counted as held")
+}

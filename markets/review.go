@@ -66,10 +66,14 @@ func (ev *evaluation) checkApprovalModels() {
 				cert := certificateName(h)
 				switch {
 				case strings.TrimSpace(it.Model) == "":
+					// approvals.Covers does not count the certificate for
+					// the line: the approval shows as required, and this
+					// says why.
 					ev.addReason(iorules.Reason{
 						Code: CodeItemModelMissing, Severity: iorules.SeverityInfo, Lines: []int{line}, Rule: rule, Source: a.Source,
-						Message: fmt.Sprintf("Line %d lists %s %s for models %s, but the line states no model, so whether the certificate "+
-							"covers the goods was not checked.", line, a.ID, cert, strings.Join(h.Models, ", ")),
+						Message: fmt.Sprintf("Line %d lists %s %s for models %s, but the line states no model, so the certificate "+
+							"is not counted as held for it.", line, a.ID, cert, strings.Join(h.Models, ", ")),
+						Unblock: fmt.Sprintf("State the line's model (one of %s if the certificate covers it).", strings.Join(h.Models, ", ")),
 					})
 				case a.Status != approvals.StatusHeld && !approvals.Covers(h, it.Model):
 					sev := iorules.SeverityCondition
