@@ -140,7 +140,8 @@ func TestValueNothingCountedTwice(t *testing.T) {
 }
 
 // TestValueBrazilWorkedExamples checks the customs value (VA) of the worked
-// examples 1 and 3 of shared/research/brazil-taxes.md §11, to the centavo.
+// examples 1 and 3 of Brazil's import-tax chain (the same figures as the br
+// policy cases), to the centavo.
 func TestValueBrazilWorkedExamples(t *testing.T) {
 	t.Run("example 1", func(t *testing.T) {
 		s := shipment("BR", "USD", "5.4321", iorules.FOB, charges("0", "3000", "500", "0", "0"), line{1, "100000"})
