@@ -2,7 +2,10 @@ package markets_test
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/iorules/iorules/markets"
 	"github.com/iorules/iorules/markets/policytest"
@@ -38,4 +41,67 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkPrequalifyLarge evaluates a shipment of MaxLines lines under
+// every embedded policy (issue 16: under 1 s and 300 MB each).
+func BenchmarkPrequalifyLarge(b *testing.B) {
+	engine, err := markets.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, m := range engine.Markets() {
+		s := policytest.SampleShipment(m, markets.MaxLines)
+		if err := s.Validate(); err != nil {
+			b.Fatalf("%s: %v", m, err)
+		}
+		b.Run(fmt.Sprintf("%s/lines=%d", m, markets.MaxLines), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := engine.Prequalify(s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoadLargeTable loads a policy whose duty table has 100,000 rows
+// (issue 16: under 1 s).
+func BenchmarkLoadLargeTable(b *testing.B) {
+	fsys := fstest.MapFS{"zz.yaml": {Data: largeTablePolicy(b, 100_000)}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := markets.New(markets.WithPolicies(fsys)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// largeTablePolicy returns the mini policy with rows rows in its duty
+// table: 8-digit codes under 8471, each in force in 2025 and, at another
+// rate, from 2026.
+func largeTablePolicy(tb testing.TB, rows int) []byte {
+	tb.Helper()
+	src, err := os.ReadFile("testdata/mini/zz.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var t strings.Builder
+	t.WriteString("  duty:\n    match: hs_prefix\n    entries:\n")
+	t.WriteString("      - {key: \"8471\", value: \"0\", source: test, confidence: confirmed}\n")
+	for i := range rows - 1 {
+		if i%2 == 0 {
+			fmt.Fprintf(&t, "      - {key: \"8471%06d\", value: \"0.%02d\", source: test, effective_to: 2025-12-31, confidence: confirmed}\n", i/2, i%100)
+		} else {
+			fmt.Fprintf(&t, "      - {key: \"8471%06d\", value: \"0\", source: test, effective_from: 2026-01-01, confidence: unconfirmed}\n", i/2)
+		}
+	}
+	old := "  duty:\n    match: hs_prefix\n    entries:\n" +
+		"      - {key: \"8471\", value: \"0\", source: \"test\", confidence: confirmed}\n" +
+		"      - {key: \"851762\", value: \"0.05\", source: \"test\", confidence: unconfirmed}\n"
+	if !strings.Contains(string(src), old) {
+		tb.Fatal("testdata/mini/zz.yaml no longer has the duty table this benchmark replaces")
+	}
+	return []byte(strings.Replace(string(src), old, t.String(), 1))
 }
