@@ -5,6 +5,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"regexp"
 	"slices"
@@ -222,6 +224,68 @@ func (c *compiler) summarize() {
 // errorAt reports an issue at a line and column of the file.
 func (c *compiler) errorAt(line, col int, ruleID, format string, args ...any) {
 	c.errorf(position{line, col}, ruleID, format, args...)
+}
+
+// maxPolicyBytes caps the size of a policy file: a 100,000-row table
+// written as the embedded policies write theirs takes about 11 MiB.
+const maxPolicyBytes = 16 << 20
+
+// readPolicy reads the policy file name, which must be a regular file of
+// at most maxPolicyBytes: a named pipe would block the load forever and a
+// device such as /dev/zero would never end. fs.Stat follows symbolic
+// links (as os.DirFS does), so a link to a policy file, as a mounted
+// Kubernetes ConfigMap has, is read.
+func readPolicy(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPolicyFile(info); err != nil {
+		return nil, err
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The file may have been replaced since fs.Stat.
+	if info, err := f.Stat(); err != nil {
+		return nil, err
+	} else if err := checkPolicyFile(info); err != nil {
+		return nil, err
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxPolicyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > maxPolicyBytes {
+		return nil, fmt.Errorf("policy file larger than %d MiB", maxPolicyBytes>>20)
+	}
+	return src, nil
+}
+
+func checkPolicyFile(info fs.FileInfo) error {
+	mode := info.Mode()
+	if !mode.IsRegular() {
+		what := "not a regular file"
+		switch {
+		case mode&fs.ModeNamedPipe != 0:
+			what = "a named pipe"
+		case mode&fs.ModeDevice != 0:
+			what = "a device"
+		case mode&fs.ModeSocket != 0:
+			what = "a socket"
+		case mode.IsDir():
+			what = "a directory"
+		case mode&fs.ModeSymlink != 0:
+			what = "a symbolic link"
+		}
+		return fmt.Errorf("policy file is %s (mode %s); want a regular file", what, mode)
+	}
+	if info.Size() > maxPolicyBytes {
+		return fmt.Errorf("policy file larger than %d MiB (%d bytes)", maxPolicyBytes>>20, info.Size())
+	}
+	return nil
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
