@@ -3,10 +3,12 @@ package markets_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
 	"github.com/iorules/iorules/markets/policytest"
 )
@@ -73,6 +75,44 @@ func BenchmarkLoadLargeTable(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := markets.New(markets.WithPolicies(fsys)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPrequalifyFinerRows evaluates 10,000 lines declared at HS-6
+// against a duty table that splits that code into 20,000 rows: every line's
+// lookup fails and names the rows (issue 16, B5: 46 s and 8.3 GB before
+// the rows were sorted, the message bounded and the scan made once).
+func BenchmarkPrequalifyFinerRows(b *testing.B) {
+	src, err := os.ReadFile("testdata/mini/zz.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var t strings.Builder
+	t.WriteString("      - {key: \"8471\", value: \"0\", source: \"test\", confidence: confirmed}\n")
+	for i := range 20_000 {
+		fmt.Fprintf(&t, "      - {key: \"847150%05d\", value: \"0.%d\", source: test, confidence: confirmed}\n", i, i%2)
+	}
+	policy := strings.Replace(string(src), "      - {key: \"8471\", value: \"0\", source: \"test\", confidence: confirmed}\n", t.String(), 1)
+	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(policy)}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := policytest.SampleShipment("TR", markets.MaxLines)
+	for i := range s.Items {
+		s.Items[i].HSCode = "847150"
+	}
+	d, err := engine.Prequalify(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !slices.ContainsFunc(d.Reasons, func(r iorules.Reason) bool { return strings.Contains(r.Message, "and 19995 more rows") }) {
+		b.Fatal("no reason names the finer rows")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := engine.Prequalify(s); err != nil {
 			b.Fatal(err)
 		}
 	}
