@@ -546,8 +546,12 @@ func (c *compiler) checkOverlaps(t *table, pos []position, id string) {
 			}
 		}
 		if latest >= 0 && windowsOverlap(t.entries[latest], e) {
+			what := fmt.Sprintf("entry %q overlaps in time the entry with the same key", e.Key)
+			if t.match == matchTiers {
+				what = fmt.Sprintf("tier from %d overlaps in time the tier with the same from", e.From)
+			}
 			overlaps = append(overlaps, Issue{File: c.file, Line: pos[i].line, Col: pos[i].col, Rule: id,
-				Msg: fmt.Sprintf("entry %q overlaps in time the entry with the same key at line %d", e.Key, pos[latest].line)})
+				Msg: fmt.Sprintf("%s at line %d", what, pos[latest].line)})
 		}
 		if latest < 0 || endsAfter(e.EffectiveTo, t.entries[latest].EffectiveTo) {
 			latest = i
