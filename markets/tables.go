@@ -44,6 +44,9 @@ const (
 	// maxNamedRows is how many finer rows a failed hs_prefix lookup names;
 	// it gives the count of the rest.
 	maxNamedRows = 5
+	// memoRows is how many rows an hs_prefix lookup may examine below
+	// the code before its answer is kept for the rest of the evaluation.
+	memoRows = 32
 )
 
 // tableEntry is one effective-dated row of a table.
@@ -77,7 +80,7 @@ type recorder struct {
 	used     []usedEntry
 	usedSeen map[*tableEntry]bool
 	gaps     []string
-	prefix   map[prefixKey]*prefixLookup
+	prefix   map[prefixKey]prefixLookup
 	cost     uint64
 }
 
@@ -90,14 +93,29 @@ type prefixKey struct {
 // use notes that the evaluation relied on row e of t. Only unconfirmed
 // rows are kept: they are the ones the decision must flag.
 func (r *recorder) use(t *table, e *tableEntry) {
-	if e.Confidence != "unconfirmed" || r.usedSeen[e] {
+	if e.Confidence != "unconfirmed" {
 		return
 	}
-	if r.usedSeen == nil {
-		r.usedSeen = map[*tableEntry]bool{}
+	if r.usedSeen != nil {
+		if r.usedSeen[e] {
+			return
+		}
+		r.usedSeen[e] = true
+	} else {
+		for _, u := range r.used {
+			if u.entry == e {
+				return
+			}
+		}
 	}
-	r.usedSeen[e] = true
 	r.used = append(r.used, usedEntry{table: t.name, entry: e})
+	// Past a few rows, a set keeps this linear in the rows used.
+	if r.usedSeen == nil && len(r.used) >= 16 {
+		r.usedSeen = make(map[*tableEntry]bool, 2*len(r.used))
+		for _, u := range r.used {
+			r.usedSeen[u.entry] = true
+		}
+	}
 }
 
 // gap records a missing fact and returns it as a CEL error, so that the
@@ -126,7 +144,7 @@ func (t *table) callCost() uint64 {
 	case matchExact:
 		return 3 * searchCost(len(t.entries))
 	case matchHSPrefix:
-		return (maxKeyDigits - minKeyDigits + 1) * 3 * searchCost(len(t.entries))
+		return (maxKeyDigits-minKeyDigits+1)*3*searchCost(len(t.entries)) + memoRows
 	}
 	return uint64(len(t.entries))
 }
@@ -157,10 +175,39 @@ func (t *table) row(key string, d iorules.Date) *tableEntry {
 // prefixLookup is the answer of an hs_prefix table for one code on one
 // date.
 type prefixLookup struct {
-	best  *tableEntry // the row of the longest key that prefixes the code
-	why   string      // why no row can be chosen, or ""
-	finer bool        // a row in force splits the code further
-	cost  uint64      // rows and search steps examined
+	best *tableEntry // the row of the longest key that prefixes the code
+	// finer counts the rows in force below the code; named are the first
+	// of them, in key order.
+	finer int
+	named [maxNamedRows]*tableEntry
+	// disagree reports that a row below the code differs from best, or
+	// that there is no best.
+	disagree bool
+	cost     uint64 // rows and search steps examined
+	scanned  int    // rows examined below the code
+}
+
+// fails reports whether table() has no answer for the code.
+func (r *prefixLookup) fails() bool { return r.best == nil || r.disagree }
+
+// why explains a failed lookup of key in t on d.
+func (r *prefixLookup) why(t *table, key string, d iorules.Date) string {
+	if !r.disagree {
+		return fmt.Sprintf("table %s has no entry covering HS code %s in force on %s",
+			t.name, iorules.HSCode(key).String(), d)
+	}
+	var rows strings.Builder
+	for i, e := range r.named[:min(r.finer, maxNamedRows)] {
+		if i > 0 {
+			rows.WriteString(", ")
+		}
+		rows.WriteString(iorules.HSCode(e.Key).String() + " (" + e.Value.String() + ")")
+	}
+	if r.finer > maxNamedRows {
+		fmt.Fprintf(&rows, " and %d more rows", r.finer-maxNamedRows)
+	}
+	return fmt.Sprintf("HS code %s is not precise enough: table %s distinguishes %s; declare the full national tariff line",
+		iorules.HSCode(key).String(), t.name, rows.String())
 }
 
 // lookupPrefix answers for key on d: the row of the longest key that
@@ -168,60 +215,49 @@ type prefixLookup struct {
 // rows below key are contiguous; each is examined once per key, and the
 // keys of one length have disjoint sets of rows below them, so the lookups
 // of one evaluation examine at most t.scanBound of them.
-func (t *table) lookupPrefix(key string, d iorules.Date) *prefixLookup {
-	r := &prefixLookup{}
+func (t *table) lookupPrefix(key string, d iorules.Date) prefixLookup {
+	var r prefixLookup
 	for l := min(len(key), maxKeyDigits); l >= minKeyDigits && r.best == nil; l-- {
 		r.best = t.row(key[:l], d)
 		r.cost += 3 * searchCost(len(t.entries))
 	}
 	// The table splits below the declared code: the missing digits decide
 	// the value unless every finer row agrees with it.
-	var named []string
-	count, disagree := 0, false
 	for i := t.keyStart(key); i < len(t.entries) && strings.HasPrefix(t.entries[i].Key, key); i++ {
 		e := t.entries[i]
 		r.cost++
+		r.scanned++
 		if len(e.Key) == len(key) || !e.inForce(d) {
 			continue
 		}
-		count++
-		if len(named) < maxNamedRows {
-			named = append(named, iorules.HSCode(e.Key).String()+" ("+e.Value.String()+")")
+		if r.finer < maxNamedRows {
+			r.named[r.finer] = e
 		}
+		r.finer++
 		if r.best == nil || !e.Value.Equal(r.best.Value) {
-			disagree = true
+			r.disagree = true
 		}
-	}
-	r.finer = count > 0
-	switch {
-	case disagree:
-		rows := strings.Join(named, ", ")
-		if count > len(named) {
-			rows += fmt.Sprintf(" and %d more rows", count-len(named))
-		}
-		r.why = fmt.Sprintf("HS code %s is not precise enough: table %s distinguishes %s; declare the full national tariff line",
-			iorules.HSCode(key).String(), t.name, rows)
-	case r.best == nil:
-		r.why = fmt.Sprintf("table %s has no entry covering HS code %s in force on %s",
-			t.name, iorules.HSCode(key).String(), d)
 	}
 	return r
 }
 
-// prefix returns the answer of hs_prefix table t for key, computed once
-// per evaluation.
-func (c *evalCtx) prefix(t *table, key string) *prefixLookup {
+// prefix returns the answer of hs_prefix table t for key. An answer that
+// examined more than memoRows rows below the code is kept for the rest of
+// the evaluation, so that each row is scanned at most once per code.
+func (c *evalCtx) prefix(t *table, key string) prefixLookup {
 	k := prefixKey{t, key, c.date}
 	if r, ok := c.rec.prefix[k]; ok {
 		c.rec.cost = 1
 		return r
 	}
 	r := t.lookupPrefix(key, c.date)
-	if c.rec.prefix == nil {
-		c.rec.prefix = map[prefixKey]*prefixLookup{}
-	}
-	c.rec.prefix[k] = r
 	c.rec.cost = r.cost
+	if r.scanned > memoRows {
+		if c.rec.prefix == nil {
+			c.rec.prefix = map[prefixKey]prefixLookup{}
+		}
+		c.rec.prefix[k] = r
+	}
 	return r
 }
 
@@ -237,8 +273,8 @@ func (c *evalCtx) find(t *table, key string) (*tableEntry, string) {
 		return nil, fmt.Sprintf("table %s has no entry for %q in force on %s", t.name, key, c.date)
 	case matchHSPrefix:
 		r := c.prefix(t, key)
-		if r.why != "" {
-			return nil, r.why
+		if r.fails() {
+			return nil, r.why(t, key, c.date)
 		}
 		return r.best, ""
 	}
@@ -272,7 +308,7 @@ func (c *evalCtx) hasEntry(name, key string) ref.Val {
 		// the code also counts, so that the following table() call reports
 		// the missing digits instead of the rule silently skipping.
 		r := c.prefix(t, key)
-		return types.Bool(r.best != nil || r.finer)
+		return types.Bool(r.best != nil || r.finer > 0)
 	}
 	return types.NewErr("table %s cannot be looked up by key", t.name)
 }
