@@ -132,7 +132,7 @@ func New(opts ...Option) (*Engine, error) {
 		if strings.HasSuffix(name, "_test.yaml") {
 			continue
 		}
-		src, err := fs.ReadFile(o.fsys, name)
+		src, err := readPolicy(o.fsys, name)
 		if err != nil {
 			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: err.Error()})
 			continue

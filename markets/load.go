@@ -2,8 +2,12 @@ package markets
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -201,10 +205,48 @@ type compiler struct {
 	// declaration group with the group's first line bound, so it may read
 	// only item fields that every line of the group shares.
 	groupBy []string
+	// scanOnce and scanMax bound, for the expression last checked, the rows
+	// its hs_prefix lookups scan below a code: over a whole shipment, and
+	// in one evaluation.
+	scanOnce, scanMax uint64
+	// dropped counts the issues past maxIssues; firstDropped is the first.
+	dropped      int
+	firstDropped Issue
 }
 
+// maxIssues caps the issues listed for one policy file: a hostile file
+// could otherwise have millions (one per duplicate table row); the rest
+// are counted in one last issue.
+const maxIssues = 100
+
 func (c *compiler) errorf(pos position, ruleID, format string, args ...any) {
-	c.issues = append(c.issues, Issue{File: c.file, Line: pos.line, Col: pos.col, Rule: ruleID, Msg: fmt.Sprintf(format, args...)})
+	if len(c.issues) >= maxIssues {
+		c.add(Issue{File: c.file, Line: pos.line, Col: pos.col})
+		return
+	}
+	c.add(Issue{File: c.file, Line: pos.line, Col: pos.col, Rule: ruleID, Msg: fmt.Sprintf(format, args...)})
+}
+
+// add records an issue, or counts it once maxIssues are listed.
+func (c *compiler) add(is Issue) {
+	if len(c.issues) < maxIssues {
+		c.issues = append(c.issues, is)
+		return
+	}
+	if c.dropped == 0 {
+		c.firstDropped = is
+	}
+	c.dropped++
+}
+
+// summarize ends the list of issues with the count of those not listed,
+// at the first of them.
+func (c *compiler) summarize() {
+	if c.dropped > 0 {
+		is := c.firstDropped
+		c.issues = append(c.issues, Issue{File: is.File, Line: is.Line, Col: is.Col,
+			Msg: fmt.Sprintf("and %d more issues in this file (the first %d are listed)", c.dropped, maxIssues)})
+	}
 }
 
 // errorAt reports an issue at a line and column of the file.
@@ -212,10 +254,73 @@ func (c *compiler) errorAt(line, col int, ruleID, format string, args ...any) {
 	c.errorf(position{line, col}, ruleID, format, args...)
 }
 
+// maxPolicyBytes caps the size of a policy file: a 100,000-row table
+// written as the embedded policies write theirs takes about 11 MiB.
+const maxPolicyBytes = 16 << 20
+
+// readPolicy reads the policy file name, which must be a regular file of
+// at most maxPolicyBytes: a named pipe would block the load forever and a
+// device such as /dev/zero would never end. fs.Stat follows symbolic
+// links (as os.DirFS does), so a link to a policy file, as a mounted
+// Kubernetes ConfigMap has, is read.
+func readPolicy(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPolicyFile(info); err != nil {
+		return nil, err
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The file may have been replaced since fs.Stat.
+	if info, err := f.Stat(); err != nil {
+		return nil, err
+	} else if err := checkPolicyFile(info); err != nil {
+		return nil, err
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxPolicyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > maxPolicyBytes {
+		return nil, fmt.Errorf("policy file larger than %d MiB", maxPolicyBytes>>20)
+	}
+	return src, nil
+}
+
+func checkPolicyFile(info fs.FileInfo) error {
+	mode := info.Mode()
+	if !mode.IsRegular() {
+		what := "not a regular file"
+		switch {
+		case mode&fs.ModeNamedPipe != 0:
+			what = "a named pipe"
+		case mode&fs.ModeDevice != 0:
+			what = "a device"
+		case mode&fs.ModeSocket != 0:
+			what = "a socket"
+		case mode.IsDir():
+			what = "a directory"
+		case mode&fs.ModeSymlink != 0:
+			what = "a symbolic link"
+		}
+		return fmt.Errorf("policy file is %s (mode %s); want a regular file", what, mode)
+	}
+	if info.Size() > maxPolicyBytes {
+		return fmt.Errorf("policy file larger than %d MiB (%d bytes)", maxPolicyBytes>>20, info.Size())
+	}
+	return nil
+}
+
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 
 // compilePolicy parses and checks one policy file.
 func (c *compiler) compilePolicy(src []byte) *policy {
+	defer c.summarize()
 	c.lines = strings.Split(string(src), "\n")
 	var pf policyFile
 	dec := yaml.NewDecoder(bytes.NewReader(src))
@@ -241,6 +346,7 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 	}
 	p.effectiveFrom = c.date(pf.EffectiveFrom, "", "effective_from")
 	p.effectiveTo = c.date(pf.EffectiveTo, "", "effective_to")
+	c.window(pf.EffectiveFrom, pf.EffectiveTo, "", "the policy")
 	if p.effectiveFrom.IsZero() {
 		c.errorf(top, "", "effective_from: required (the first date the policy's data is known good)")
 	}
@@ -314,11 +420,11 @@ func (c *compiler) yamlError(err error) {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		for _, e := range te.Errors {
-			c.issues = append(c.issues, yamlIssue(c.file, e))
+			c.add(yamlIssue(c.file, e))
 		}
 		return
 	}
-	c.issues = append(c.issues, yamlIssue(c.file, err.Error()))
+	c.add(yamlIssue(c.file, err.Error()))
 }
 
 func yamlIssue(file, msg string) Issue {
@@ -386,6 +492,7 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 	if len(ts.Entries) == 0 {
 		c.errorf(ts.Match.pos, id, "no entries")
 	}
+	lines := make([]position, 0, len(ts.Entries))
 	for i, es := range ts.Entries {
 		if es == nil {
 			c.errorf(ts.Match.pos, id, "entries[%d]: empty entry", i)
@@ -423,23 +530,105 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 				c.errorf(pos, id, "entry: key required")
 			}
 		}
-		if !e.EffectiveFrom.IsZero() && !e.EffectiveTo.IsZero() && e.EffectiveTo.Before(e.EffectiveFrom) {
-			c.errorf(pos, id, "entry %q: effective_to before effective_from", e.Key)
-		}
-		for _, o := range t.entries {
-			if o.Key == e.Key && o.From == e.From && windowsOverlap(o, e) {
-				c.errorf(pos, id, "entry %q overlaps another entry with the same key in time", e.Key)
-			}
+		if !c.window(es.EffectiveFrom, es.EffectiveTo, id, fmt.Sprintf("entry %q", e.Key)) {
+			continue // an empty window overlaps nothing
 		}
 		t.entries = append(t.entries, e)
+		lines = append(lines, pos)
 	}
-	slices.SortStableFunc(t.entries, func(a, b *tableEntry) int {
-		if t.match == matchTiers {
-			return a.From - b.From
-		}
-		return len(b.Key) - len(a.Key)
-	})
+	c.checkOverlaps(t, lines, id)
+	for _, e := range t.entries {
+		t.scanBound += uint64(len(e.Key)) + 1
+	}
 	return t
+}
+
+// checkOverlaps sorts the rows of t (see table.entries) and reports each
+// row whose window overlaps that of an earlier-starting row with the same
+// key (and, in a tiers table, the same from) once, naming that row. pos
+// holds the position of each row. Sorting makes this O(n log n): within a
+// key, a row overlaps an earlier one exactly when it starts before the
+// latest end so far.
+func (c *compiler) checkOverlaps(t *table, pos []position, id string) {
+	order := make([]int, len(t.entries))
+	for i := range order {
+		order[i] = i
+	}
+	// Lookups by key ignore from; tiers are told apart by from alone.
+	from := func(e *tableEntry) int { return 0 }
+	if t.match == matchTiers {
+		from = func(e *tableEntry) int { return e.From }
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := t.entries[i], t.entries[j]
+		return cmp.Or(cmp.Compare(from(a), from(b)), strings.Compare(a.Key, b.Key), compareStart(a.EffectiveFrom, b.EffectiveFrom))
+	})
+	var overlaps []Issue
+	latest := -1 // the row of the current key that ends last
+	for n, i := range order {
+		e := t.entries[i]
+		if n > 0 {
+			prev := t.entries[order[n-1]]
+			if prev.Key != e.Key || from(prev) != from(e) {
+				latest = -1
+			}
+		}
+		if latest >= 0 && windowsOverlap(t.entries[latest], e) {
+			what := fmt.Sprintf("entry %q overlaps in time the entry with the same key", e.Key)
+			if t.match == matchTiers {
+				what = fmt.Sprintf("tier from %d overlaps in time the tier with the same from", e.From)
+			}
+			overlaps = append(overlaps, Issue{File: c.file, Line: pos[i].line, Col: pos[i].col, Rule: id,
+				Msg: fmt.Sprintf("%s at line %d", what, pos[latest].line)})
+		}
+		if latest < 0 || endsAfter(e.EffectiveTo, t.entries[latest].EffectiveTo) {
+			latest = i
+		}
+	}
+	slices.SortStableFunc(overlaps, func(a, b Issue) int { return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) })
+	for _, is := range overlaps {
+		c.add(is)
+	}
+	sorted := make([]*tableEntry, len(order))
+	for n, i := range order {
+		sorted[n] = t.entries[i]
+	}
+	t.entries = sorted
+}
+
+// compareStart orders effective_from dates, the zero date (no start) first.
+func compareStart(a, b iorules.Date) int {
+	switch {
+	case a.IsZero() || b.IsZero():
+		return cmp.Compare(boolInt(!a.IsZero()), boolInt(!b.IsZero()))
+	case a.Before(b):
+		return -1
+	case a.After(b):
+		return 1
+	}
+	return 0
+}
+
+// endsAfter reports whether effective_to a ends after b (zero: no end).
+func endsAfter(a, b iorules.Date) bool {
+	return !b.IsZero() && (a.IsZero() || a.After(b))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// window reports an effective_to before effective_from, which would make
+// what it dates never apply, and returns whether the window is sound.
+func (c *compiler) window(from, to yamlDate, ruleID, what string) bool {
+	if from.date.IsZero() || to.date.IsZero() || !to.date.Before(from.date) {
+		return true
+	}
+	c.errorf(to.pos, ruleID, "%s: effective_to %s is before effective_from %s, so it would never apply", what, to.date, from.date)
+	return false
 }
 
 func windowsOverlap(a, b *tableEntry) bool {
@@ -473,6 +662,7 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		effectiveTo:   c.date(rs.EffectiveTo, id, "effective_to"),
 		confidence:    c.confidence(rs.Confidence, pos, id, false),
 	}
+	c.window(rs.EffectiveFrom, rs.EffectiveTo, id, "the rule")
 	switch r.kind {
 	case kindApproval, kindDecline, kindCondition, kindInfo:
 		if r.scope == "" {
@@ -578,6 +768,7 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 		confidence:    c.confidence(ts.Confidence, pos, id, false),
 		halfEven:      p.halfEven,
 	}
+	c.window(ts.EffectiveFrom, ts.EffectiveTo, id, "the tax")
 	if t.name == "" {
 		c.errorf(pos, id, "name: required")
 	}
@@ -659,22 +850,28 @@ func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, all
 	if !c.checkReferences(p, checked.NativeRep(), allowed, nodeErr) {
 		return nil
 	}
-	est, err := c.env.env.EstimateCost(checked, sizeEstimator{})
+	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.tables})
 	if err != nil {
 		exprErr(1, 0, "cost estimate: %v", err)
 		return nil
 	}
+	// Table lookups are in the estimate, apart from the scans of the rows
+	// below an HS code, which one evaluation of the shipment makes at most
+	// once per code (see lookupPrefix): a single evaluation may scan a
+	// whole table, the shipment at most scanOnce rows.
+	perEval := addCost(est.Max, c.scanMax)
 	total := est.Max
 	if perLine && total < maxPerShipmentCost {
 		total *= MaxLines
 	}
-	if est.Max > maxExpressionCost || total > maxPerShipmentCost {
+	total = addCost(total, c.scanOnce)
+	if perEval > maxExpressionCost || total > maxPerShipmentCost {
 		exprErr(1, 0,
-			"expression too costly: estimated cost up to %d per evaluation (limit %d) and %d per shipment of %d lines (limit %d); avoid nested loops over shipment.items, and loops over items in per-line rules (use scope: shipment)",
-			est.Max, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
+			"expression too costly: estimated cost up to %d per evaluation (limit %d) and %d per shipment of %d lines (limit %d); avoid nested loops over shipment.items, loops over items in per-line rules (use scope: shipment), and large tiers tables read per line",
+			perEval, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
 		return nil
 	}
-	prg, err := c.env.env.Program(checked, c.opts...)
+	prg, err := c.env.env.Program(checked, append(slices.Clip(c.opts), lookupCosts)...)
 	if err != nil {
 		exprErr(1, 0, "%v", err)
 		return nil
@@ -710,6 +907,8 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 	}
 	nav := ast.NavigateAST(checked)
 	c.keyFields, c.keyOK = itemKey(nav)
+	c.scanOnce, c.scanMax = 0, 0
+	var scanned []*table
 	c.perItem = false
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		name := n.AsIdent()
@@ -771,9 +970,21 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 			fail(n.ID(), "%s: no table named %q", fn, name)
 		case (fn == "tiered") != (t.match == matchTiers):
 			fail(n.ID(), "%s: table %q has match %s", fn, name, t.match)
+		case t.match == matchHSPrefix && !slices.Contains(scanned, t):
+			scanned = append(scanned, t)
+			c.scanOnce = addCost(c.scanOnce, t.scanBound)
+			c.scanMax = addCost(c.scanMax, uint64(len(t.entries)))
 		}
 	}
 	return ok
+}
+
+// addCost adds two costs, saturating.
+func addCost(a, b uint64) uint64 {
+	if a > math.MaxUint64-b {
+		return math.MaxUint64
+	}
+	return a + b
 }
 
 func isVariable(name string) bool {
@@ -817,8 +1028,11 @@ func (e expr) fileLocation(line, col int) (int, int) {
 }
 
 // sizeEstimator bounds the sizes the cost estimator cannot know: lists of
-// the shipment's lines and registrations, and strings.
-type sizeEstimator struct{}
+// the shipment's lines and registrations, and strings; and the cost of
+// table lookups, from the tables' sizes.
+type sizeEstimator struct {
+	tables map[string]*table
+}
 
 func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {
 	path := element.Path()
@@ -846,6 +1060,19 @@ func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate
 	return nil
 }
 
-func (sizeEstimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
-	return nil
+func (s sizeEstimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+	switch overloadID {
+	case "ctx_table", "ctx_has_entry", "ctx_tiered":
+	default:
+		return nil
+	}
+	if len(args) == 0 || args[0].Expr().Kind() != ast.LiteralKind {
+		return nil // checkReferences rejects it
+	}
+	name, _ := args[0].Expr().AsLiteral().Value().(string)
+	t, ok := s.tables[name]
+	if !ok {
+		return nil
+	}
+	return &checker.CallEstimate{CostEstimate: checker.CostEstimate{Min: 1, Max: t.callCost()}}
 }

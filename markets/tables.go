@@ -2,11 +2,14 @@ package markets
 
 import (
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 
+	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/interpreter"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets/internal/exact"
 )
@@ -20,10 +23,31 @@ const (
 
 // table is a compiled policy table.
 type table struct {
-	name    string
-	match   string
-	entries []*tableEntry // hs_prefix: longest key first; tiers: by from
+	name  string
+	match string
+	// entries are, in exact and hs_prefix tables, by key and then
+	// effective_from, so that a lookup is a binary search and the rows
+	// under an HS code are contiguous (the rows of one key have disjoint
+	// windows, checked at load); in tiers tables, by from.
+	entries []*tableEntry
+	// scanBound bounds the rows that the finer-than-key checks of one
+	// evaluation examine, each code checked once (see lookupPrefix): the
+	// sum over rows of len(key)+1.
+	scanBound uint64
 }
+
+// Bounds of table lookups.
+const (
+	// maxKeyDigits and minKeyDigits bound the length of an hs_prefix key.
+	maxKeyDigits = 12
+	minKeyDigits = 2
+	// maxNamedRows is how many finer rows a failed hs_prefix lookup names;
+	// it gives the count of the rest.
+	maxNamedRows = 5
+	// memoRows is how many rows an hs_prefix lookup may examine below
+	// the code before its answer is kept for the rest of the evaluation.
+	memoRows = 32
+)
 
 // tableEntry is one effective-dated row of a table.
 type tableEntry struct {
@@ -49,13 +73,24 @@ type usedEntry struct {
 
 // recorder collects, for one Prequalify call, the unconfirmed table rows
 // used, each once in order of first use, and the facts that were missing
-// to evaluate an expression.
+// to evaluate an expression. It also remembers the answers of hs_prefix
+// lookups, whose date and table do not change within the call, and what
+// the last lookup cost, for the runtime cost limit.
 type recorder struct {
-	used []usedEntry
-	gaps []string
+	used     []usedEntry
+	usedSeen map[*tableEntry]bool
+	gaps     []string
 	// unconfirmedReads counts every read of an unconfirmed row, so that
 	// a figure computed from one can be marked unconfirmed too.
 	unconfirmedReads int
+	prefix           map[prefixKey]prefixLookup
+	cost             uint64
+}
+
+type prefixKey struct {
+	t    *table
+	key  string
+	date iorules.Date
 }
 
 // use notes that the evaluation relied on row e of t. Only unconfirmed
@@ -65,12 +100,26 @@ func (r *recorder) use(t *table, e *tableEntry) {
 		return
 	}
 	r.unconfirmedReads++
-	for _, u := range r.used {
-		if u.entry == e {
+	if r.usedSeen != nil {
+		if r.usedSeen[e] {
 			return
+		}
+		r.usedSeen[e] = true
+	} else {
+		for _, u := range r.used {
+			if u.entry == e {
+				return
+			}
 		}
 	}
 	r.used = append(r.used, usedEntry{table: t.name, entry: e})
+	// Past a few rows, a set keeps this linear in the rows used.
+	if r.usedSeen == nil && len(r.used) >= 16 {
+		r.usedSeen = make(map[*tableEntry]bool, 2*len(r.used))
+		for _, u := range r.used {
+			r.usedSeen[u.entry] = true
+		}
+	}
 }
 
 // gap records a missing fact and returns it as a CEL error, so that the
@@ -89,51 +138,149 @@ func (c *evalCtx) lookupTable(name string) (*table, ref.Val) {
 	return t, nil
 }
 
+// searchCost is the cost of one binary search over n rows.
+func searchCost(n int) uint64 { return uint64(bits.Len(uint(n))) + 1 }
+
+// callCost bounds the cost of one lookup in t, apart from the
+// finer-than-key scans, which scanBound bounds per evaluation.
+func (t *table) callCost() uint64 {
+	switch t.match {
+	case matchExact:
+		return 3 * searchCost(len(t.entries))
+	case matchHSPrefix:
+		return (maxKeyDigits-minKeyDigits+1)*3*searchCost(len(t.entries)) + memoRows
+	}
+	return uint64(len(t.entries))
+}
+
+// keyStart returns the index of the first row whose key is not below key.
+func (t *table) keyStart(key string) int {
+	return sort.Search(len(t.entries), func(i int) bool { return t.entries[i].Key >= key })
+}
+
+// row returns the row with key key in force on d, or nil, in three binary
+// searches.
+func (t *table) row(key string, d iorules.Date) *tableEntry {
+	lo := t.keyStart(key)
+	rows := t.entries[lo:]
+	rows = rows[:sort.Search(len(rows), func(i int) bool { return rows[i].Key != key })]
+	// The windows of one key are disjoint and in order of start: the row
+	// in force, if any, is the last to start on or before d.
+	i := sort.Search(len(rows), func(i int) bool {
+		from := rows[i].EffectiveFrom
+		return !from.IsZero() && from.After(d)
+	})
+	if i > 0 && rows[i-1].inForce(d) {
+		return rows[i-1]
+	}
+	return nil
+}
+
+// prefixLookup is the answer of an hs_prefix table for one code on one
+// date.
+type prefixLookup struct {
+	best *tableEntry // the row of the longest key that prefixes the code
+	// finer counts the rows in force below the code; named are the first
+	// of them, in key order.
+	finer int
+	named [maxNamedRows]*tableEntry
+	// disagree reports that a row below the code differs from best, or
+	// that there is no best.
+	disagree bool
+	cost     uint64 // rows and search steps examined
+	scanned  int    // rows examined below the code
+}
+
+// fails reports whether table() has no answer for the code.
+func (r *prefixLookup) fails() bool { return r.best == nil || r.disagree }
+
+// why explains a failed lookup of key in t on d.
+func (r *prefixLookup) why(t *table, key string, d iorules.Date) string {
+	if !r.disagree {
+		return fmt.Sprintf("table %s has no entry covering HS code %s in force on %s",
+			t.name, iorules.HSCode(key).String(), d)
+	}
+	var rows strings.Builder
+	for i, e := range r.named[:min(r.finer, maxNamedRows)] {
+		if i > 0 {
+			rows.WriteString(", ")
+		}
+		rows.WriteString(iorules.HSCode(e.Key).String() + " (" + e.Value.String() + ")")
+	}
+	if r.finer > maxNamedRows {
+		fmt.Fprintf(&rows, " and %d more rows", r.finer-maxNamedRows)
+	}
+	return fmt.Sprintf("HS code %s is not precise enough: table %s distinguishes %s; declare the full national tariff line",
+		iorules.HSCode(key).String(), t.name, rows.String())
+}
+
+// lookupPrefix answers for key on d: the row of the longest key that
+// prefixes it, and whether rows in force below key disagree with it. The
+// rows below key are contiguous; each is examined once per key, and the
+// keys of one length have disjoint sets of rows below them, so the lookups
+// of one evaluation examine at most t.scanBound of them.
+func (t *table) lookupPrefix(key string, d iorules.Date) prefixLookup {
+	var r prefixLookup
+	for l := min(len(key), maxKeyDigits); l >= minKeyDigits && r.best == nil; l-- {
+		r.best = t.row(key[:l], d)
+		r.cost += 3 * searchCost(len(t.entries))
+	}
+	// The table splits below the declared code: the missing digits decide
+	// the value unless every finer row agrees with it.
+	for i := t.keyStart(key); i < len(t.entries) && strings.HasPrefix(t.entries[i].Key, key); i++ {
+		e := t.entries[i]
+		r.cost++
+		r.scanned++
+		if len(e.Key) == len(key) || !e.inForce(d) {
+			continue
+		}
+		if r.finer < maxNamedRows {
+			r.named[r.finer] = e
+		}
+		r.finer++
+		if r.best == nil || !e.Value.Equal(r.best.Value) {
+			r.disagree = true
+		}
+	}
+	return r
+}
+
+// prefix returns the answer of hs_prefix table t for key. An answer that
+// examined more than memoRows rows below the code is kept for the rest of
+// the evaluation, so that each row is scanned at most once per code.
+func (c *evalCtx) prefix(t *table, key string) prefixLookup {
+	k := prefixKey{t, key, c.date}
+	if r, ok := c.rec.prefix[k]; ok {
+		c.rec.cost = 1
+		return r
+	}
+	r := t.lookupPrefix(key, c.date)
+	c.rec.cost = r.cost
+	if r.scanned > memoRows {
+		if c.rec.prefix == nil {
+			c.rec.prefix = map[prefixKey]prefixLookup{}
+		}
+		c.rec.prefix[k] = r
+	}
+	return r
+}
+
 // find returns the row of t that applies to key on the evaluation date, or
 // an explanation of why none can be chosen.
 func (c *evalCtx) find(t *table, key string) (*tableEntry, string) {
 	switch t.match {
 	case matchExact:
-		for _, e := range t.entries {
-			if e.Key == key && e.inForce(c.date) {
-				return e, ""
-			}
+		c.rec.cost = t.callCost()
+		if e := t.row(key, c.date); e != nil {
+			return e, ""
 		}
 		return nil, fmt.Sprintf("table %s has no entry for %q in force on %s", t.name, key, c.date)
 	case matchHSPrefix:
-		var best *tableEntry
-		var finer []*tableEntry
-		for _, e := range t.entries {
-			if !e.inForce(c.date) {
-				continue
-			}
-			switch {
-			case strings.HasPrefix(key, e.Key):
-				if best == nil || len(e.Key) > len(best.Key) {
-					best = e
-				}
-			case strings.HasPrefix(e.Key, key):
-				finer = append(finer, e)
-			}
+		r := c.prefix(t, key)
+		if r.fails() {
+			return nil, r.why(t, key, c.date)
 		}
-		// The table splits below the declared code: the missing digits
-		// decide the value unless every finer row agrees with it.
-		for _, e := range finer {
-			if best == nil || !e.Value.Equal(best.Value) {
-				keys := make([]string, 0, len(finer))
-				for _, f := range finer {
-					keys = append(keys, iorules.HSCode(f.Key).String()+" ("+f.Value.String()+")")
-				}
-				sort.Strings(keys)
-				return nil, fmt.Sprintf("HS code %s is not precise enough: table %s distinguishes %s; declare the full national tariff line",
-					iorules.HSCode(key).String(), t.name, strings.Join(keys, ", "))
-			}
-		}
-		if best == nil {
-			return nil, fmt.Sprintf("table %s has no entry covering HS code %s in force on %s",
-				t.name, iorules.HSCode(key).String(), c.date)
-		}
-		return best, ""
+		return r.best, ""
 	}
 	return nil, fmt.Sprintf("table %s cannot be looked up by key", t.name)
 }
@@ -164,14 +311,30 @@ func (c *evalCtx) hasEntry(name, key string) ref.Val {
 		// An entry exists when a row covers the code; a finer split below
 		// the code also counts, so that the following table() call reports
 		// the missing digits instead of the rule silently skipping.
-		for _, e := range t.entries {
-			if e.inForce(c.date) && (strings.HasPrefix(key, e.Key) || strings.HasPrefix(e.Key, key)) {
-				return types.True
-			}
-		}
-		return types.False
+		r := c.prefix(t, key)
+		return types.Bool(r.best != nil || r.finer > 0)
 	}
 	return types.NewErr("table %s cannot be looked up by key", t.name)
+}
+
+// lookupCosts makes a runtime cost limit count what each table lookup
+// examined rather than a constant.
+var lookupCosts = cel.CostTrackerOptions(
+	interpreter.OverloadCostTracker("ctx_table", lastLookupCost),
+	interpreter.OverloadCostTracker("ctx_has_entry", lastLookupCost),
+	interpreter.OverloadCostTracker("ctx_tiered", lastLookupCost),
+)
+
+func lastLookupCost(args []ref.Val, _ ref.Val) *uint64 {
+	if len(args) == 0 {
+		return nil
+	}
+	c, ok := args[0].(ctxVal)
+	if !ok || c.c == nil || c.c.rec == nil {
+		return nil
+	}
+	cost := c.c.rec.cost
+	return &cost
 }
 
 // maxTierUnits bounds tiered() so a policy cannot loop without end.
@@ -189,6 +352,7 @@ func (c *evalCtx) tiered(name string, n int64) ref.Val {
 		return types.NewErr("tiered(%q, %d): count out of range", name, n)
 	}
 	var total exact.Dec
+	c.rec.cost = t.callCost()
 	for _, e := range t.entries {
 		if !e.inForce(c.date) {
 			continue
