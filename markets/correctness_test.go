@@ -14,6 +14,7 @@ import (
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/markets"
+	"github.com/iorules/iorules/markets/policytest"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -428,4 +429,29 @@ func TestCertificateNamingModelsDoesNotCoverALineWithoutModel(t *testing.T) {
 	require.Equal(t, approvals.StatusRequired, d.Approvals[i].Status)
 	r := reasonOf(t, d, markets.CodeItemModelMissing, "documents.approval_models")
 	require.Contains(t, r.Message, "not counted as held")
+}
+
+// TestEveryMarketAnswersFor2027 (issue 15): a shipment dated in 2027 is in
+// the window of every embedded policy, evaluates without a rule error and
+// gets its taxes; the per-market cases in policies/*_test.yaml check the
+// figures on each side of every dated change.
+func TestEveryMarketAnswersFor2027(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	for _, m := range engine.Markets() {
+		for _, date := range []string{"2027-01-01", "2027-01-15", "2027-12-31"} {
+			t.Run(string(m)+"/"+date, func(t *testing.T) {
+				s := policytest.SampleShipment(m, 4)
+				s.Date = iorules.MustParseDate(date)
+				d, err := engine.Prequalify(s)
+				require.NoError(t, err)
+				for _, r := range d.Reasons {
+					require.NotEqual(t, markets.CodePolicyOutOfWindow, r.Code)
+					require.NotEqual(t, markets.CodeRuleError, r.Code, r.Message)
+				}
+				require.NotNil(t, d.Valuation)
+				require.NotEmpty(t, d.Taxes, "%+v", d.NotComputed)
+			})
+		}
+	}
 }
