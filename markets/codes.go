@@ -29,6 +29,9 @@ const (
 	// rule or table row the policy marks unconfirmed. Info.
 	CodeUnconfirmedRule = "unconfirmed_rule"
 	CodeUnconfirmedRate = "unconfirmed_rate"
+	// CodeCallerRate: a figure rests on a table row the caller supplied
+	// (WithTables), cited in the reason. Info.
+	CodeCallerRate = "caller_rate"
 	// CodeItemModelMissing and CodeApprovalModelNotCovered: a held
 	// certificate names models and the line states none, or another one.
 	CodeItemModelMissing        = "item_model_missing"

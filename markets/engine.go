@@ -48,6 +48,7 @@ type options struct {
 	fsys      fs.FS
 	costLimit uint64
 	noMemo    bool
+	tables    Tables
 }
 
 // WithPolicies loads the market policies from fsys instead of the embedded
@@ -152,6 +153,10 @@ func New(opts ...Option) (*Engine, error) {
 		}
 		e.policies[p.market] = p
 		e.order = append(e.order, p.market)
+	}
+	if len(issues) == 0 && len(o.tables) > 0 {
+		slices.Sort(e.order)
+		issues = e.applyTables(o.tables, overall)
 	}
 	if len(issues) > 0 {
 		return nil, &LoadError{Issues: issues}

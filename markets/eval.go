@@ -574,14 +574,25 @@ func stagePhrase(s approvals.Stage) string {
 	return "after clearance, to sell or operate the goods; it does not hold the cargo"
 }
 
-// noteUnconfirmed adds one info reason per unconfirmed table row used, in
-// order of first use.
+// noteUnconfirmed adds one info reason per unconfirmed or caller-supplied
+// table row used, in order of first use.
 func (ev *evaluation) noteUnconfirmed() {
 	for _, u := range ev.rec.used {
+		label := "table " + u.table + " entry " + u.entry.Key + tierLabel(u.entry) + " = " + u.entry.Value.String()
+		if u.entry.Caller {
+			msg := label + " was supplied by the caller (" + strings.TrimPrefix(u.entry.Source, callerSource) + ")"
+			if u.entry.Confidence == "unconfirmed" {
+				msg += ", marked unconfirmed"
+			}
+			ev.addReason(iorules.Reason{
+				Code: CodeCallerRate, Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
+				Message: msg + "; the figures computed from it rest on that source",
+			})
+			continue
+		}
 		ev.addReason(iorules.Reason{
 			Code: CodeUnconfirmedRate, Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
-			Message: "table " + u.table + " entry " + u.entry.Key + tierLabel(u.entry) + " = " + u.entry.Value.String() +
-				" is unconfirmed: check it against the official tariff before relying on the figure",
+			Message: label + " is unconfirmed: check it against the official tariff before relying on the figure",
 		})
 	}
 }

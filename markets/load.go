@@ -119,6 +119,8 @@ type policy struct {
 	// shipment's ids it does not know.
 	knownApprovals []string
 	knownSchemes   []string
+	// knownDocuments are the document types has_document() asks for.
+	knownDocuments []string
 }
 
 // appendKnown adds id to the sorted set ids.
@@ -952,6 +954,8 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 				p.knownApprovals = appendKnown(p.knownApprovals, id)
 			case "registered", "registration_level":
 				p.knownSchemes = appendKnown(p.knownSchemes, id)
+			case "has_document":
+				p.knownDocuments = appendKnown(p.knownDocuments, id)
 			}
 		}
 		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar ||

@@ -59,6 +59,9 @@ type tableEntry struct {
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
 	Confidence    string
+	// Caller marks a row the caller supplied (WithTables): every figure
+	// computed from it cites it.
+	Caller bool
 }
 
 func (e *tableEntry) inForce(d iorules.Date) bool {
@@ -94,12 +97,14 @@ type prefixKey struct {
 }
 
 // use notes that the evaluation relied on row e of t. Only unconfirmed
-// rows are kept: they are the ones the decision must flag.
+// rows and rows the caller supplied are kept: they are the ones the
+// decision must flag.
 func (r *recorder) use(t *table, e *tableEntry) {
-	if e.Confidence != "unconfirmed" {
+	if e.Confidence == "unconfirmed" {
+		r.unconfirmedReads++
+	} else if !e.Caller {
 		return
 	}
-	r.unconfirmedReads++
 	if r.usedSeen != nil {
 		if r.usedSeen[e] {
 			return

@@ -65,6 +65,10 @@ type config struct {
 	// -price-tolerance, the fraction a price may sit below their low bound.
 	benchmarks string
 	tolerance  string
+	// tables is -tables FILE, caller-supplied table rows; describe is
+	// -describe XX, a market whose policy to list instead of evaluating.
+	tables   string
+	describe string
 }
 
 // failure is an error that ends the run with a status and the lines to
@@ -116,6 +120,9 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
+	if cfg.describe != "" {
+		return describe(cfg)
+	}
 	var s iorules.Shipment
 	if cfg.rollout == "" {
 		if s, err = readShipment(cfg.file, stdin); err != nil {
@@ -140,7 +147,7 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 	if cfg.rollout != "" {
 		return rollout(cfg, stdin, evalOpts)
 	}
-	engine, err := loadEngine(cfg.policies)
+	engine, err := loadEngine(cfg.policies, cfg.tables)
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +203,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fset.StringVar(&cfg.rollout, "rollout", "", "evaluate the rollout in `FILE` (one shipment, an importer of record and exchange rates per market) instead of a shipment; - reads stdin")
 	fset.StringVar(&cfg.screening, "screening", "", "screen the parties against the restricted-party list in `FILE` (JSON: {\"parties\": [...], \"threshold\": 85, \"dispositions\": [...]})")
 	fset.StringVar(&cfg.benchmarks, "benchmarks", "", "compare unit prices with the reference prices in `FILE` (JSON list: [{\"hs6\": \"847150\", \"category\": \"server\", \"currency\": \"USD\", \"low\": \"6000.00\", \"high\": \"14000.00\", \"source\": \"...\", \"date\": \"2026-10-01\"}])")
+	fset.StringVar(&cfg.tables, "tables", "", "add the caller's table rows in `FILE` (JSON: {\"RS\": {\"duty_rate\": [{\"key\": \"854370\", \"value\": \"0.05\", \"source\": \"...\", \"confidence\": \"confirmed\"}]}}); they take precedence over the embedded rows they overlap")
+	fset.StringVar(&cfg.describe, "describe", "", "list what market `XX`'s policy knows (approval ids, registrations, documents, tables, taxes, rules) instead of evaluating a shipment")
 	fset.StringVar(&cfg.tolerance, "price-tolerance", "0", "with -benchmarks, how far below a reference's low a unit price may sit before it needs valuation evidence, as a `FRACTION` (0.2 = 20%)")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, usageText)
@@ -233,6 +242,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case "json", "text":
 	default:
 		return cfg, usageError("-format must be json or text, not %q", cfg.format)
+	}
+	if cfg.describe != "" {
+		if len(args) > 0 || cfg.rollout != "" || cfg.market != "" {
+			return cfg, usageError("-describe takes no FILE, -rollout or -market")
+		}
+		return cfg, nil
 	}
 	if cfg.rollout != "" {
 		switch {
@@ -293,8 +308,9 @@ func invalidShipment(fes []*iorules.FieldError) error {
 // many) can share it.
 var embeddedEngine = sync.OnceValues(func() (*markets.Engine, error) { return markets.New() })
 
-// loadEngine compiles the embedded policies, or those in dir.
-func loadEngine(dir string) (*markets.Engine, error) {
+// loadEngine compiles the embedded policies, or those in dir, with the
+// caller's table rows of tablesFile when it is not empty.
+func loadEngine(dir, tablesFile string) (*markets.Engine, error) {
 	var opts []markets.Option
 	if dir != "" {
 		info, err := os.Stat(dir)
@@ -306,8 +322,19 @@ func loadEngine(dir string) (*markets.Engine, error) {
 		}
 		opts = append(opts, markets.WithPolicies(os.DirFS(dir)))
 	}
+	if tablesFile != "" {
+		data, err := readInputFile(tablesFile, maxTablesBytes)
+		if err != nil {
+			return nil, fail(exitFailure, "prequalify: -tables: %v", err)
+		}
+		tables, err := markets.DecodeTables(bytes.NewReader(data))
+		if err != nil {
+			return nil, inputFailure("-tables", tablesFile, err)
+		}
+		opts = append(opts, markets.WithTables(tables))
+	}
 	newEngine := embeddedEngine
-	if dir != "" {
+	if len(opts) > 0 {
 		newEngine = func() (*markets.Engine, error) { return markets.New(opts...) }
 	}
 	engine, err := newEngine()
@@ -326,6 +353,11 @@ func loadEngine(dir string) (*markets.Engine, error) {
 	}
 	f := &failure{code: exitFailure}
 	for _, is := range le.Issues {
+		if is.File == "tables" && tablesFile != "" {
+			// A caller's row, named by its JSON path: say which file.
+			f.lines = append(f.lines, fmt.Sprintf("prequalify: -tables %s: %s: %s", tablesFile, is.Rule, is.Msg))
+			continue
+		}
 		if is.File != "" && is.File != "." {
 			is.File = filepath.Join(prefix, filepath.FromSlash(is.File))
 		} else {

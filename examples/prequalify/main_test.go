@@ -133,6 +133,11 @@ func TestRunExitCodes(t *testing.T) {
 		"unknown.json": `{"parties": [], "colour": "blue"}`,
 		"bad.json":     `{"parties": [`,
 	})
+	tables := writeDir(t, map[string]string{
+		"ok.json":      `{"TR": {"duty_rate": [{"key": "850440", "value": "0.027", "source": "broker confirmation 11", "confidence": "confirmed"}]}}`,
+		"number.json":  `{"TR": {"duty_rate": [{"key": "850440", "value": 0.027, "source": "x", "confidence": "confirmed"}]}}`,
+		"unknown.json": `{"TR": {"duty_rates": []}}`,
+	})
 
 	tests := []struct {
 		name  string
@@ -149,6 +154,15 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "valid shipment, embedded policies", args: []string{sample("br-servers-sp.json")}, code: 0},
 		{name: "valid shipment from stdin", args: []string{"-"}, stdin: string(valid), code: 0},
 		{name: "valid shipment, text", args: []string{"-format", "text", sample("tr-network.json")}, code: 0},
+		{name: "describe a market", args: []string{"-describe", "IN", "-format", "text"}, code: 0},
+		{name: "describe an unknown market", args: []string{"-describe", "FR"}, code: 3, stderrHas: []string{"no policy for market FR"}},
+		{name: "describe takes no file", args: []string{"-describe", "IN", sample("tr-network.json")}, code: 3,
+			stderrHas: []string{"-describe takes no FILE"}},
+		{name: "caller tables", args: []string{"-tables", filepath.Join(tables, "ok.json"), "-market", "TR", sample("mixed-rollout.json")}, code: 0},
+		{name: "caller tables: money as a JSON number", args: []string{"-tables", filepath.Join(tables, "number.json"), sample("tr-network.json")}, code: 3,
+			stderrHas: []string{`TR.duty_rate[0].value: must be a decimal string such as "0.05", not a JSON number`}},
+		{name: "caller tables: unknown table", args: []string{"-tables", filepath.Join(tables, "unknown.json"), sample("tr-network.json")}, code: 3,
+			stderrHas: []string{`TR.duty_rates: the TR policy has no table "duty_rates"`}},
 		{name: "flags after the file", args: []string{sample("tr-network.json"), "-format", "text", "-market", "TR"}, code: 0},
 		{name: "a bad flag after the file is still checked", args: []string{sample("tr-network.json"), "-format", "yaml"}, code: 3,
 			stderrHas: []string{`-format must be json or text, not "yaml"`}},

@@ -45,7 +45,7 @@ func rollout(cfg config, stdin io.Reader, evalOpts []markets.EvalOption) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	engine, err := loadEngine(cfg.policies)
+	engine, err := loadEngine(cfg.policies, cfg.tables)
 	if err != nil {
 		return nil, err
 	}
