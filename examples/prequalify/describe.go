@@ -113,4 +113,3 @@ func countries(cs []iorules.Country) string {
 	}
 	return strings.Join(s, ", ")
 }
-
