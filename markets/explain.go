@@ -91,7 +91,7 @@ type RuleExplanation struct {
 	Why string `json:"why"`
 	// Conditions are the parts of its condition joined by && or ||, each
 	// with its value on the line it fired on first (or the first line).
-	Conditions []Term `json:"conditions,omitempty"`
+	Conditions []Term   `json:"conditions,omitempty"`
 	Rows       []RowUse `json:"rows,omitempty"`
 }
 

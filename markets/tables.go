@@ -89,8 +89,8 @@ type recorder struct {
 	// trace, when traceOn, lists every row read, for the explanation.
 	trace   []usedEntry
 	traceOn bool
-	prefix           map[prefixKey]prefixLookup
-	cost             uint64
+	prefix  map[prefixKey]prefixLookup
+	cost    uint64
 }
 
 type prefixKey struct {

@@ -143,10 +143,10 @@ type onceValue struct {
 type taxOutcome struct {
 	amount    exact.Dec
 	unrounded exact.Dec
-	base    exact.Dec // with rate, when hasRate
-	rate    exact.Dec
-	applies bool // false when the tax's condition did not hold; amount is zero
-	hasRate bool // the tax is base × rate rather than an amount
+	base      exact.Dec // with rate, when hasRate
+	rate      exact.Dec
+	applies   bool // false when the tax's condition did not hold; amount is zero
+	hasRate   bool // the tax is base × rate rather than an amount
 }
 
 // computeTax evaluates when, rate, base or amount of t with the variables
