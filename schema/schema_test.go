@@ -404,7 +404,9 @@ func TestRolloutSchemaAgreesWithDecoder(t *testing.T) {
 	sc := compile(t)
 	base, err := os.ReadFile(filepath.Join(shipmentsDir, "rollout-nine-markets.json"))
 	require.NoError(t, err)
-	market := func(m map[string]any, c string) map[string]any { return m["markets"].(map[string]any)[c].(map[string]any) }
+	market := func(m map[string]any, c string) map[string]any {
+		return m["markets"].(map[string]any)[c].(map[string]any)
+	}
 	tests := []struct {
 		name   string
 		mutate func(map[string]any)
@@ -414,7 +416,9 @@ func TestRolloutSchemaAgreesWithDecoder(t *testing.T) {
 		{"freight as a JSON number", func(m map[string]any) {
 			m["shipment"].(map[string]any)["charges"].(map[string]any)["freight"] = json.Number("9800")
 		}, false},
-		{"market rate as a JSON number", func(m map[string]any) { market(m, "TR")["exchange_rates"] = map[string]any{"USD": json.Number("43.12")} }, false},
+		{"market rate as a JSON number", func(m map[string]any) {
+			market(m, "TR")["exchange_rates"] = map[string]any{"USD": json.Number("43.12")}
+		}, false},
 		{"destination in the base", func(m map[string]any) { m["shipment"].(map[string]any)["destination"] = "TR" }, false},
 		{"importer of record in the base", func(m map[string]any) {
 			m["shipment"].(map[string]any)["importer_of_record"] = market(m, "TR")["importer_of_record"]
