@@ -248,7 +248,11 @@ func (s *service) submit(w http.ResponseWriter, r *http.Request) {
 	data.Input = string(input)
 	res, status, msg, probs := s.evaluate(input, data.Market)
 	if status != 0 {
-		data.Error, data.Problems = msg, probs
+		// With problems to list, the heading says the rest.
+		data.Problems = probs
+		if len(probs) == 0 {
+			data.Error = msg
+		}
 		s.render(w, status, data)
 		return
 	}
@@ -402,9 +406,9 @@ func newDecisionView(d markets.Decision) decisionView {
 	for _, r := range d.Reasons {
 		switch {
 		case r.Severity == iorules.SeverityDecline:
-			dv.Steps = append(dv.Steps, step{Kind: "decline", What: r.Message, Unblock: r.Unblock, Lines: r.Lines, Lead: "cannot move as it stands", leadDays: -1})
+			dv.Steps = append(dv.Steps, step{Kind: "decline", What: strings.TrimSuffix(r.Message, "."), Unblock: r.Unblock, Lines: r.Lines, Lead: "cannot move as it stands", leadDays: -1})
 		case r.Severity == iorules.SeverityCondition && r.Code != markets.CodeApprovalMissing && r.Code != markets.CodeApprovalExpired:
-			otherSteps = append(otherSteps, step{Kind: "condition", What: r.Message, Unblock: r.Unblock, Lines: r.Lines, Lead: "time not known", leadDays: -1})
+			otherSteps = append(otherSteps, step{Kind: "condition", What: strings.TrimSuffix(r.Message, "."), Unblock: r.Unblock, Lines: r.Lines, Lead: "time not known", leadDays: -1})
 		}
 	}
 	for _, a := range d.Approvals {
@@ -511,11 +515,9 @@ func money(x decimal.Decimal, c iorules.Currency) string {
 	return b.String()
 }
 
-// rateText writes a rate as the policy gives it and as a percentage:
-// "0.18 (18%)".
-func rateText(r decimal.Decimal) string {
-	return r.String() + " (" + r.Shift(2).String() + "%)"
-}
+// rateText writes a rate as the policy gives it ("0.18"): not as a
+// percentage, since some rates are amounts per unit (GEKAP's TRY per kg).
+func rateText(r decimal.Decimal) string { return r.String() }
 
 // leadText writes a lead time in days, or says it is unknown.
 func leadText(days *int) string {
