@@ -158,16 +158,20 @@ func TestPageWithoutJavaScript(t *testing.T) {
 			has:      []string{"none: the shipment is declined", `class="step step-decline"`},
 		},
 		{
-			name:     "all markets: the table comparing them",
-			send:     func() *httptest.ResponseRecorder { return postForm(t, h, url.Values{"sample": {"tr-network.json"}, "market": {"all"}}) },
+			name: "all markets: the table comparing them",
+			send: func() *httptest.ResponseRecorder {
+				return postForm(t, h, url.Values{"sample": {"tr-network.json"}, "market": {"all"}})
+			},
 			status:   200,
 			markets:  11,
 			verdicts: nil,
 			has:      []string{`id="markets-table"`, `<details class="more">`},
 		},
 		{
-			name:    "a rollout",
-			send:    func() *httptest.ResponseRecorder { return postForm(t, h, url.Values{"sample": {"rollout-nine-markets.json"}}) },
+			name: "a rollout",
+			send: func() *httptest.ResponseRecorder {
+				return postForm(t, h, url.Values{"sample": {"rollout-nine-markets.json"}})
+			},
 			status:  200,
 			markets: 9,
 			has:     []string{"Markets that can move together", "In USD"},
@@ -187,8 +191,10 @@ func TestPageWithoutJavaScript(t *testing.T) {
 			paths:  []string{"(the document)"},
 		},
 		{
-			name:   "an unknown market",
-			send:   func() *httptest.ResponseRecorder { return postForm(t, h, url.Values{"sample": {"tr-network.json"}, "market": {"ZZ"}}) },
+			name: "an unknown market",
+			send: func() *httptest.ResponseRecorder {
+				return postForm(t, h, url.Values{"sample": {"tr-network.json"}, "market": {"ZZ"}})
+			},
 			status: 400,
 			paths:  []string{"?market"},
 		},
