@@ -21,9 +21,13 @@ const chromiumPath = "/usr/bin/chromium"
 // TestBrowser drives the page in headless Chromium as a person would: pick
 // a sample with the keyboard, submit, read the verdict and a tax figure;
 // paste a broken shipment and see its field error next to the text area;
-// upload a file and compare every market.
+// upload a file and compare every market. Without Chromium it skips,
+// loudly, unless IORULES_REQUIRE_BROWSER=1 (set by .ci/run) makes it fail.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("IORULES_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("IORULES_REQUIRE_BROWSER=1 but %s is missing: %v", chromiumPath, err)
+		}
 		t.Skip("\n\n" + strings.Repeat("!", 72) + "\n!! SKIPPED: the end-to-end browser test needs " + chromiumPath + ".\n" +
 			"!! Install it with: apt-get install -y --no-install-recommends chromium\n" + strings.Repeat("!", 72) + "\n")
 	}

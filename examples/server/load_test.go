@@ -13,16 +13,16 @@ import (
 	"time"
 )
 
-// loadClients is the number of concurrent clients of BenchmarkLoad.
+// loadClients is the number of concurrent clients of BenchmarkServerLoad.
 const loadClients = 32
 
-// BenchmarkLoad sends b.N requests to POST /v1/prequalify from 32
+// BenchmarkServerLoad sends b.N requests to POST /v1/prequalify from 32
 // concurrent clients over loopback (an httptest server on 127.0.0.1, keep-
 // alive connections) and reports decisions per second and the 50th and
 // 99th percentile latency. It is bounded by b.N: run it with a fixed count,
 //
-//	go test -run '^$' -bench Load -benchtime 4000x ./examples/server
-func BenchmarkLoad(b *testing.B) {
+//	go test -run '^$' -bench ServerLoad -benchtime 4000x ./examples/server
+func BenchmarkServerLoad(b *testing.B) {
 	cases := []struct {
 		name, file, query string
 		decisions         int // per request

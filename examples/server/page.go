@@ -242,6 +242,9 @@ func (s *service) submit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data.Error = err.Error()
+		if errors.Is(err, errNothing) {
+			data.Error = "Paste a shipment, upload a file or pick a sample first."
+		}
 		s.render(w, http.StatusBadRequest, data)
 		return
 	}
@@ -288,8 +291,12 @@ func formInput(r *http.Request, samples []sampleInfo) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("no sample named %q", name)
 	}
-	return nil, errors.New("Paste a shipment, upload a file or pick a sample first.")
+	return nil, errNothing
 }
+
+// errNothing is a form post with no document: no file, an empty text area
+// and no sample.
+var errNothing = errors.New("nothing to evaluate")
 
 // isRollout reports whether doc is a JSON object with the members of a
 // rollout, "shipment" and "markets".
