@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -237,6 +240,7 @@ func TestBodyLimit(t *testing.T) {
 		{"shipment over the limit, chunked", "/v1/prequalify", unsized{bytes.NewReader(over)}, http.StatusRequestEntityTooLarge},
 		{"rollout over the limit, chunked", "/v1/rollout", unsized{bytes.NewReader(over)}, http.StatusRequestEntityTooLarge},
 		{"form over the limit", "/", bytes.NewReader(append(over, bytes.Repeat([]byte(" "), 64<<10)...)), http.StatusRequestEntityTooLarge},
+		{"form over the limit, chunked", "/", unsized{bytes.NewReader(append(over, bytes.Repeat([]byte(" "), 64<<10)...))}, http.StatusRequestEntityTooLarge},
 		{"at the limit: decoded, and empty", "/v1/prequalify", bytes.NewReader(at), http.StatusBadRequest},
 	}
 	for _, tc := range tests {
@@ -432,6 +436,72 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"listening", "request/healthz", "shutting down", "stopped"}, msgs); diff != "" {
 		t.Errorf("log messages (-want +got):\n%s", diff)
+	}
+}
+
+// TestShutdownLetsRequestsFinish: a request whose body is still arriving
+// when the signal comes is answered in full before run returns.
+func TestShutdownLetsRequestsFinish(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &logs, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case code := <-done:
+		t.Fatalf("run exited with %d: %s", code, logs.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not start listening")
+	}
+
+	body := readFile(t, filepath.Join(shipmentsDir, "br-servers-sp.json"))
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	// A first request on the connection makes sure the server has accepted
+	// it: a connection still in the listen queue is dropped by Shutdown.
+	_, err = fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", addr)
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	_, err = io.Copy(io.Discard, resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	half := len(body) / 2
+	_, err = fmt.Fprintf(conn, "POST /v1/prequalify HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", addr, len(body))
+	require.NoError(t, err)
+	_, err = conn.Write(body[:half])
+	require.NoError(t, err)
+	// Give the server time to read the headers: the connection is then
+	// active, and Shutdown waits for it.
+	time.Sleep(200 * time.Millisecond)
+
+	cancel() // as SIGTERM does
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "shutting down") }, 5*time.Second, 10*time.Millisecond)
+	select {
+	case code := <-done:
+		t.Fatalf("run returned %d with a request in flight: %s", code, logs.String())
+	case <-time.After(200 * time.Millisecond):
+	}
+	_, err = conn.Write(body[half:])
+	require.NoError(t, err)
+	resp, err = http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, string(readFile(t, filepath.Join(goldenDir, "br-servers-sp.json.golden"))), string(got))
+	select {
+	case code := <-done:
+		require.Equal(t, 0, code, logs.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop after the request finished")
 	}
 }
 

@@ -153,7 +153,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
+		// Requests still running after the grace period are cut off.
 		logger.Error("shutdown", "err", err)
+		srv.Close()
 		return exitFailure
 	}
 	logger.Info("stopped")
