@@ -154,6 +154,8 @@ type decisionArgs struct {
 // step is one thing that must happen before the cargo moves.
 type step struct {
 	Kind     string // decline, approval or condition
+	Code     string // the reason's code, or the approval's id
+	Expired  bool   // an approval held but expired
 	What     string
 	Who      string
 	Lead     string
@@ -172,7 +174,8 @@ type taxRow struct {
 type marketRow struct {
 	Market     iorules.Country
 	Verdict    markets.Verdict
-	Open       []string // open conditions besides approvals
+	Declines   []string // codes of the declining reasons
+	Open       []string // codes of the open conditions besides approvals
 	Landed     string
 	LandedShip string // in the shipment currency (rollouts only)
 	Total      string
@@ -413,22 +416,23 @@ func newDecisionView(d markets.Decision) decisionView {
 	for _, r := range d.Reasons {
 		switch {
 		case r.Severity == iorules.SeverityDecline:
-			dv.Steps = append(dv.Steps, step{Kind: "decline", What: strings.TrimSuffix(r.Message, "."), Unblock: r.Unblock, Lines: r.Lines, Lead: "cannot move as it stands", leadDays: -1})
+			dv.Steps = append(dv.Steps, step{Kind: "decline", Code: r.Code, What: strings.TrimSuffix(r.Message, "."), Unblock: r.Unblock, Lines: r.Lines, Lead: "cannot move as it stands", leadDays: -1})
 		case r.Severity == iorules.SeverityCondition && r.Code != markets.CodeApprovalMissing && r.Code != markets.CodeApprovalExpired:
-			otherSteps = append(otherSteps, step{Kind: "condition", What: strings.TrimSuffix(r.Message, "."), Unblock: r.Unblock, Lines: r.Lines, Lead: "time not known", leadDays: -1})
+			otherSteps = append(otherSteps, step{Kind: "condition", Code: r.Code, What: strings.TrimSuffix(r.Message, "."), Unblock: r.Unblock, Lines: r.Lines, Lead: "time not known", leadDays: -1})
 		}
 	}
 	for _, a := range d.Approvals {
 		if a.Status == approvals.StatusHeld || !a.Stage.Blocks() {
 			continue
 		}
-		st := step{Kind: "approval", What: a.Title + " (" + a.ID + ")", Who: a.Authority, Unblock: a.Unblock, Lines: a.Lines,
+		st := step{Kind: "approval", Code: a.ID, What: a.Title + " (" + a.ID + ")", Who: a.Authority, Unblock: a.Unblock, Lines: a.Lines,
 			Lead: leadText(a.LeadTimeDays), leadDays: -1}
 		if a.LeadTimeDays != nil {
 			st.leadDays = *a.LeadTimeDays
 		}
 		if a.Status == approvals.StatusExpired {
 			st.What += ": expired, renew it"
+			st.Expired = true
 		}
 		approvalSteps = append(approvalSteps, st)
 	}
@@ -482,12 +486,20 @@ func decisionRow(dv decisionView) marketRow {
 	default:
 		row.ShipDate = d.EarliestShipDate.String()
 	}
+	// Codes, once each, as prequalify's rollout table gives them: the
+	// market's section below has the messages.
 	for _, st := range dv.Steps {
-		switch st.Kind {
-		case "approval":
-			row.Missing = append(row.Missing, st.What+", "+st.Lead)
-		case "condition":
-			row.Open = append(row.Open, st.What)
+		switch {
+		case st.Kind == "approval":
+			m := st.Code + ", " + st.Lead
+			if st.Expired {
+				m += ", expired"
+			}
+			row.Missing = append(row.Missing, m)
+		case st.Kind == "condition" && !slices.Contains(row.Open, st.Code):
+			row.Open = append(row.Open, st.Code)
+		case st.Kind == "decline" && !slices.Contains(row.Declines, st.Code):
+			row.Declines = append(row.Declines, st.Code)
 		}
 	}
 	return row
