@@ -165,7 +165,9 @@ func TestPageWithoutJavaScript(t *testing.T) {
 			status:   200,
 			markets:  11,
 			verdicts: nil,
-			has:      []string{`id="markets-table"`, `<details class="more">`},
+			has:      []string{`id="markets-table"`, `<details class="more">`, `<li><code>eu_no_russia_clause</code></li>`},
+			// the table names codes; the messages are in each market's section
+			hasNot: []string{`<li>HS 8517.62`},
 		},
 		{
 			name: "a rollout",
