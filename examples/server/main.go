@@ -5,6 +5,10 @@
 // Usage:
 //
 //	server [-addr HOST:PORT] [-policies DIR] [-screening FILE]
+//	       [-read-timeout D] [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D]
+//
+// There is no -tables FILE: the library has no option to load tables apart
+// from their policies yet.
 //
 // Endpoints:
 //
