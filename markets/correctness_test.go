@@ -455,3 +455,32 @@ func TestEveryMarketAnswersFor2027(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificateOfOriginCoversOnlyItsLines: a certificate of origin that
+// lists lines gives the preference to those lines only; the others are
+// declared as a separate item and pay the general rate.
+func TestCertificateOfOriginCoversOnlyItsLines(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := exampleShipment(t, "tr-network.json")
+	ups := s.Items[0]
+	ups.Category, ups.Description, ups.HSCode, ups.CountryOfOrigin = iorules.CategoryUPS, "10 kVA online UPS", iorules.MustParseHSCode("8504.40"), "DE"
+	ups.Radio, ups.Encryption, ups.ECCN, ups.ApprovalsHeld = nil, iorules.Encryption{}, "EAR99", nil
+	one, two := ups, ups
+	one.Line, two.Line = 1, 2
+	s.Items = []iorules.Item{one, two}
+	s.Documents = append(s.Documents, iorules.Document{Type: iorules.DocumentCertificateOfOrigin, Reference: "EUR1-123", Lines: []int{1}})
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	duty := map[int]decimal.Decimal{}
+	for _, l := range d.Lines {
+		for _, tx := range l.Taxes {
+			if tx.ID == "tr.duty" {
+				duty[l.Line] = tx.Amount
+			}
+		}
+	}
+	require.True(t, duty[1].IsZero(), "line 1 has its EUR.1: %s", duty[1])
+	require.True(t, duty[2].IsPositive(), "line 2 has none: %s", duty[2])
+	require.NotEqual(t, d.Lines[0].Group, d.Lines[1].Group)
+}

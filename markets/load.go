@@ -958,8 +958,8 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
-		if fn == "held" {
-			c.perItem = true // held() reads the current item
+		if fn == "held" || fn == "has_document" {
+			c.perItem = true // they read the current item or group
 		}
 		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
 			id, _ := call.Args()[0].AsLiteral().Value().(string)

@@ -103,8 +103,11 @@ func itemKey(nav ast.NavigableExpr) ([]string, bool) {
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
-		if n.AsCall().FunctionName() == "held" {
+		switch n.AsCall().FunctionName() {
+		case "held":
 			fields = append(fields, heldKey) // reads the line's approvals
+		case "has_document":
+			return nil, false // reads which lines a document covers
 		}
 	}
 	slices.Sort(fields)
