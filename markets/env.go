@@ -257,12 +257,12 @@ func (v ctxVal) Value() any            { return v.c }
 
 // evalCtx is the per-evaluation state the helpers read.
 type evalCtx struct {
-	date     iorules.Date
-	item     *iorules.Item
+	date iorules.Date
+	item *iorules.Item
 	// groupLines are the lines of the declaration group a group-scope
 	// tax is computed for; nil otherwise.
 	groupLines []int
-	importer *iorules.Party
+	importer   *iorules.Party
 	// documents are the documents the shipment lists as in hand.
 	documents []iorules.Document
 	tables    map[string]*table
