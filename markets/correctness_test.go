@@ -198,7 +198,7 @@ func reasonOf(t *testing.T, d markets.Decision, code, rule string) iorules.Reaso
 // item 4: a rule that reads money of a shipment that could not be valued
 // reports what is missing instead of comparing 0.
 func TestUnvaluedShipmentIsAGapNotZero(t *testing.T) {
-	engine := miniEngine(t)
+	engine := miniEngine(t, "  - id: tr.big\n    kind: info\n", "  - id: tr.big\n    kind: condition\n    unblock: Split it.\n")
 	s := sample(t)
 	s.Destination = "MY" // its rates are in ringgit: none converts to lira
 	s.ExchangeRates = map[iorules.Currency]decimal.Decimal{"USD": decimal.RequireFromString("4.2")}
@@ -209,6 +209,12 @@ func TestUnvaluedShipmentIsAGapNotZero(t *testing.T) {
 	require.Equal(t, iorules.SeverityCondition, r.Severity)
 	require.Contains(t, r.Message, "declaration.customs_value is not known: the shipment could not be valued: no exchange rate from USD to TRY")
 	require.Equal(t, "Supply exchange_rates.USD (TRY per USD on 2026-11-25).", r.Unblock)
+
+	// An info rule that cannot be evaluated says so, but cannot hold the
+	// cargo.
+	d, err = miniEngine(t).PrequalifyMarket("TR", s)
+	require.NoError(t, err)
+	require.Equal(t, iorules.SeverityInfo, reasonOf(t, d, markets.CodeFactMissing, "tr.big").Severity)
 }
 
 // TestAbsentTPPIsAGapNotZero: a line that states no TPP does not read as

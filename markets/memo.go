@@ -219,7 +219,7 @@ func (ev *evaluation) itemRuleFires(r *rule, i int, answers []ruleAnswer, classe
 		a.fires, a.failure = reason == nil && val == types.True, reason
 	}
 	if a.failure != nil {
-		failure := *a.failure
+		failure := *infoOnly(r, a.failure)
 		failure.Lines = ev.lineOf(i)
 		ev.ruleFailed(r.id, &failure)
 	}
