@@ -69,6 +69,8 @@ type config struct {
 	// -describe XX, a market whose policy to list instead of evaluating.
 	tables   string
 	describe string
+	// explain asks for the explanation of every tax and rule.
+	explain bool
 }
 
 // failure is an error that ends the run with a status and the lines to
@@ -130,6 +132,9 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 		}
 	}
 	var evalOpts []markets.EvalOption
+	if cfg.explain {
+		evalOpts = append(evalOpts, markets.WithExplanation())
+	}
 	if cfg.screening != "" {
 		opts, err := readScreening(cfg.screening)
 		if err != nil {
@@ -204,6 +209,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fset.StringVar(&cfg.screening, "screening", "", "screen the parties against the restricted-party list in `FILE` (JSON: {\"parties\": [...], \"threshold\": 85, \"dispositions\": [...]})")
 	fset.StringVar(&cfg.benchmarks, "benchmarks", "", "compare unit prices with the reference prices in `FILE` (JSON list: [{\"hs6\": \"847150\", \"category\": \"server\", \"currency\": \"USD\", \"low\": \"6000.00\", \"high\": \"14000.00\", \"source\": \"...\", \"date\": \"2026-10-01\"}])")
 	fset.StringVar(&cfg.tables, "tables", "", "add the caller's table rows in `FILE` (JSON: {\"RS\": {\"duty_rate\": [{\"key\": \"854370\", \"value\": \"0.05\", \"source\": \"...\", \"confidence\": \"confirmed\"}]}}); they take precedence over the embedded rows they overlap")
+	fset.BoolVar(&cfg.explain, "explain", false, "explain every tax of every declaration group (the base's terms, the rate and the table row it came from, the rounding) and why each rule fired or not; in the JSON as \"explanation\"")
 	fset.StringVar(&cfg.describe, "describe", "", "list what market `XX`'s policy knows (approval ids, registrations, documents, tables, taxes, rules) instead of evaluating a shipment")
 	fset.StringVar(&cfg.tolerance, "price-tolerance", "0", "with -benchmarks, how far below a reference's low a unit price may sit before it needs valuation evidence, as a `FRACTION` (0.2 = 20%)")
 	fset.Usage = func() {

@@ -280,6 +280,7 @@ func writeDecision(p *printer, d markets.Decision) {
 	writeDocumentFindings(p, d)
 	writeOtherApprovals(p, d)
 	writeTaxes(p, d)
+	writeExplanation(p, d)
 	writeNotEvaluated(p, d)
 	writeClassification(p, d)
 	writeExportControl(p, d)
