@@ -15,7 +15,10 @@
 // owns the end user and the importer while the BIS Affiliates rule is in
 // force, unless the shipment states it) is a condition asking for the fact,
 // never a guess. Stated owners are screened against the caller's list like
-// the parties, and listed owners' shares are added up.
+// the parties, and listed owners' shares are added up. Names are compared
+// after Unicode normalisation, look-alike folding and transliteration
+// (data/names.yaml), with and without separators; each match names the rule
+// and the normalisations that produced its score.
 //
 // It performs no I/O and embeds no party list. It does not replace the
 // exporter's own licence determination; it flags what must be settled

@@ -69,6 +69,9 @@ const (
 // missing fact. Screen is safe for concurrent use.
 func Screen(s iorules.Shipment, opts Options) Result {
 	d, err := loadEmbedded()
+	if err == nil {
+		_, err = loadNames()
+	}
 	if err != nil {
 		return dataFailure(s, err)
 	}
