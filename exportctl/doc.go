@@ -1,7 +1,11 @@
 // Package exportctl screens a shipment against export controls at its
 // origin: ECCN parsing, country groups, licence determination per line under
 // the US EAR (with the EU and UK dual-use regimes for European origins, and
-// the EAR overlay for US content), embargoed destinations and parties, the
+// the EAR overlay for US content), embargoed destinations and parties
+// (exporter, importer of record and end user, where established and where
+// headquartered), measures on goods by their origin (the country of origin
+// of each line and the country shipped from: UNSCR 2397 for DPRK goods, the
+// US import bans, the EU's Russian and Belarusian import bans), the
 // Common High Priority List, restricted-party screening against a list the
 // caller supplies, and TPP for advanced-computing items.
 //
