@@ -18,7 +18,9 @@ func exporter(country, hq iorules.Country) shipOpt {
 // and every party (exporter, importer of record, end user) by where it is
 // established or headquartered, each finding citing its legal source.
 func TestEmbargoOriginAndParties(t *testing.T) {
-	server := func(coo iorules.Country) iorules.Item { return line(1, iorules.CategoryServer, "8471.50", "EAR99", coo) }
+	server := func(coo iorules.Country) iorules.Item {
+		return line(1, iorules.CategoryServer, "8471.50", "EAR99", coo)
+	}
 	lamp := func(coo iorules.Country) iorules.Item { return line(1, iorules.CategoryOther, "9405.11", "EAR99", coo) }
 	cases := []struct {
 		name    string
