@@ -117,6 +117,9 @@ func compareReadings(p, l normName) scored {
 		return scored{rule: MatchRuleTokens}
 	}
 	t := names()
+	if !anyPair(p.tokens, l.tokens) && !mayJoin(t, p.ordered, l.tokens) && !mayJoin(t, l.ordered, p.tokens) && !sameLetters(p.all, l.all) {
+		return scored{rule: MatchRuleTokens, steps: p.steps | l.steps} // nothing in common: the usual case, without allocating
+	}
 	best := alignTokens(t, p.tokens, l.tokens)
 	if pj, joined := joinRuns(t, p.ordered, l.tokens); len(joined) > 0 {
 		if sc := alignTokens(t, sortedSet(pj), l.tokens); sc.score > best.score {
@@ -128,7 +131,7 @@ func compareReadings(p, l normName) scored {
 			best, best.rule, best.joined = sc, MatchRuleJoined, joined
 		}
 	}
-	if best.score < 100 && len(p.compact) >= 4 && p.compact == l.compact {
+	if best.score < 100 && sameLetters(p.all, l.all) {
 		best = scored{score: 100, rule: MatchRuleCompact}
 	}
 	best.steps = p.steps | l.steps
@@ -141,7 +144,8 @@ func alignTokens(t *nameTables, p, l []string) scored {
 	type cand struct {
 		i, j, sim int
 	}
-	var cands []cand
+	var buf [16]cand
+	cands := buf[:0]
 	for i, a := range p {
 		for j, b := range l {
 			if maxSimilarity(a, b) < tokenMatchFloor {
@@ -155,8 +159,13 @@ func alignTokens(t *nameTables, p, l []string) scored {
 	slices.SortStableFunc(cands, func(x, y cand) int {
 		return cmp.Or(cmp.Compare(y.sim, x.sim), cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j))
 	})
-	usedP := make([]bool, len(p))
-	usedL := make([]bool, len(l))
+	var flags [32]bool
+	var usedP, usedL []bool
+	if len(p)+len(l) <= len(flags) {
+		usedP, usedL = flags[:len(p)], flags[len(p):len(p)+len(l)]
+	} else {
+		usedP, usedL = make([]bool, len(p)), make([]bool, len(l))
+	}
 	out := scored{rule: MatchRuleTokens}
 	sum := 0
 	for _, c := range cands {
@@ -176,11 +185,8 @@ func alignTokens(t *nameTables, p, l []string) scored {
 	out.score = 2 * sum / (len(p) + len(l))
 	// Generic words alone do not make a match when the listed name has a
 	// word that identifies it and the party's name lacks it.
-	var matchedListed []string
-	for _, pr := range out.pairs {
-		matchedListed = append(matchedListed, pr.listed)
-	}
-	if out.score > genericCap && !distinctive(t, matchedListed) && distinctive(t, l) {
+	if out.score > genericCap && distinctive(t, l) &&
+		!slices.ContainsFunc(out.pairs, func(pr tokenPair) bool { return isDistinctive(t, pr.listed) }) {
 		out.score, out.capped = genericCap, true
 	}
 	// contained: all of one name's words found, the other's extra words
@@ -220,47 +226,135 @@ func alignTokens(t *nameTables, p, l []string) scored {
 // that is not generic, so that finding it inside another name means
 // something.
 func distinctive(t *nameTables, words []string) bool {
-	for _, w := range words {
-		if utf8.RuneCountInString(w) >= 3 && !t.generic[w] {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(words, func(w string) bool { return isDistinctive(t, w) })
+}
+
+func isDistinctive(t *nameTables, w string) bool {
+	return utf8.RuneCountInString(w) >= 3 && !t.generic[w]
 }
 
 // joinRuns joins runs of two or more consecutive words whose concatenation
 // (digits in it read as letters) is exactly one of targets, longest run
 // first. It returns the words with each run replaced by its join, and the
-// runs joined ("hua+wei"); none when nothing joins.
+// runs joined ("hua+wei"); none when nothing joins. It allocates only when
+// something joins.
 func joinRuns(t *nameTables, words, targets []string) ([]string, []string) {
 	if len(words) < 2 {
 		return nil, nil
 	}
-	const maxRun = 16
 	var out, joined []string
-	for i := 0; i < len(words); {
-		n := 0
-		var w string
-		for j := min(len(words), i+maxRun); j >= i+2; j-- {
-			c := foldJoined(t, strings.Join(words[i:j], ""))
-			if utf8.RuneCountInString(c) >= 3 && slices.Contains(targets, c) {
-				n, w = j-i, c
-				break
+	done := 0 // words[:done] are in out
+	for i := 0; i < len(words)-1; {
+		n, w := 0, ""
+		for _, tg := range targets {
+			if k := runSpelling(t, words[i:], tg); k > n {
+				n, w = k, tg
 			}
 		}
 		if n == 0 {
-			out = append(out, words[i])
 			i++
 			continue
 		}
+		out = append(out, words[done:i]...)
 		out = append(out, w)
 		joined = append(joined, strings.Join(words[i:i+n], "+"))
 		i += n
+		done = i
 	}
 	if len(joined) == 0 {
 		return nil, nil
 	}
-	return out, joined
+	return append(out, words[done:]...), joined
+}
+
+// runSpelling returns the number of words, two or more, at the start of
+// words whose concatenation spells target (of three letters or more), a
+// digit or symbol standing for the letter the tables give when the run has
+// letters; 0 when no run does.
+func runSpelling(t *nameTables, words []string, target string) int {
+	if len(target) < 3 {
+		return 0
+	}
+	pos, letters, folded := 0, false, false
+	for k, w := range words {
+		if pos+len(w) > len(target) {
+			return 0
+		}
+		for i := 0; i < len(w); i++ {
+			c, tc := w[i], target[pos+i]
+			switch {
+			case c == tc:
+				letters = letters || !isLeet(rune(c))
+			case c < utf8.RuneSelf && isLeet(rune(c)) && t.digits[rune(c)] == tc:
+				folded = true
+			default:
+				return 0
+			}
+		}
+		pos += len(w)
+		if pos == len(target) {
+			if k == 0 || (folded && !letters) {
+				return 0
+			}
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// anyPair reports whether some word of p and some word of l are similar
+// enough to match.
+func anyPair(p, l []string) bool {
+	for _, a := range p {
+		for _, b := range l {
+			if maxSimilarity(a, b) >= tokenMatchFloor && similarity(a, b) >= tokenMatchFloor {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayJoin reports whether joinRuns would join some run of words.
+func mayJoin(t *nameTables, words, targets []string) bool {
+	for i := 0; i+1 < len(words); i++ {
+		for _, tg := range targets {
+			if runSpelling(t, words[i:], tg) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameLetters reports whether two names, of four letters or more, are the
+// same once their words are joined.
+func sameLetters(a, b []string) bool {
+	n := 0
+	for _, w := range a {
+		n += len(w)
+	}
+	m := 0
+	for _, w := range b {
+		m += len(w)
+	}
+	if n != m || n < 4 {
+		return false
+	}
+	i, j, ai, bj := 0, 0, 0, 0 // word index and offset in a and b
+	for k := 0; k < n; k++ {
+		for ai == len(a[i]) {
+			i, ai = i+1, 0
+		}
+		for bj == len(b[j]) {
+			j, bj = j+1, 0
+		}
+		if a[i][ai] != b[j][bj] {
+			return false
+		}
+		ai, bj = ai+1, bj+1
+	}
+	return true
 }
 
 func sortedSet(words []string) []string {

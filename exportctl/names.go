@@ -152,7 +152,7 @@ type normName struct {
 	tokens  []string  // sorted, unique
 	ordered []string  // the kept words in the order written
 	dropped []string  // legal forms and stop words removed
-	compact string    // every word, legal forms included, in order and without separators
+	all     []string  // every word, legal forms included, in order: the name without separators is their concatenation
 	steps   nameSteps // the normalisations that changed the name
 	// alt is the name with its ambiguous words (look-alikes alone) read
 	// as the Latin letters they imitate rather than transliterated; nil
@@ -229,22 +229,39 @@ func normalizeName(s string) normName {
 }
 
 // nameNormalizer normalises names as normalizeName does, reusing its
-// scratch buffer from one name to the next. The names it returns do not
-// share it.
+// buffers from one name to the next: the slices of the normNames it returns
+// share them and stay valid only until reset. Screening uses one per call
+// for the listed names, which are needed only while their entry is
+// compared, so that an ASCII name costs about one allocation (its folded
+// text).
 type nameNormalizer struct {
-	word []byte // the word being folded
+	word  []byte   // the word being folded
+	pool  []string // the words, kept words and tokens of the names since reset, each in its own window
+	drops []string // likewise, the words dropped from them
 }
 
-// reset is kept for callers that screen many names: the results never
-// share the buffer, so there is nothing to invalidate.
-func (z *nameNormalizer) reset() {}
+// reset makes the buffers available again, invalidating earlier results.
+func (z *nameNormalizer) reset() {
+	clear(z.pool)
+	clear(z.drops)
+	z.pool, z.drops = z.pool[:0], z.drops[:0]
+}
+
+// poolWindow returns what was appended to pool from start on, capped so that
+// later appends cannot overwrite it.
+func poolWindow(pool []string, start int) []string { return pool[start:len(pool):len(pool)] }
 
 // normalize is normalizeName, except that an empty dropped list may be
 // non-nil.
 func (z *nameNormalizer) normalize(s string) normName {
 	t := names()
 	var steps nameSteps
-	if !isASCII(s) {
+	if isASCII(s) {
+		words, steps := z.asciiWords(t, s)
+		n, _ := z.build(t, words, steps, false, true)
+		return n
+	}
+	{
 		s = strings.ToValidUTF8(s, " ") // callers reject invalid UTF-8; here a stray byte only separates
 		kc := norm.NFKC.String(s)
 		if kc != norm.NFC.String(s) {
@@ -285,63 +302,124 @@ func (z *nameNormalizer) normalize(s string) normName {
 		}
 	}
 	flush()
-	n, ambiguous := z.build(t, words, steps, false)
+	n, ambiguous := z.build(t, words, steps, false, false)
 	if ambiguous {
-		alt, _ := z.build(t, words, steps, true)
+		alt, _ := z.build(t, words, steps, true, false)
 		n.alt = &alt
 	}
 	return n
+}
+
+// asciiWords reads an ASCII name into folded words (see fold) with one
+// allocation for their text.
+func (z *nameNormalizer) asciiWords(t *nameTables, s string) ([]string, nameSteps) {
+	var steps nameSteps
+	b := z.word[:0]
+	start, letters, leet := 0, false, false
+	end := func() {
+		w := b[start:]
+		switch {
+		case leet && letters:
+			for i, c := range w {
+				if v, ok := t.digits[rune(c)]; ok {
+					w[i] = v
+					steps |= stepDigits
+				}
+			}
+		case leet: // digits alone stay; @ and $ alone are punctuation
+			b = b[:start+len(slices.DeleteFunc(w, func(c byte) bool { return c == '@' || c == '$' }))]
+		}
+		if len(b) > start {
+			b = append(b, ' ')
+		}
+		start, letters, leet = len(b), false, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			b, letters = append(b, c), true
+		case 'A' <= c && c <= 'Z':
+			b, letters = append(b, c+'a'-'A'), true
+		case isLeet(rune(c)):
+			b, leet = append(b, c), true
+		case c == '.' || c == '\'': // joins: "S.A.", "O'Brien"
+		case c == '&':
+			end()
+			b = append(b, "and "...)
+			start = len(b)
+		default:
+			end()
+		}
+	}
+	end()
+	z.word = b
+	text := string(b)
+	first := len(z.pool)
+	for w := range strings.SplitSeq(text, " ") {
+		if w != "" {
+			z.pool = append(z.pool, w)
+		}
+	}
+	return poolWindow(z.pool, first), steps
 }
 
 // build folds the words and reduces them to a normName. A word of
 // Cyrillic or Greek look-alikes alone ("РОСТЕХ", "Μικρον") is ambiguous:
 // it is transliterated, or with visual set read as the Latin letters it
 // imitates. build reports whether some word was ambiguous.
-func (z *nameNormalizer) build(t *nameTables, words []string, steps nameSteps, visual bool) (normName, bool) {
-	raw := make([]string, 0, len(words))
+func (z *nameNormalizer) build(t *nameTables, words []string, steps nameSteps, visual, folded bool) (normName, bool) {
+	raw := words
 	ambiguous := false
-	for _, w := range words {
-		f, amb := z.fold(t, w, &steps, visual)
-		ambiguous = ambiguous || amb
-		if f != "" {
-			raw = append(raw, f)
+	if !folded {
+		start := len(z.pool)
+		for _, w := range words {
+			f, amb := z.fold(t, w, &steps, visual)
+			ambiguous = ambiguous || amb
+			if f != "" {
+				z.pool = append(z.pool, f)
+			}
 		}
+		raw = poolWindow(z.pool, start)
 	}
 	if len(raw) == 0 {
 		return normName{steps: steps}, ambiguous
 	}
-	compact := strings.Join(raw, "")
-	kept := make([]string, 0, len(raw))
-	var dropped []string
+	start, dropStart := len(z.pool), len(z.drops)
 	for i := 0; i < len(raw); {
 		if n := phraseAt(raw, i); n > 0 {
-			dropped = append(dropped, strings.Join(raw[i:i+n], " "))
+			z.drops = append(z.drops, strings.Join(raw[i:i+n], " "))
 			i += n
 			continue
 		}
 		if droppedWords[raw[i]] {
-			dropped = append(dropped, raw[i])
+			z.drops = append(z.drops, raw[i])
 		} else {
-			kept = append(kept, raw[i])
+			z.pool = append(z.pool, raw[i])
 		}
 		i++
 	}
+	kept, dropped := poolWindow(z.pool, start), poolWindow(z.drops, dropStart)
 	if len(kept) == 0 {
 		// A name made only of legal forms and stop words keeps them, less
 		// the words that are dropped on their own, so that its key reads
 		// the same when normalised again.
 		for _, w := range raw {
 			if !droppedWords[w] {
-				kept = append(kept, w)
+				z.pool = append(z.pool, w)
 			}
 		}
-		if len(kept) == 0 {
+		if kept = poolWindow(z.pool, start); len(kept) == 0 {
 			kept = raw
 		}
 		dropped = nil
 	}
-	tokens := slices.Compact(slices.Sorted(slices.Values(kept)))
-	return normName{tokens: tokens, ordered: kept, dropped: dropped, compact: compact, steps: steps}, ambiguous
+	start = len(z.pool)
+	z.pool = append(z.pool, kept...)
+	tokens := poolWindow(z.pool, start)
+	slices.Sort(tokens)
+	tokens = slices.Compact(tokens)
+	return normName{tokens: tokens, ordered: kept, dropped: dropped, all: raw, steps: steps}, ambiguous
 }
 
 // decompose applies canonical decomposition (NFD) to every character but
@@ -446,29 +524,6 @@ func (z *nameNormalizer) fold(t *nameTables, w string, steps *nameSteps, visual 
 		b = slices.DeleteFunc(b, func(c byte) bool { return c == '@' || c == '$' })
 	}
 	return string(b), ambiguous
-}
-
-// foldJoined reads a word made by joining pieces ("sug", "0", "n"): digits
-// inside it read as letters when it has letters.
-func foldJoined(t *nameTables, w string) string {
-	letters, leet := false, false
-	for i := 0; i < len(w); i++ {
-		if isLeet(rune(w[i])) {
-			leet = true
-		} else {
-			letters = true
-		}
-	}
-	if !leet || !letters {
-		return w
-	}
-	b := []byte(w)
-	for i, c := range b {
-		if v, ok := t.digits[rune(c)]; ok {
-			b[i] = v
-		}
-	}
-	return string(b)
 }
 
 func isASCII(s string) bool {

@@ -294,3 +294,25 @@ func TestNameTables(t *testing.T) {
 		require.Contains(t, err.Error(), want)
 	}
 }
+
+// TestNameNormalizerReuse: a normaliser that reuses its buffers gives each
+// name what normalizeName gives it, and earlier results stay intact until
+// reset.
+func TestNameNormalizerReuse(t *testing.T) {
+	in := []string{"Huawei Technologies Co., Ltd.", "Sug0n", "ООО Ростех", "Public Joint Stock Company Mikron", "Ltd", "Ｓｕｇｏｎ", "", "S u g o n", "Μικρον"}
+	var z nameNormalizer
+	for round := 0; round < 2; round++ {
+		var got []normName
+		for _, s := range in {
+			got = append(got, z.normalize(s))
+		}
+		for i, s := range in {
+			want := normalizeName(s)
+			require.Equal(t, want.tokens, got[i].tokens, "%q", s)
+			require.Equal(t, want.ordered, got[i].ordered, "%q", s)
+			require.Equal(t, want.all, got[i].all, "%q", s)
+			require.Equal(t, len(want.dropped), len(got[i].dropped), "%q", s)
+		}
+		z.reset()
+	}
+}

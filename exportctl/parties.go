@@ -244,13 +244,15 @@ func similarity(a, b string) int {
 	if a == b {
 		return 100
 	}
+	if isASCII(a) && isASCII(b) { // bytes are runes: no conversion
+		return 100 * (max(len(a), len(b)) - osaDistance([]byte(a), []byte(b))) / max(len(a), len(b))
+	}
 	ra, rb := []rune(a), []rune(b)
 	longer := max(len(ra), len(rb))
 	if longer == 0 {
 		return 100
 	}
-	d := osaDistance(ra, rb)
-	return 100 * (longer - d) / longer
+	return 100 * (longer - osaDistance(ra, rb)) / longer
 }
 
 // maxSimilarity bounds similarity(a, b) from the lengths alone: the edit
@@ -265,8 +267,9 @@ func maxSimilarity(a, b string) int {
 }
 
 // osaDistance is the Levenshtein distance with adjacent transpositions
-// counted as one edit (optimal string alignment).
-func osaDistance(a, b []rune) int {
+// counted as one edit (optimal string alignment), over the elements of a
+// and b: the bytes of ASCII strings or the runes of others.
+func osaDistance[E byte | rune](a, b []E) int {
 	n := len(b) + 1
 	var buf [3 * 24]int // rows for names' tokens without allocating
 	var rows []int
