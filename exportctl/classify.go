@@ -97,10 +97,39 @@ func (e *eval) classify(it iorules.Item) classification {
 		if canonical {
 			c.label = raw // the text String would build
 		}
+		e.checkEncryption(it, parsed, raw, need)
 	}
 
 	e.checkTPP(it, &c, need, note)
 	return c
+}
+
+// infoSecurity are the ECCN headings of Category 5 Part 2 (information
+// security): an item so classified implements cryptography. The 992
+// headings are the mass-market items of 15 CFR 740.17(b)(1).
+var (
+	infoSecurity = []string{"5A002", "5A003", "5A004", "5B002", "5D002", "5E002", "5A992", "5D992", "5E992"}
+	massMarket   = []string{"5A992", "5D992", "5E992"}
+)
+
+// checkEncryption asks for the facts when a stated ECCN contradicts the
+// line's encryption facts: an information-security classification for an
+// item that states no encryption, or a mass-market one (5A992, 5D992) for
+// an item whose encryption is stated not to be mass market.
+func (e *eval) checkEncryption(it iorules.Item, ec ECCN, raw string, need func(code, rule, msg, unblock string)) {
+	heading := func(hs []string) bool {
+		return slices.ContainsFunc(hs, ec.hasHeading)
+	}
+	switch {
+	case heading(infoSecurity) && !it.Encryption.Present:
+		need(CodeClassificationMismatch, ruleENC,
+			fmt.Sprintf("The line is classified %s, an information-security (Category 5 Part 2) ECCN, but states that no encryption is present: one of the two is wrong, and the licence determination follows the ECCN.", raw),
+			"the line's encryption facts (encryption.present, encryption.mass_market) or its corrected ECCN")
+	case heading(massMarket) && !it.Encryption.MassMarket:
+		need(CodeClassificationMismatch, rule5A992,
+			fmt.Sprintf("The line is classified %s, which is for mass-market encryption items (15 CFR 740.17(b)(1)), but its encryption is stated not to be mass market: such an item is likely 5A002 or 5D002, which needs Licence Exception ENC or a licence.", raw),
+			"the mass-market status of the item's encryption (self-classification under 740.17(b)(1)) or its corrected ECCN (5A002/5D002 and the ENC authorisation)")
+	}
 }
 
 // checkTPP compares the line's TPP with its classification (3A090 Technical

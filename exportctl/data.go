@@ -78,9 +78,33 @@ type embargo struct {
 	reach        string // any_origin | ear_subject
 	treatment    string // decline | syria_2025 | confirm_region
 	parties      bool
+	exporter     string // exporterDecline | exporterReview | exporterNone
 	sources      map[string]string
 	confidence   string
 	note         string
+}
+
+// What an exporter in an embargoed place means (embargoes.yaml exporter).
+const (
+	exporterDecline = "decline"
+	exporterReview  = "review"
+	exporterNone    = "none"
+)
+
+// originMeasure is a prohibition on goods by their origin (embargoes.yaml
+// origin_measures).
+type originMeasure struct {
+	window
+	id           string
+	place        string
+	country      iorules.Country
+	chapters     []string          // HS chapters; none: every chapter
+	destinations []iorules.Country // none (and no groups): any destination
+	destGroups   []Group
+	treatment    string // treatDecline | exporterReview
+	source       string
+	text         string
+	confidence   string
 }
 
 // chplItem is one HS-6 subheading of the Common High Priority List.
@@ -109,6 +133,7 @@ type dataset struct {
 	groups          map[Group][]membership
 	rules           map[string][]rule
 	embargoes       []embargo
+	originMeasures  []originMeasure
 	chpl            map[string]chplItem
 	chplWindow      window
 	chplSource      string
@@ -203,6 +228,7 @@ type (
 		Reach         string            `yaml:"reach"`
 		Treatment     string            `yaml:"treatment"`
 		Parties       bool              `yaml:"parties"`
+		Exporter      string            `yaml:"exporter"`
 		Sources       map[string]string `yaml:"sources"`
 		EffectiveFrom string            `yaml:"effective_from"`
 		EffectiveTo   string            `yaml:"effective_to"`
@@ -210,7 +236,22 @@ type (
 		Note          string            `yaml:"note"`
 	}
 	yEmbargoesFile struct {
-		Embargoes []yEmbargo `yaml:"embargoes"`
+		Embargoes      []yEmbargo `yaml:"embargoes"`
+		OriginMeasures []struct {
+			ID                string   `yaml:"id"`
+			Place             string   `yaml:"place"`
+			Country           string   `yaml:"country"`
+			Chapters          []string `yaml:"chapters"`
+			Destinations      []string `yaml:"destinations"`
+			DestinationGroups []string `yaml:"destination_groups"`
+			Treatment         string   `yaml:"treatment"`
+			Source            string   `yaml:"source"`
+			Text              string   `yaml:"text"`
+			EffectiveFrom     string   `yaml:"effective_from"`
+			EffectiveTo       string   `yaml:"effective_to"`
+			Confidence        string   `yaml:"confidence"`
+			Note              string   `yaml:"note"`
+		} `yaml:"origin_measures"`
 	}
 	yCHPLFile struct {
 		List struct {
@@ -384,8 +425,16 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		out := embargo{
 			window: win("embargoes.yaml", rec, e.EffectiveFrom, e.EffectiveTo),
 			id:     e.ID, place: e.Place, country: country("embargoes.yaml", rec, e.Country),
-			reach: e.Reach, treatment: e.Treatment, parties: e.Parties,
+			reach: e.Reach, treatment: e.Treatment, parties: e.Parties, exporter: e.Exporter,
 			sources: e.Sources, confidence: e.Confidence, note: e.Note,
+		}
+		switch {
+		case !e.Parties && e.Exporter == "":
+			out.exporter = exporterNone
+		case e.Exporter != exporterDecline && e.Exporter != exporterReview && e.Exporter != exporterNone:
+			bad("embargoes.yaml", rec, "exporter must be decline, review or none, got %q", e.Exporter)
+		case !e.Parties && e.Exporter != exporterNone:
+			bad("embargoes.yaml", rec, "exporter %s needs parties: true", e.Exporter)
 		}
 		conf("embargoes.yaml", rec, e.Confidence)
 		if e.Reach != reachAnyOrigin && e.Reach != reachEARSubject {
@@ -420,6 +469,42 @@ func loadData(fsys fs.FS) (*dataset, error) {
 			}
 		}
 		d.embargoes = append(d.embargoes, out)
+	}
+	for i, m := range ef.OriginMeasures {
+		rec := fmt.Sprintf("origin_measures[%d] %s", i, m.ID)
+		out := originMeasure{
+			window: win("embargoes.yaml", rec, m.EffectiveFrom, m.EffectiveTo),
+			id:     m.ID, place: m.Place, country: country("embargoes.yaml", rec, m.Country),
+			chapters: m.Chapters, treatment: m.Treatment, source: m.Source, text: m.Text, confidence: m.Confidence,
+		}
+		conf("embargoes.yaml", rec, m.Confidence)
+		src("embargoes.yaml", rec, m.Source)
+		if m.ID == "" || m.Place == "" || strings.TrimSpace(m.Text) == "" {
+			bad("embargoes.yaml", rec, "id, place and text are required")
+		}
+		if m.Treatment != treatDecline && m.Treatment != exporterReview {
+			bad("embargoes.yaml", rec, "treatment must be decline or review, got %q", m.Treatment)
+		}
+		for _, ch := range m.Chapters {
+			if len(ch) != 2 || ch[0] < '0' || ch[0] > '9' || ch[1] < '0' || ch[1] > '9' || ch == "00" {
+				bad("embargoes.yaml", rec, "chapter %q is not a two-digit HS chapter", ch)
+			}
+		}
+		for _, c := range m.Destinations {
+			out.destinations = append(out.destinations, country("embargoes.yaml", rec, c))
+		}
+		for _, g := range m.DestinationGroups {
+			if _, ok := d.groups[Group(g)]; !ok {
+				bad("embargoes.yaml", rec, "unknown destination group %q", g)
+			}
+			out.destGroups = append(out.destGroups, Group(g))
+		}
+		for _, prev := range d.originMeasures {
+			if prev.id == out.id {
+				bad("embargoes.yaml", rec, "id repeated")
+			}
+		}
+		d.originMeasures = append(d.originMeasures, out)
 	}
 
 	// chpl.yaml

@@ -1,7 +1,11 @@
 // Package exportctl screens a shipment against export controls at its
 // origin: ECCN parsing, country groups, licence determination per line under
 // the US EAR (with the EU and UK dual-use regimes for European origins, and
-// the EAR overlay for US content), embargoed destinations and parties, the
+// the EAR overlay for US content), embargoed destinations and parties
+// (exporter, importer of record and end user, where established and where
+// headquartered), measures on goods by their origin (the country of origin
+// of each line and the country shipped from: UNSCR 2397 for DPRK goods, the
+// US import bans, the EU's Russian and Belarusian import bans), the
 // Common High Priority List, restricted-party screening against a list the
 // caller supplies, and TPP for advanced-computing items.
 //
@@ -15,7 +19,10 @@
 // owns the end user and the importer while the BIS Affiliates rule is in
 // force, unless the shipment states it) is a condition asking for the fact,
 // never a guess. Stated owners are screened against the caller's list like
-// the parties, and listed owners' shares are added up.
+// the parties, and listed owners' shares are added up. Names are compared
+// after Unicode normalisation, look-alike folding and transliteration
+// (data/names.yaml), with and without separators; each match names the rule
+// and the normalisations that produced its score.
 //
 // It performs no I/O and embeds no party list. It does not replace the
 // exporter's own licence determination; it flags what must be settled

@@ -129,7 +129,8 @@ func isException(det string) bool {
 
 // Reason codes Screen emits.
 const (
-	CodeEmbargo                = "export_embargo"                    // decline: embargoed destination or party
+	CodeEmbargo                = "export_embargo"                    // decline: embargoed destination or party, or goods of an embargoed origin
+	CodeSanctionsReview        = "export_sanctions_review"           // condition: an exporter in, or goods from, a sanctioned place: facts to settle
 	CodeDenial                 = "export_licence_denial"             // decline: licence under a presumption of denial
 	CodeFDPPresumed            = "export_fdp_presumed"               // decline: foreign-made item presumed subject to the EAR by the FDP rule
 	CodeLicenceRequired        = "export_licence_required"           // condition: licence to obtain

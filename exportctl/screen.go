@@ -69,6 +69,9 @@ const (
 // missing fact. Screen is safe for concurrent use.
 func Screen(s iorules.Shipment, opts Options) Result {
 	d, err := loadEmbedded()
+	if err == nil {
+		_, err = loadNames()
+	}
 	if err != nil {
 		return dataFailure(s, err)
 	}
@@ -100,11 +103,12 @@ type eval struct {
 	regime string // primary regime of the origin: regimeEAR, regimeEU, regimeUK or ""
 	dg     destGroups
 
-	destHits  []embargoHit // embargoed places the destination is in
-	partyHits []embargoHit // embargoed places a party is in
-	allHits   []embargoHit // destHits then partyHits
-	hqHits    []partyPlace // end user / importer in D:5 or Macau
-	hqMissing bool         // the end user's headquarters is not stated
+	destHits   []embargoHit // embargoed places the destination is in
+	partyHits  []embargoHit // embargoed places a party is in
+	allHits    []embargoHit // destHits then partyHits
+	reviewHits []embargoHit // sanctioned places an exporter is in, to review (embargoes.yaml exporter: review)
+	hqHits     []partyPlace // end user / importer in D:5 or Macau
+	hqMissing  bool         // the end user's headquarters is not stated
 
 	listedDecline bool // an uncleared restricted-party match with a decline effect
 
@@ -326,15 +330,37 @@ func (e *eval) findEmbargoHits() {
 		if !em.parties || em.country == e.s.Destination {
 			continue // a party in the destination adds nothing to the destination's own hit
 		}
-		for _, p := range e.parties() {
-			if p.party.Country == em.country {
-				e.partyHits = append(e.partyHits, embargoHit{e: em, who: p.role + " is established in " + em.place})
-			} else if p.party.HeadquartersCountry == em.country {
-				e.partyHits = append(e.partyHits, embargoHit{e: em, who: p.role + " is headquartered in " + em.place})
+		for i, p := range e.embargoParties() {
+			var who string
+			switch em.country {
+			case p.party.Country:
+				who = p.role + " is established in " + em.place
+			case p.party.HeadquartersCountry:
+				who = p.role + " is headquartered in " + em.place
+			default:
+				continue
 			}
+			if i == 0 { // the exporter
+				switch em.exporter {
+				case exporterNone:
+					continue
+				case exporterReview:
+					e.reviewHits = append(e.reviewHits, embargoHit{e: em, who: who})
+					continue
+				}
+			}
+			e.partyHits = append(e.partyHits, embargoHit{e: em, who: who})
 		}
 	}
 	e.allHits = slices.Concat(e.destHits, e.partyHits)
+}
+
+// embargoParties returns the parties whose establishment and headquarters
+// the embargoes test: the exporter first, then the end user and the
+// importer of record.
+func (e *eval) embargoParties() [3]namedParty {
+	p := e.parties()
+	return [3]namedParty{{"the exporter", e.s.Exporter}, p[0], p[1]}
 }
 
 type namedParty struct {
@@ -385,6 +411,7 @@ func (e *eval) line(it iorules.Item) {
 		e.add(f)
 	}
 	e.embargoLine(it)
+	e.originLine(it)
 
 	switch e.regime {
 	case regimeEAR:
@@ -507,6 +534,14 @@ func (e *eval) embargoLine(it iorules.Item) {
 				unblock: "evidence that the delivery address is in government-controlled territory",
 			})
 		}
+	}
+	for _, h := range e.reviewHits {
+		e.add(finding{
+			line: it.Line, regime: e.regimeOrEAR(), determination: DeterminationNeedsFacts,
+			severity: iorules.SeverityCondition, code: CodeSanctionsReview, rule: h.e.id, source: e.embargoSource(h.e),
+			message: h.where() + ": the sanctions on " + h.e.place + " restrict dealings with parties there and the import of goods from there; a sale by such an exporter is not prohibited outright, but must be checked." + confidenceNote(h.e.confidence),
+			unblock: "evidence that the exporter, its owners and the goods fall outside the sanctions (not listed, not owned or controlled by a listed or state party, goods not on an import prohibition of the destination, payment channels permitted)",
+		})
 	}
 	if e.s.Destination == "UA" && len(e.destHits) == 0 {
 		var sources []string
@@ -744,4 +779,71 @@ func confidenceNote(c string) string {
 		return ""
 	}
 	return " (source unconfirmed)"
+}
+
+// originLine applies the measures on goods by their origin
+// (embargoes.yaml origin_measures) to a line made in, or shipped from, a
+// sanctioned place. A review measure is not reported for a line that a
+// decline measure of the same place already covers.
+func (e *eval) originLine(it iorules.Item) {
+	var declined []iorules.Country
+	for pass := 0; pass < 2; pass++ { // declines first
+		for _, m := range e.d.originMeasures {
+			if (m.treatment == treatDecline) != (pass == 0) || !m.covers(e.on) || !e.destinationIn(m) {
+				continue
+			}
+			if pass == 1 && slices.Contains(declined, m.country) {
+				continue
+			}
+			var tie string
+			switch m.country {
+			case it.CountryOfOrigin:
+				tie = "The goods originate in " + m.place
+			case e.s.Origin:
+				tie = "The goods are shipped from " + m.place
+			default:
+				continue
+			}
+			hs := it.HSCode.HS6()
+			review := m.treatment != treatDecline
+			switch {
+			case len(m.chapters) == 0:
+				if hs != "" {
+					tie += fmt.Sprintf(" (HS %s)", it.HSCode)
+				}
+			case hs == "":
+				tie += fmt.Sprintf(" and the line gives no valid HS code, so whether it falls in chapter %s cannot be told", strings.Join(m.chapters, ", "))
+				review = true
+			case slices.Contains(m.chapters, hs[:2]):
+				tie += fmt.Sprintf(" (HS %s, chapter %s)", it.HSCode, hs[:2])
+			default:
+				continue
+			}
+			f := finding{
+				line: it.Line, regime: e.regimeOrEAR(), rule: m.id, source: m.source,
+				message: tie + ": " + m.text + " (" + m.source + ")." + confidenceNote(m.confidence),
+			}
+			if review {
+				f.determination, f.severity, f.code = DeterminationNeedsFacts, iorules.SeverityCondition, CodeSanctionsReview
+				f.unblock = "evidence that the measure does not reach the goods or the parties (the goods' code outside the prohibited ones, or no person bound by the measure involved)"
+			} else {
+				declined = append(declined, m.country)
+				f.determination, f.severity, f.code = DeterminationEmbargoed, iorules.SeverityDecline, CodeEmbargo
+				f.unblock = "do not ship goods of this origin; only an authorisation under every measure concerned (for a UN measure, an exemption granted by the Security Council's committee) could lift this"
+			}
+			e.add(f)
+		}
+	}
+}
+
+// destinationIn reports whether the shipment's destination is one a
+// measure on goods by their origin reaches.
+func (e *eval) destinationIn(m originMeasure) bool {
+	if len(m.destinations) == 0 && len(m.destGroups) == 0 {
+		return true
+	}
+	if slices.Contains(m.destinations, e.s.Destination) {
+		return true
+	}
+	return slices.ContainsFunc(m.destGroups, func(g Group) bool { return e.d.in(g, e.s.Destination, e.on) })
 }

@@ -269,7 +269,7 @@ func TestFailClosed(t *testing.T) {
 			want{det: DeterminationNeedsFacts, codes: []string{CodeFactsMissing}}},
 		{"destination missing", ship("US", "", one(storage("EAR99"))),
 			want{det: DeterminationNeedsFacts, codes: []string{CodeFactsMissing}}},
-		{"origin not modelled, foreign item", ship("MX", "BR", one(line(1, iorules.CategoryServer, "8471.50", "5A992.c", "MX"))),
+		{"origin not modelled, foreign item", ship("MX", "BR", one(withCrypto(line(1, iorules.CategoryServer, "8471.50", "5A992.c", "MX"), true))),
 			want{det: DeterminationNLR, verdict: "clear", codes: []string{CodeOriginNotModelled}}},
 		{"domestic movement", ship("BR", "BR", one(storage("EAR99"))),
 			want{det: DeterminationNLR, verdict: "clear"}},
