@@ -69,6 +69,8 @@ type Decision struct {
 	Policy       PolicyRef        `json:"policy"`
 	// Audit fingerprints the inputs and the rules that made the decision.
 	Audit Audit `json:"audit"`
+	// Explanation traces every tax and rule; only with WithExplanation.
+	Explanation *Explanation `json:"explanation,omitempty"`
 }
 
 // Audit is the fingerprint of a decision: evaluating the same shipment with
@@ -236,10 +238,11 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Fired            []FiredRule          `json:"fired"`
 		Policy           PolicyRef            `json:"policy"`
 		Audit            Audit                `json:"audit"`
+		Explanation      *Explanation         `json:"explanation,omitempty"`
 	}{
 		d.ShipmentID, d.Market, d.Currency, d.AsOf, d.Verdict, d.Reasons, d.Approvals, d.EarliestShipDate,
 		d.Classification, d.ExportControl, d.Valuation, taxes, optional(d.TotalTaxes), optional(d.PartialTotalTaxes),
 		d.NotComputed, optional(d.LandedCost),
-		lines, d.NotEvaluated, d.Fired, d.Policy, d.Audit,
+		lines, d.NotEvaluated, d.Fired, d.Policy, d.Audit, d.Explanation,
 	})
 }

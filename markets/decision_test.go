@@ -45,7 +45,7 @@ func jsonKeys(t *testing.T, raw []byte) []string {
 func TestDecisionJSONCoversEveryField(t *testing.T) {
 	partial := decimal.New(1, 0)
 	d := markets.Decision{Currency: "BRL", NotEvaluated: []string{"x"},
-		PartialTotalTaxes: &partial, NotComputed: []markets.NotComputed{{Tax: "br.ii"}}}
+		PartialTotalTaxes: &partial, NotComputed: []markets.NotComputed{{Tax: "br.ii"}}, Explanation: &markets.Explanation{}}
 	d.EarliestShipDate = iorules.NewDate(2026, 11, 26) // non-zero so omitzero keeps it
 	raw, err := json.Marshal(d)
 	require.NoError(t, err)

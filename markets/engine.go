@@ -70,6 +70,8 @@ type evalConfig struct {
 	// digests caches the audit hashes of the shipment and of the options,
 	// computed once per call however many markets it evaluates.
 	digests *inputDigests
+	// explain asks for Decision.Explanation.
+	explain bool
 }
 
 func newEvalConfig(opts []EvalOption) evalConfig {

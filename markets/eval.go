@@ -88,6 +88,10 @@ type evaluation struct {
 	// once holds the values of tax conditions and rates that are the
 	// same for every group, by program.
 	once map[cel.Program]onceValue
+	// explain, when not nil, collects the explanation; reuse of answers
+	// (per class of lines, once per declaration) is then off, so that
+	// every expression reads its rows where it is traced.
+	explain *Explanation
 }
 
 // run evaluates an expression and returns its value, or a reason when it
@@ -197,6 +201,10 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	}
 	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}, noMemo: e.noMemo}
 	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.tables, rec: &ev.rec}
+	if cfg.explain {
+		ev.explain = &Explanation{RateDate: s.Date, Taxes: []TaxExplanation{}, Rules: []RuleExplanation{}}
+		ev.rec.traceOn, ev.noMemo = true, true
+	}
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
 		ev.addReason(iorules.Reason{
@@ -238,6 +246,13 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	}
 	ev.noteUnconfirmed()
 	ev.finish()
+	if ev.explain != nil {
+		if d.Valuation != nil && d.Valuation.SourceCurrency != d.Valuation.Currency {
+			rate := d.Valuation.ExchangeRate
+			ev.explain.ExchangeRate = &rate
+		}
+		d.Explanation = ev.explain
+	}
 	if d.Audit, err = e.audit(pol, &s, cfg); err != nil {
 		return Decision{}, err
 	}
@@ -384,8 +399,14 @@ func (ev *evaluation) applyRules() {
 	date := ev.s.Date
 	for _, r := range ev.pol.rules {
 		if r.when == nil || !inWindow(date, r.effectiveFrom, r.effectiveTo) {
+			if ev.explain != nil && r.when != nil {
+				ev.explain.Rules = append(ev.explain.Rules, RuleExplanation{Rule: r.id, Kind: r.kind,
+					Why: fmt.Sprintf("not in force on %s (%s to %s)", date, orOpen(r.effectiveFrom), orOpen(r.effectiveTo))})
+			}
 			continue
 		}
+		traced := len(ev.rec.trace)
+		failedBefore := ev.ruleErr[r.id]
 		var fired []int
 		var message string
 		if r.scope == scopeShipment {
@@ -418,6 +439,9 @@ func (ev *evaluation) applyRules() {
 			}
 			ev.unbindItem()
 		}
+		if ev.explain != nil {
+			ev.explainRule(r, fired, traced, failedBefore)
+		}
 		if fired == nil {
 			continue
 		}
@@ -436,6 +460,51 @@ func (ev *evaluation) applyRules() {
 			Rule: r.id, Source: r.source, Unblock: r.unblock,
 		})
 	}
+}
+
+// explainRule records why rule r fired on the lines fired (nil: it did
+// not), with its conditions' parts evaluated on the first line it fired on
+// (or the first line), and the rows it read since the trace held traced.
+func (ev *evaluation) explainRule(r *rule, fired []int, traced int, failedBefore bool) {
+	re := RuleExplanation{Rule: r.id, Kind: r.kind, Fired: fired != nil, Lines: slices.Clone(fired), Rows: ev.rowsSince(traced)}
+	switch {
+	case ev.ruleErr[r.id] && !failedBefore:
+		re.Why = "its condition could not be evaluated (see its fact_missing or rule_error reason)"
+	case fired == nil && r.scope == scopeShipment:
+		re.Why = "its condition did not hold"
+	case fired == nil:
+		re.Why = "its condition held on no line"
+	case r.scope == scopeShipment:
+		re.Why = "its condition held"
+	default:
+		re.Why = "its condition held on " + strings.ToLower(linesPhrase(fired))
+	}
+	switch {
+	case r.scope == scopeShipment:
+		re.Conditions = ev.evalParts(r.whenParts)
+	case len(ev.s.Items) > 0:
+		i := 0
+		if fired != nil {
+			i = slices.IndexFunc(ev.s.Items, func(it iorules.Item) bool { return it.Line == fired[0] })
+		}
+		ev.bindItem(i)
+		re.Conditions = ev.evalParts(r.whenParts)
+		ev.unbindItem()
+	}
+	ev.rec.trace = ev.rec.trace[:traced+len(re.Rows)] // the parts' reads are not the rule's
+	ev.explain.Rules = append(ev.explain.Rules, re)
+}
+
+// linesPhrase names lines for a person: "line 3", "lines 1, 2".
+func linesPhrase(lines []int) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprint(l)
+	}
+	if len(lines) == 1 {
+		return "Line " + parts[0]
+	}
+	return "Lines " + strings.Join(parts, ", ")
 }
 
 func severityOf(kind string) iorules.Severity {

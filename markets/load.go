@@ -149,6 +149,9 @@ type rule struct {
 	// classSet, when not -1, indexes policy.classSets: the item fields
 	// the condition reads, all it reads of the line (see memo.go).
 	classSet int
+	// whenParts are the parts of the condition joined by && or ||, for
+	// the explanation.
+	whenParts []partProgram
 }
 
 type tax struct {
@@ -170,6 +173,10 @@ type tax struct {
 	// read; readsAll is set when one reads the tax map as a whole.
 	reads    []string
 	readsAll bool
+	// whenText is the condition as written and baseParts the terms the
+	// base adds up, for the explanation.
+	whenText  string
+	baseParts []partProgram
 }
 
 // dependsOn reports whether t reads the earlier tax named short.
@@ -729,6 +736,9 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		return nil
 	}
 	r.when = c.program(p, rs.When, id, cel.BoolType, allowed, r.scope == scopeItem)
+	if r.when != nil {
+		r.whenParts = c.compileParts(rs.When.text, "&&", "||")
+	}
 	r.classSet = -1
 	if r.scope == scopeItem && r.when != nil && c.keyOK {
 		r.classSet = classSetIndex(p, c.keyFields)
@@ -804,6 +814,7 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 	if ts.When.set {
 		t.when = c.program(p, ts.When, id, cel.BoolType, allowed, perGroup)
 		t.whenOnce = !c.perItem
+		t.whenText = strings.TrimSpace(ts.When.text)
 	}
 	switch {
 	case ts.Amount.set && !ts.Rate.set && !ts.Base.set:
@@ -814,6 +825,9 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 		// group: it is evaluated once per declaration.
 		t.rateOnce = !c.perItem
 		t.base = c.program(p, ts.Base, id, decimalType, append(allowed, varRate), perGroup)
+		if t.base != nil {
+			t.baseParts = c.compileParts(ts.Base.text, "+", "-")
+		}
 	default:
 		c.errorf(pos, id, "a tax needs rate and base, or amount alone")
 	}

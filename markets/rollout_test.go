@@ -127,8 +127,10 @@ func TestRolloutElevenMarkets(t *testing.T) {
 			Missing: []string{"ph.ntc_permit_to_import", "ph.ntc_type_approval"}},
 		// The conformity certificate is needed after clearance only; the
 		// duty rates are not on file, the goods are on the CHPL.
-		"RS": {Verdict: markets.Conditional, Landed: "17867919.60", LandedSC: "178056.00", Missing: []string{"rs.ratel"}, ShipFrom: "2026-12-01",
-			Open: []string{"chpl_end_user_evidence"}},
+		// No conventional duty rate of Serbia's tariff was read for these
+		// lines: no landed cost until one is supplied (-tables).
+		"RS": {Verdict: markets.Conditional, Missing: []string{"rs.ratel"}, ShipFrom: "2026-12-01",
+			Open: []string{"chpl_end_user_evidence", "tariff_rate_unknown", "fact_missing"}},
 		// CST held for the access points but needed for the switches too;
 		// PCoC and SCoC have no lead time.
 		"SA": {Verdict: markets.Conditional, Landed: "638960.64", LandedSC: "170389.50",

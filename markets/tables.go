@@ -86,8 +86,11 @@ type recorder struct {
 	// unconfirmedReads counts every read of an unconfirmed row, so that
 	// a figure computed from one can be marked unconfirmed too.
 	unconfirmedReads int
-	prefix           map[prefixKey]prefixLookup
-	cost             uint64
+	// trace, when traceOn, lists every row read, for the explanation.
+	trace   []usedEntry
+	traceOn bool
+	prefix  map[prefixKey]prefixLookup
+	cost    uint64
 }
 
 type prefixKey struct {
@@ -100,6 +103,9 @@ type prefixKey struct {
 // rows and rows the caller supplied are kept: they are the ones the
 // decision must flag.
 func (r *recorder) use(t *table, e *tableEntry) {
+	if r.traceOn {
+		r.trace = append(r.trace, usedEntry{table: t.name, entry: e})
+	}
 	if e.Confidence == "unconfirmed" {
 		r.unconfirmedReads++
 	} else if !e.Caller {

@@ -112,6 +112,7 @@ func (ev *evaluation) runDecimal(prg cel.Program, once bool, id, what string, li
 // runOnce is run, remembering the value of prg for the rest of the
 // evaluation when once is set.
 func (ev *evaluation) runOnce(prg cel.Program, once bool, id, what string, lines []int) (ref.Val, *iorules.Reason) {
+	once = once && ev.explain == nil // explained: every group reads its rows
 	if once {
 		if v, ok := ev.once[prg]; ok {
 			if v.unconfirmed {
@@ -140,11 +141,12 @@ type onceValue struct {
 
 // taxOutcome is one tax computed for one group or for the declaration.
 type taxOutcome struct {
-	amount  exact.Dec
-	base    exact.Dec // with rate, when hasRate
-	rate    exact.Dec
-	applies bool // false when the tax's condition did not hold; amount is zero
-	hasRate bool // the tax is base × rate rather than an amount
+	amount    exact.Dec
+	unrounded exact.Dec
+	base      exact.Dec // with rate, when hasRate
+	rate      exact.Dec
+	applies   bool // false when the tax's condition did not hold; amount is zero
+	hasRate   bool // the tax is base × rate rather than an amount
 }
 
 // computeTax evaluates when, rate, base or amount of t with the variables
@@ -162,7 +164,7 @@ func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reas
 		if r != nil {
 			return taxOutcome{}, r
 		}
-		return taxOutcome{amount: ev.round(t, a), applies: true}, nil
+		return taxOutcome{amount: ev.round(t, a), unrounded: a, applies: true}, nil
 	}
 	rate, r := ev.runDecimal(t.rate, t.rateOnce, t.id, "the rate", lines)
 	if r != nil {
@@ -174,7 +176,7 @@ func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reas
 	if r != nil {
 		return taxOutcome{}, r
 	}
-	return taxOutcome{amount: ev.round(t, base.Mul(rate)), base: base, rate: rate, applies: true, hasRate: true}, nil
+	return taxOutcome{amount: ev.round(t, base.Mul(rate)), unrounded: base.Mul(rate), base: base, rate: rate, applies: true, hasRate: true}, nil
 }
 
 func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Reason {
@@ -235,7 +237,11 @@ func (ev *evaluation) applyTaxes() {
 		if t.scope == scopeDeclaration {
 			ev.unbindItem()
 			ev.act.tax = nil
+			traced := len(ev.rec.trace)
 			out, reason := ev.computeTax(t, nil)
+			if ev.explain != nil {
+				ev.explainTax(t, 0, slices.Clone(ev.lineNumbersAll()), out, reason, traced)
+			}
 			var shares []decimal.Decimal
 			if reason == nil {
 				var err error
@@ -275,7 +281,11 @@ func (ev *evaluation) applyTaxes() {
 				ev.bindItem(g.items[0])
 				ev.act.line = g.lineVal
 				ev.act.tax = g.taxes
+				traced := len(ev.rec.trace)
 				out, reason := ev.computeTax(t, g.lines)
+				if ev.explain != nil {
+					ev.explainTax(t, gi+1, slices.Clone(g.lines), out, reason, traced)
+				}
 				if reason != nil {
 					ev.ruleFailed(t.id, reason)
 					fail(gi, t, reason)
@@ -417,4 +427,37 @@ func (ev *evaluation) splitLines(groups []*group, places int32) {
 		}
 	}
 	ev.d.Lines = out
+}
+
+// explainTax records how tax t came about for the group (0: the
+// declaration) with the variables still bound, reading the base's terms
+// again with the rate bound.
+func (ev *evaluation) explainTax(t *tax, group int, lines []int, out taxOutcome, reason *iorules.Reason, traced int) {
+	te := TaxExplanation{Tax: t.id, Group: group, Lines: lines, Applies: out.applies, When: t.whenText,
+		Rows: ev.rowsSince(traced)}
+	switch {
+	case reason != nil:
+		te.NotComputed = reason.Message
+	case out.applies:
+		amount, unrounded := out.amount.Decimal(), out.unrounded.Decimal()
+		te.Amount, te.Unrounded, te.Rounding = &amount, &unrounded, ev.roundingText(t)
+		if out.hasRate {
+			rate, base := out.rate.Decimal(), out.base.Decimal()
+			te.Rate, te.Base = &rate, &base
+			ev.act.rate = newDec(out.rate)
+			te.BaseTerms = ev.evalParts(t.baseParts)
+			ev.act.rate = nil
+		}
+	}
+	ev.rec.trace = ev.rec.trace[:traced+len(te.Rows)] // the terms' reads are not new
+	ev.explain.Taxes = append(ev.explain.Taxes, te)
+}
+
+// lineNumbersAll returns every line number, in item order.
+func (ev *evaluation) lineNumbersAll() []int {
+	out := make([]int, len(ev.s.Items))
+	for i := range ev.s.Items {
+		out[i] = ev.s.Items[i].Line
+	}
+	return out
 }
