@@ -8,6 +8,7 @@ import (
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
+	"github.com/shopspring/decimal"
 )
 
 // coverage is what the cases of one market exercised, and what there is.
@@ -17,17 +18,18 @@ type coverage struct {
 	// rules, taxes and rows are every id (row) of the policy, in policy
 	// order; the maps hold those the cases exercised.
 	rules, taxes []string
-	rows         []row
+	rows         []rowDef
 	firedRules   map[string]bool
 	appliedTaxes map[string]bool
 	readRows     map[row]bool
-	// rowsMeasured is false when the decisions say nothing of the rows
-	// they read (no explanation): rows are then left out of the figures.
-	rowsMeasured bool
+	// byWindow finds the rows a RowUse may name: those of its table, key
+	// and window start.
+	byWindow map[row][]rowDef
 }
 
 func newCoverage(engine *markets.Engine, market iorules.Country, pf *policyFile) *coverage {
-	c := &coverage{market: market, firedRules: map[string]bool{}, appliedTaxes: map[string]bool{}, readRows: map[row]bool{}}
+	c := &coverage{market: market, firedRules: map[string]bool{}, appliedTaxes: map[string]bool{},
+		readRows: map[row]bool{}, byWindow: map[row][]rowDef{}}
 	if d, ok := engine.Describe(market); ok {
 		for _, r := range d.Rules {
 			c.rules = append(c.rules, r.ID)
@@ -39,26 +41,73 @@ func newCoverage(engine *markets.Engine, market iorules.Country, pf *policyFile)
 	if pf != nil {
 		c.rows = pf.rows()
 	}
+	for _, r := range c.rows {
+		k := row{Table: r.Table, Key: r.Key, From: r.From}
+		c.byWindow[k] = append(c.byWindow[k], r)
+	}
 	return c
 }
 
-// add records what one decision exercised.
+// evalOptions are the evaluation options of the test command: decisions
+// explain themselves, which is how coverage knows what they exercised.
+func evalOptions() []markets.EvalOption { return []markets.EvalOption{markets.WithExplanation()} }
+
+// add records what one decision exercised: the rules that fired, the
+// taxes whose when held (for any declaration group), and the rows a rule
+// or tax read. A decision without an explanation counts its fired rules
+// only.
 func (c *coverage) add(d markets.Decision) {
 	c.cases++
 	for _, f := range d.Fired {
 		c.firedRules[f.Rule] = true
 	}
-	observeExplanation(c, d)
+	x := d.Explanation
+	if x == nil {
+		return
+	}
+	for _, r := range x.Rules {
+		if r.Fired {
+			c.firedRules[r.Rule] = true
+		}
+		c.read(r.Rows)
+	}
+	for _, t := range x.Taxes {
+		if t.Applies {
+			c.appliedTaxes[t.Tax] = true
+		}
+		c.read(t.Rows)
+	}
 }
 
-// total and hit count everything measured.
-func (c *coverage) counts() (hit, total int) {
-	hit = len(c.hitRules()) + len(c.hitTaxes())
-	total = len(c.rules) + len(c.taxes)
-	if c.rowsMeasured {
-		hit += len(c.rows) - len(c.unreadRows())
-		total += len(c.rows)
+// read marks the rows of the policy file that uses name. A RowUse names
+// its table, key and window; a tiers table's rows share their key, and
+// the RowUse does not give the tier's bounds, so among rows of the same
+// window it is told by its value. Rows the caller supplied are not the
+// file's.
+func (c *coverage) read(uses []markets.RowUse) {
+	for _, u := range uses {
+		if u.Caller {
+			continue
+		}
+		k := row{Table: u.Table, Key: u.Key}
+		if !u.EffectiveFrom.IsZero() {
+			k.From = u.EffectiveFrom.String()
+		}
+		for _, r := range c.byWindow[k] {
+			if r.Tier != "" {
+				if v, err := decimal.NewFromString(r.value); err != nil || !v.Equal(u.Value) {
+					continue
+				}
+			}
+			c.readRows[r.row] = true
+		}
 	}
+}
+
+// counts gives everything exercised and everything there is.
+func (c *coverage) counts() (hit, total int) {
+	hit = len(c.hitRules()) + len(c.hitTaxes()) + len(c.rows) - len(c.unreadRows())
+	total = len(c.rules) + len(c.taxes) + len(c.rows)
 	return hit, total
 }
 
@@ -80,8 +129,8 @@ func (c *coverage) hitTaxes() []string {
 	return filter(c.taxes, func(id string) bool { return c.appliedTaxes[id] })
 }
 
-func (c *coverage) unreadRows() []row {
-	return filter(c.rows, func(r row) bool { return !c.readRows[r] })
+func (c *coverage) unreadRows() []rowDef {
+	return filter(c.rows, func(r rowDef) bool { return !c.readRows[r.row] })
 }
 
 func filter[T any](in []T, keep func(T) bool) []T {
@@ -100,52 +149,32 @@ func filter[T any](in []T, keep func(T) bool) []T {
 //	coverage BR: 12 cases, rules 30/41, taxes 8/9, table rows 52/120: 52.9%
 //	  rules never fired: br.a, br.b
 //	  taxes never applied: br.c
-//	  table rows never read: icms_rate[BR-AC from 2025-01-01], ...
+//	  table rows never read:
+//	    icms_rate[BR-AC from 2026-01-01 to 2027-12-31], ...
+//	    ii_rate[8415], ...
 func (c *coverage) write(w io.Writer) {
-	rows := "table rows not measured"
-	if c.rowsMeasured {
-		rows = fmt.Sprintf("table rows %d/%d", len(c.rows)-len(c.unreadRows()), len(c.rows))
-	}
-	fmt.Fprintf(w, "coverage %s: %d cases, rules %d/%d, taxes %d/%d, %s: %.1f%%\n", c.market, c.cases,
-		len(c.hitRules()), len(c.rules), len(c.hitTaxes()), len(c.taxes), rows, c.percent())
+	unread := c.unreadRows()
+	fmt.Fprintf(w, "coverage %s: %d cases, rules %d/%d, taxes %d/%d, table rows %d/%d: %.1f%%\n", c.market, c.cases,
+		len(c.hitRules()), len(c.rules), len(c.hitTaxes()), len(c.taxes), len(c.rows)-len(unread), len(c.rows), c.percent())
 	if ids := filter(c.rules, func(id string) bool { return !c.firedRules[id] }); len(ids) > 0 {
 		fmt.Fprintf(w, "  rules never fired: %s\n", strings.Join(ids, ", "))
 	}
 	if ids := filter(c.taxes, func(id string) bool { return !c.appliedTaxes[id] }); len(ids) > 0 {
 		fmt.Fprintf(w, "  taxes never applied: %s\n", strings.Join(ids, ", "))
 	}
-	if !c.rowsMeasured {
-		return
-	}
-	if unread := c.unreadRows(); len(unread) > 0 {
-		names := make([]string, len(unread))
-		for i, r := range unread {
-			names[i] = r.String()
-		}
-		fmt.Fprintf(w, "  table rows never read: %s\n", strings.Join(names, ", "))
-	}
-}
-
-// observeExplanation records the taxes and rows a decision exercised.
-//
-// SEAM (markets explanation API): the engine does not yet say whether a
-// tax's when held nor which rows a lookup read. Until
-// markets.WithExplanation lands, a tax counts as applied when the decision
-// has a base or a non-zero amount for it (a tax whose when did not hold has
-// neither), and rows are not measured. With the API this becomes: a tax
-// counts when an Explanation.Taxes entry has Applies, a row when a
-// RowUse of any rule or tax names it.
-func observeExplanation(c *coverage, d markets.Decision) {
-	for _, t := range d.Taxes {
-		if t.Base != nil || !t.Amount.IsZero() {
-			c.appliedTaxes[t.ID] = true
+	if len(unread) > 0 {
+		fmt.Fprintf(w, "  table rows never read:\n")
+		for i := 0; i < len(unread); {
+			j := i
+			var names []string
+			for ; j < len(unread) && unread[j].Table == unread[i].Table; j++ {
+				names = append(names, unread[j].row.String())
+			}
+			fmt.Fprintf(w, "    %s\n", strings.Join(names, ", "))
+			i = j
 		}
 	}
 }
-
-// evalOptions are the evaluation options the test command passes so that
-// decisions explain themselves (none until the explanation API lands).
-func evalOptions() []markets.EvalOption { return nil }
 
 // sortedMarkets returns the keys of m in order.
 func sortedMarkets[V any](m map[iorules.Country]V) []iorules.Country {

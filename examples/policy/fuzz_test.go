@@ -28,7 +28,7 @@ func FuzzReadPolicyFile(f *testing.F) {
 			_ = fd.String()
 		}
 		for _, r := range pf.rows() {
-			_ = r.String()
+			_ = r.row.String()
 		}
 	})
 }

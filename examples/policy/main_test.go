@@ -110,7 +110,7 @@ func TestCommands(t *testing.T) {
 		stdout, stderr string
 	}{
 		{name: "test passes", args: []string{"test", goodDir}, wantCode: 0, stdout: "test-good.txt"},
-		{name: "test min coverage met", args: []string{"test", "-min-coverage", "60", goodDir}, wantCode: 0, stdout: "test-good.txt"},
+		{name: "test min coverage met", args: []string{"test", "-min-coverage", "55", goodDir}, wantCode: 0, stdout: "test-good.txt"},
 		{name: "test below min coverage", args: []string{"test", goodDir, "-min-coverage", "90"}, wantCode: 1, stdout: "test-min-coverage.txt"},
 		{name: "test failing case", args: []string{"test", failing}, wantCode: 1, stdout: "test-failing.txt"},
 		{name: "test policy does not load", args: []string{"test", broken}, wantCode: 3, stderr: "test-broken.txt"},

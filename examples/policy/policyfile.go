@@ -42,21 +42,23 @@ type tableDef struct {
 type rowDef struct {
 	row
 	line, col  int
+	value      string
 	confidence string
 	note       string
 }
 
-// row identifies a table row: the table, the key, the start of the row's
-// window and, for tiers tables, the tier's lower bound.
+// row identifies a table row: the table, the key, the row's window and,
+// for tiers tables, the tier's lower bound.
 type row struct {
 	Table string
 	Key   string
 	From  string // effective_from as written; "" when open
+	To    string // effective_to as written; "" when open
 	Tier  string // tiers tables: the from bound
 }
 
 // String names the row as the coverage and lint output show it:
-// table[key from DATE].
+// table[key from DATE to DATE].
 func (r row) String() string {
 	var parts []string
 	if r.Key != "" {
@@ -67,6 +69,9 @@ func (r row) String() string {
 	}
 	if r.From != "" {
 		parts = append(parts, "from "+r.From)
+	}
+	if r.To != "" {
+		parts = append(parts, "to "+r.To)
 	}
 	return r.Table + "[" + strings.Join(parts, " ") + "]"
 }
@@ -130,6 +135,10 @@ func readTable(k, v *yaml.Node) tableDef {
 						r.Tier = ev.Value
 					case "effective_from":
 						r.From = ev.Value
+					case "effective_to":
+						r.To = ev.Value
+					case "value":
+						r.value = ev.Value
 					case "confidence":
 						r.confidence = ev.Value
 					case "note":
@@ -189,14 +198,12 @@ func (pf *policyFile) tablesRead() map[string]bool {
 }
 
 // rows lists every table row of the file, tables by name.
-func (pf *policyFile) rows() []row {
+func (pf *policyFile) rows() []rowDef {
 	tables := slices.Clone(pf.tables)
 	slices.SortFunc(tables, func(a, b tableDef) int { return strings.Compare(a.name, b.name) })
-	var out []row
+	var out []rowDef
 	for _, t := range tables {
-		for _, r := range t.rows {
-			out = append(out, r.row)
-		}
+		out = append(out, t.rows...)
 	}
 	return out
 }

@@ -98,12 +98,12 @@ func testCommand(args []string, stdout, stderr io.Writer) (int, error) {
 	for _, f := range failures {
 		fmt.Fprintln(&out, f)
 	}
-	below := 0
+	var below []string
 	for _, m := range sortedMarkets(cov) {
 		c := cov[m]
 		c.write(&out)
 		if c.percent() < *minCoverage {
-			below++
+			below = append(below, string(m))
 		}
 	}
 	code := exitOK
@@ -114,8 +114,8 @@ func testCommand(args []string, stdout, stderr io.Writer) (int, error) {
 	default:
 		fmt.Fprintf(&out, "ok: %d cases passed\n", cases)
 	}
-	if below > 0 {
-		fmt.Fprintf(&out, "FAIL: %d markets below -min-coverage %s%%\n", below, strconv.FormatFloat(*minCoverage, 'f', -1, 64))
+	if len(below) > 0 {
+		fmt.Fprintf(&out, "FAIL: coverage below -min-coverage %s%%: %s\n", strconv.FormatFloat(*minCoverage, 'f', -1, 64), strings.Join(below, ", "))
 		code = exitFound
 	}
 	if _, err := stdout.Write(out.Bytes()); err != nil {
