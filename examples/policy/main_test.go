@@ -99,7 +99,15 @@ func TestCommands(t *testing.T) {
 	raised := copyPolicies(t, goodDir)
 	edit(t, raised, "ge.yaml", `{key: "851762", value: "0.05"`, `{key: "851762", value: "0.08"`)
 
-	tmp := []string{failing, broken, badCases, clean, raised}
+	// A rule widened: switches need the radio permit too.
+	widened := copyPolicies(t, goodDir)
+	edit(t, widened, "ge.yaml", `when: item.radio.size() > 0`, `when: item.radio.size() > 0 || item.category == "switch"`)
+
+	// A rule that declines every importer of record.
+	declining := copyPolicies(t, goodDir)
+	edit(t, declining, "ge.yaml", `when: importer.country != "GE"`, `when: importer.country != "XX"`)
+
+	tmp := []string{failing, broken, badCases, clean, raised, widened, declining}
 	shipments := "testdata/shipments"
 	tests := []struct {
 		name     string
@@ -123,6 +131,9 @@ func TestCommands(t *testing.T) {
 		{name: "diff unchanged", args: []string{"diff", "-old", goodDir, "-new", clean, shipments}, wantCode: 0},
 		{name: "diff changed", args: []string{"diff", "-old", goodDir, "-new", raised, shipments}, wantCode: 1, stdout: "diff-duty.txt"},
 		{name: "diff changed json", args: []string{"diff", "-old", goodDir, "-new", raised, "-format", "json", shipments}, wantCode: 1, stdout: "diff-duty.json"},
+		{name: "diff rule widened", args: []string{"diff", "-old", goodDir, "-new", widened, shipments}, wantCode: 1, stdout: "diff-rule.txt"},
+		{name: "diff rule widened json", args: []string{"diff", "-format", "json", "-old", goodDir, "-new", widened, shipments}, wantCode: 1, stdout: "diff-rule.json"},
+		{name: "diff verdict", args: []string{"diff", "-old", goodDir, "-new", declining, shipments + "/ge-server.json"}, wantCode: 1, stdout: "diff-verdict.txt"},
 		{name: "diff unchanged json", args: []string{"diff", "-format", "json", "-old", goodDir, "-new", goodDir, shipments + "/ge-server.json"}, wantCode: 0, stdout: "diff-none.json"},
 		{name: "diff all markets", args: []string{"diff", "-old", goodDir, "-new", raised, "-market", "all", shipments + "/ge-switch.json"}, wantCode: 1, stdout: "diff-duty-switch.txt"},
 		{name: "diff unknown market", args: []string{"diff", "-old", goodDir, "-new", raised, "-market", "BR", shipments}, wantCode: 3, stderr: "diff-unknown-market.txt"},
