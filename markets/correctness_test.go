@@ -198,7 +198,7 @@ func reasonOf(t *testing.T, d markets.Decision, code, rule string) iorules.Reaso
 // item 4: a rule that reads money of a shipment that could not be valued
 // reports what is missing instead of comparing 0.
 func TestUnvaluedShipmentIsAGapNotZero(t *testing.T) {
-	engine := miniEngine(t)
+	engine := miniEngine(t, "  - id: tr.big\n    kind: info\n", "  - id: tr.big\n    kind: condition\n    unblock: Split it.\n")
 	s := sample(t)
 	s.Destination = "MY" // its rates are in ringgit: none converts to lira
 	s.ExchangeRates = map[iorules.Currency]decimal.Decimal{"USD": decimal.RequireFromString("4.2")}
@@ -209,6 +209,12 @@ func TestUnvaluedShipmentIsAGapNotZero(t *testing.T) {
 	require.Equal(t, iorules.SeverityCondition, r.Severity)
 	require.Contains(t, r.Message, "declaration.customs_value is not known: the shipment could not be valued: no exchange rate from USD to TRY")
 	require.Equal(t, "Supply exchange_rates.USD (TRY per USD on 2026-11-25).", r.Unblock)
+
+	// An info rule that cannot be evaluated says so, but cannot hold the
+	// cargo.
+	d, err = miniEngine(t).PrequalifyMarket("TR", s)
+	require.NoError(t, err)
+	require.Equal(t, iorules.SeverityInfo, reasonOf(t, d, markets.CodeFactMissing, "tr.big").Severity)
 }
 
 // TestAbsentTPPIsAGapNotZero: a line that states no TPP does not read as
@@ -454,4 +460,33 @@ func TestEveryMarketAnswersFor2027(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestCertificateOfOriginCoversOnlyItsLines: a certificate of origin that
+// lists lines gives the preference to those lines only; the others are
+// declared as a separate item and pay the general rate.
+func TestCertificateOfOriginCoversOnlyItsLines(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := exampleShipment(t, "tr-network.json")
+	ups := s.Items[0]
+	ups.Category, ups.Description, ups.HSCode, ups.CountryOfOrigin = iorules.CategoryUPS, "10 kVA online UPS", iorules.MustParseHSCode("8504.40"), "DE"
+	ups.Radio, ups.Encryption, ups.ECCN, ups.ApprovalsHeld = nil, iorules.Encryption{}, "EAR99", nil
+	one, two := ups, ups
+	one.Line, two.Line = 1, 2
+	s.Items = []iorules.Item{one, two}
+	s.Documents = append(s.Documents, iorules.Document{Type: iorules.DocumentCertificateOfOrigin, Reference: "EUR1-123", Lines: []int{1}})
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	duty := map[int]decimal.Decimal{}
+	for _, l := range d.Lines {
+		for _, tx := range l.Taxes {
+			if tx.ID == "tr.duty" {
+				duty[l.Line] = tx.Amount
+			}
+		}
+	}
+	require.True(t, duty[1].IsZero(), "line 1 has its EUR.1: %s", duty[1])
+	require.True(t, duty[2].IsPositive(), "line 2 has none: %s", duty[2])
+	require.NotEqual(t, d.Lines[0].Group, d.Lines[1].Group)
 }

@@ -257,18 +257,38 @@ func (v ctxVal) Value() any            { return v.c }
 
 // evalCtx is the per-evaluation state the helpers read.
 type evalCtx struct {
-	date     iorules.Date
-	item     *iorules.Item
-	importer *iorules.Party
+	date iorules.Date
+	item *iorules.Item
+	// groupLines are the lines of the declaration group a group-scope
+	// tax is computed for; nil otherwise.
+	groupLines []int
+	importer   *iorules.Party
 	// documents are the documents the shipment lists as in hand.
 	documents []iorules.Document
 	tables    map[string]*table
 	rec       *recorder
 }
 
-// hasDocument reports whether the shipment lists a document of type t.
+// hasDocument reports whether the shipment lists a document of type t
+// that covers what is being evaluated: any such document for a
+// shipment-scope expression; for a line, or for a declaration group, one
+// that lists no lines (it covers the shipment) or lists each of them.
 func (c *evalCtx) hasDocument(t iorules.DocumentType) ref.Val {
-	return types.Bool(slices.ContainsFunc(c.documents, func(d iorules.Document) bool { return d.Type == t }))
+	lines := c.groupLines
+	if lines == nil && c.item != nil {
+		lines = []int{c.item.Line}
+	}
+	return types.Bool(slices.ContainsFunc(c.documents, func(d iorules.Document) bool {
+		if d.Type != t || len(d.Lines) == 0 || lines == nil {
+			return d.Type == t
+		}
+		for _, l := range lines {
+			if !slices.Contains(d.Lines, l) {
+				return false
+			}
+		}
+		return true
+	}))
 }
 
 func (c *evalCtx) held(id string) ref.Val {

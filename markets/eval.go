@@ -522,10 +522,20 @@ func severityOf(kind string) iorules.Severity {
 func (ev *evaluation) check(r *rule, lines []int) bool {
 	val, reason := ev.run(r.when, r.id, "the condition", lines)
 	if reason != nil {
-		ev.ruleFailed(r.id, reason)
+		ev.ruleFailed(r.id, infoOnly(r, reason))
 		return false
 	}
 	return val == types.True
+}
+
+// infoOnly lowers a missing fact of an info rule to info: a rule that can
+// only inform cannot hold the cargo because it could not be evaluated. A
+// rule error stays a decline (the policy itself is broken).
+func infoOnly(r *rule, reason *iorules.Reason) *iorules.Reason {
+	if r.kind == kindInfo && reason.Code == CodeFactMissing {
+		reason.Severity = iorules.SeverityInfo
+	}
+	return reason
 }
 
 // ruleFailed reports a rule that could not be evaluated, merging the lines

@@ -951,15 +951,19 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 	}
 	if c.groupBy != nil {
 		for _, use := range groupVariantReads(nav, c.groupBy) {
-			fail(use.id, "%s differs between the lines of one declaration group (group_by: [%s]), so a group-scope tax reading it would depend on which line comes first; add %s to declaration.group_by or test it in an item-scope rule",
-				use.what, strings.Join(c.groupBy, ", "), use.field)
+			fix := fmt.Sprintf("add %s to declaration.group_by or test it in an item-scope rule", use.field)
+			if !slices.Contains(groupFields, use.field) {
+				fix = "test it in an item-scope rule, or declare one item per line (group_by: [line])"
+			}
+			fail(use.id, "%s differs between the lines of one declaration group (group_by: [%s]), so a group-scope tax reading it would depend on which line comes first; %s",
+				use.what, strings.Join(c.groupBy, ", "), fix)
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
-		if fn == "held" {
-			c.perItem = true // held() reads the current item
+		if fn == "held" || fn == "has_document" {
+			c.perItem = true // they read the current item or group
 		}
 		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
 			id, _ := call.Args()[0].AsLiteral().Value().(string)

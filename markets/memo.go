@@ -103,8 +103,11 @@ func itemKey(nav ast.NavigableExpr) ([]string, bool) {
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
-		if n.AsCall().FunctionName() == "held" {
+		switch n.AsCall().FunctionName() {
+		case "held":
 			fields = append(fields, heldKey) // reads the line's approvals
+		case "has_document":
+			return nil, false // reads which lines a document covers
 		}
 	}
 	slices.Sort(fields)
@@ -216,7 +219,7 @@ func (ev *evaluation) itemRuleFires(r *rule, i int, answers []ruleAnswer, classe
 		a.fires, a.failure = reason == nil && val == types.True, reason
 	}
 	if a.failure != nil {
-		failure := *a.failure
+		failure := *infoOnly(r, a.failure)
 		failure.Lines = ev.lineOf(i)
 		ev.ruleFailed(r.id, &failure)
 	}

@@ -56,6 +56,20 @@ func appendGroupKey(b []byte, it *iorules.Item, fields []string) []byte {
 	return b
 }
 
+// appendDocumentKey appends to b which of the documents that name their
+// lines name line: lines a certificate covers and lines it does not are
+// declared as separate items (a preference is claimed per item), so that
+// a group-scope tax reading has_document() applies to every line of its
+// group or to none.
+func appendDocumentKey(b []byte, line int, docs []iorules.Document) []byte {
+	for i, d := range docs {
+		if len(d.Lines) > 0 && slices.Contains(d.Lines, line) {
+			b = strconv.AppendInt(append(b, 'd'), int64(i), 10)
+		}
+	}
+	return append(b, 0)
+}
+
 // buildGroups splits the lines into declaration groups, in order of first
 // line.
 func (ev *evaluation) buildGroups() []*group {
@@ -65,6 +79,7 @@ func (ev *evaluation) buildGroups() []*group {
 	n := len(ev.pol.taxes)
 	for i := range ev.s.Items {
 		key = appendGroupKey(key[:0], &ev.s.Items[i], ev.pol.groupBy)
+		key = appendDocumentKey(key, ev.s.Items[i].Line, ev.s.Documents)
 		g, ok := index[string(key)]
 		if !ok {
 			g = &group{
@@ -279,6 +294,7 @@ func (ev *evaluation) applyTaxes() {
 					continue
 				}
 				ev.bindItem(g.items[0])
+				ev.ctx.groupLines = g.lines
 				ev.act.line = g.lineVal
 				ev.act.tax = g.taxes
 				traced := len(ev.rec.trace)
@@ -309,6 +325,7 @@ func (ev *evaluation) applyTaxes() {
 				total = total.Add(out.amount)
 			}
 			ev.unbindItem()
+			ev.ctx.groupLines = nil
 			ev.act.tax = nil
 			if anyRate {
 				base := baseSum.Decimal()

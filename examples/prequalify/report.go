@@ -610,7 +610,13 @@ func writeTaxes(p *printer, d markets.Decision) {
 }
 
 // percent shows a rate held as a fraction (0.16) as a percentage (16%).
+// percent writes a rate as a percentage; a rate above 1 is a per-unit
+// amount (a fee per kilogram), written as the factor it multiplies the
+// base by ("x3.3").
 func percent(r decimal.Decimal) string {
+	if r.GreaterThan(decimal.NewFromInt(1)) {
+		return "x" + r.String()
+	}
 	return r.Mul(decimal.NewFromInt(100)).String() + "%"
 }
 
