@@ -28,11 +28,16 @@
 // of that. A failing case prints a cmp.Diff of the expected and actual
 // projections and the trace of the rules that fired. Rules that no case
 // fired are logged, so authors see what their cases leave untested.
+//
+// Tools that run cases outside go test (the policy command in
+// examples/policy) use CaseFiles, ParseFile and RunCase, which return each
+// case's Result instead of failing a test.
 package policytest
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -115,67 +120,174 @@ func Run(t *testing.T, fsys fs.FS, opts ...markets.Option) {
 	if err != nil {
 		t.Fatalf("loading policies:\n%v", err)
 	}
-	files, err := fs.Glob(fsys, "*_test.yaml")
+	files, err := CaseFiles(engine, fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
 		t.Fatalf("no *_test.yaml case files")
 	}
+	for _, cf := range files {
+		t.Run(cf.Stem(), func(t *testing.T) {
+			if cf.Market == "" {
+				t.Fatalf("%s has no policy %s.yaml beside it", cf.Name, cf.Stem())
+			}
+			src, err := fs.ReadFile(fsys, cf.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			RunFile(t, engine, cf.Market, src)
+		})
+	}
+}
+
+// CaseFile is a *_test.yaml case file of a policy set and the market of
+// the policy beside it.
+type CaseFile struct {
+	// Name is the file's name in the policy file system.
+	Name string
+	// Market is the market of <stem>.yaml; empty when no loaded policy
+	// was read from that file.
+	Market iorules.Country
+}
+
+// Stem is the case file's name without _test.yaml: the policy's name.
+func (cf CaseFile) Stem() string { return strings.TrimSuffix(cf.Name, "_test.yaml") }
+
+// CaseFiles lists the *_test.yaml case files at the root of fsys, in name
+// order, each with the market engine loaded from the policy beside it.
+func CaseFiles(engine *markets.Engine, fsys fs.FS) ([]CaseFile, error) {
+	names, err := fs.Glob(fsys, "*_test.yaml")
+	if err != nil {
+		return nil, err
+	}
 	byFile := map[string]iorules.Country{}
 	for _, m := range engine.Markets() {
 		info, _ := engine.Policy(m)
 		byFile[info.File] = m
 	}
-	for _, name := range files {
-		stem := strings.TrimSuffix(name, "_test.yaml")
-		t.Run(stem, func(t *testing.T) {
-			market, ok := byFile[stem+".yaml"]
-			if !ok {
-				t.Fatalf("%s has no policy %s.yaml beside it", name, stem)
-			}
-			src, err := fs.ReadFile(fsys, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			RunFile(t, engine, market, src)
-		})
+	out := make([]CaseFile, 0, len(names))
+	for _, name := range names {
+		cf := CaseFile{Name: name}
+		cf.Market = byFile[cf.Stem()+".yaml"]
+		out = append(out, cf)
 	}
+	return out, nil
+}
+
+// ParseFile decodes a case file. Unknown fields are errors, and so is a
+// file without cases or with a case name that is empty or repeated; the
+// File is returned with such a name problem so that the cases can still
+// run.
+func ParseFile(src []byte) (File, error) {
+	f, err := decodeFile(src)
+	if err != nil {
+		return File{}, err
+	}
+	var bad []error
+	names := map[string]bool{}
+	for _, c := range f.Cases {
+		if err := checkName(names, c.Name); err != nil {
+			bad = append(bad, err)
+		}
+	}
+	return f, errors.Join(bad...)
+}
+
+func decodeFile(src []byte) (File, error) {
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return File{}, fmt.Errorf("case file: %v", err)
+	}
+	if len(f.Cases) == 0 {
+		return File{}, errors.New("case file has no cases")
+	}
+	return f, nil
+}
+
+// checkName records name in names and says whether it is empty or was
+// seen before.
+func checkName(names map[string]bool, name string) error {
+	seen := names[name]
+	names[name] = true
+	if seen || name == "" {
+		return fmt.Errorf("case names must be present and unique: %q", name)
+	}
+	return nil
+}
+
+// Result is the outcome of one case.
+type Result struct {
+	// Case is the case's name.
+	Case string
+	// Decision is the decision the case's shipment got; zero when Err is
+	// set.
+	Decision markets.Decision
+	// Err says why the case could not be evaluated: an unknown base
+	// shipment, a shipment that is invalid, an unknown market.
+	Err error
+	// Diff is the cmp.Diff of the expected and actual projections
+	// (-want +got); empty when the decision holds what the case expects.
+	Diff string
+}
+
+// Failed reports whether the case failed: it could not be evaluated, or
+// its decision differs from what it expects.
+func (r Result) Failed() bool { return r.Err != nil || r.Diff != "" }
+
+// Message is what a failed case reports: the error, or the diff followed
+// by the trace of the decision. It is empty for a case that passed.
+func (r Result) Message() string {
+	switch {
+	case r.Err != nil:
+		return r.Err.Error()
+	case r.Diff != "":
+		return fmt.Sprintf("decision differs (-want +got):\n%s\ntrace:\n%s", r.Diff, Trace(r.Decision))
+	}
+	return ""
+}
+
+// RunCase evaluates one case of f against engine; market is the market
+// the case evaluates unless it names another. opts are passed to the
+// evaluation (markets.WithScreening, ...) and do not change what the case
+// compares.
+func RunCase(engine *markets.Engine, market iorules.Country, f File, c Case, opts ...markets.EvalOption) Result {
+	d, err := runCase(engine, market, f.Shipments, c, opts)
+	if err != nil {
+		return Result{Case: c.Name, Err: err}
+	}
+	return Result{Case: c.Name, Decision: d, Diff: cmp.Diff(expected(c.Expect), actual(c.Expect, d))}
 }
 
 // RunFile runs the cases of one case file against engine; market is the
 // market the cases evaluate unless a case names another.
 func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src []byte) {
 	t.Helper()
-	var f File
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		t.Fatalf("case file: %v", err)
-	}
-	if len(f.Cases) == 0 {
-		t.Fatalf("case file has no cases")
+	f, err := decodeFile(src)
+	if err != nil {
+		t.Fatalf("%v", err)
 	}
 	fired := map[string]bool{}
 	names := map[string]bool{}
 	for _, c := range f.Cases {
-		if names[c.Name] || c.Name == "" {
-			t.Errorf("case names must be present and unique: %q", c.Name)
+		if err := checkName(names, c.Name); err != nil {
+			t.Errorf("%v", err)
 		}
-		names[c.Name] = true
 		t.Run(c.Name, func(t *testing.T) {
-			d, err := runCase(engine, market, f.Shipments, c)
-			if err != nil {
-				t.Fatal(err)
+			r := RunCase(engine, market, f, c)
+			if r.Err != nil {
+				t.Fatal(r.Err)
 			}
-			for _, r := range d.Fired {
-				fired[r.Rule] = true
+			for _, fr := range r.Decision.Fired {
+				fired[fr.Rule] = true
 			}
-			for _, tx := range d.Taxes {
+			for _, tx := range r.Decision.Taxes {
 				fired[tx.ID] = true
 			}
-			if diff := cmp.Diff(expected(c.Expect), actual(c.Expect, d)); diff != "" {
-				t.Errorf("decision differs (-want +got):\n%s\ntrace:\n%s", diff, Trace(d))
+			if r.Diff != "" {
+				t.Errorf("%s", r.Message())
 			}
 		})
 	}
@@ -192,7 +304,7 @@ func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src [
 	}
 }
 
-func runCase(engine *markets.Engine, market iorules.Country, bases map[string]map[string]any, c Case) (markets.Decision, error) {
+func runCase(engine *markets.Engine, market iorules.Country, bases map[string]map[string]any, c Case, opts []markets.EvalOption) (markets.Decision, error) {
 	base, ok := bases[c.Shipment]
 	if !ok {
 		return markets.Decision{}, fmt.Errorf("no base shipment %q", c.Shipment)
@@ -209,7 +321,7 @@ func runCase(engine *markets.Engine, market iorules.Country, bases map[string]ma
 	if c.Market != "" {
 		market = iorules.Country(c.Market)
 	}
-	return engine.PrequalifyMarket(market, s)
+	return engine.PrequalifyMarket(market, s, opts...)
 }
 
 // normalize turns YAML's decoded values into what encoding/json writes as
