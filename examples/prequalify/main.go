@@ -173,6 +173,8 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 	switch cfg.format {
 	case "text":
 		err = writeText(&buf, ds)
+	case "summary":
+		err = writeSummary(&buf, ds)
 	default:
 		err = writeJSON(&buf, ds, list)
 	}
@@ -203,7 +205,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fset := flag.NewFlagSet("prequalify", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.StringVar(&cfg.market, "market", "", "market to evaluate: `XX` (ISO code), all, or a list XX,YY; default the shipment's destination")
-	fset.StringVar(&cfg.format, "format", "json", "output `format`: json or text")
+	fset.StringVar(&cfg.format, "format", "json", "output `format`: json, text (a report for a person, the summary first) or summary (one screen)")
 	fset.StringVar(&cfg.policies, "policies", "", "load the market policies from `DIR` instead of the embedded ones")
 	fset.StringVar(&cfg.rollout, "rollout", "", "evaluate the rollout in `FILE` (one shipment, an importer of record and exchange rates per market) instead of a shipment; - reads stdin")
 	fset.StringVar(&cfg.screening, "screening", "", "screen the parties against the restricted-party list in `FILE` (JSON: {\"parties\": [...], \"threshold\": 85, \"dispositions\": [...]})")
@@ -245,9 +247,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return &failure{code: exitFailure}
 	}
 	switch cfg.format {
-	case "json", "text":
+	case "json", "text", "summary":
 	default:
-		return cfg, usageError("-format must be json or text, not %q", cfg.format)
+		return cfg, usageError("-format must be json, text or summary, not %q", cfg.format)
 	}
 	if cfg.describe != "" {
 		if len(args) > 0 || cfg.rollout != "" || cfg.market != "" {

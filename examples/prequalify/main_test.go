@@ -165,7 +165,7 @@ func TestRunExitCodes(t *testing.T) {
 			stderrHas: []string{`TR.duty_rates: the TR policy has no table "duty_rates"`}},
 		{name: "flags after the file", args: []string{sample("tr-network.json"), "-format", "text", "-market", "TR"}, code: 0},
 		{name: "a bad flag after the file is still checked", args: []string{sample("tr-network.json"), "-format", "yaml"}, code: 3,
-			stderrHas: []string{`-format must be json or text, not "yaml"`}},
+			stderrHas: []string{`-format must be json, text or summary, not "yaml"`}},
 		{name: "two files, one after a flag", args: []string{sample("tr-network.json"), "-format", "text", sample("br-servers-sp.json")}, code: 3,
 			stderrHas: []string{"want one FILE, got 2 arguments"}},
 		{name: "after -- a dash-name is a file", args: []string{"-format", "text", "--", "-nosuchfile.json"}, code: 3,
@@ -195,7 +195,7 @@ items[0].colour: unknown field
 		{name: "unknown flag is 3, not 2", args: []string{"-bogus", sample("tr-network.json")}, code: 3,
 			stderrHas: []string{"flag provided but not defined: -bogus", "usage: prequalify"}},
 		{name: "help is not a decision", args: []string{"-h"}, code: 3, stderrHas: []string{"usage: prequalify"}},
-		{name: "bad format", args: []string{"-format", "xml", sample("tr-network.json")}, code: 3, stderrHas: []string{`-format must be json or text, not "xml"`}},
+		{name: "bad format", args: []string{"-format", "xml", sample("tr-network.json")}, code: 3, stderrHas: []string{`-format must be json, text or summary, not "xml"`}},
 		{name: "no file", args: nil, code: 3, stderrHas: []string{"missing FILE"}},
 		{name: "two files", args: []string{"a.json", "b.json"}, code: 3, stderrHas: []string{"want one FILE, got 2 arguments"}},
 		{name: "file not found", args: []string{"testdata/no-such-file.json"}, code: 3, stderrHas: []string{"no-such-file.json"}},
@@ -324,6 +324,10 @@ var goldens = []struct {
 	{"mixed-rollout-tr-sa-br.txt.golden", []string{"-format", "text", "-market", "TR,SA,BR", sample("mixed-rollout.json")}},
 	{"rollout-nine-markets.json.golden", []string{"-rollout", sample("rollout-nine-markets.json")}},
 	{"rollout-nine-markets.txt.golden", []string{"-format", "text", "-rollout", sample("rollout-nine-markets.json")}},
+	{"sa-gpu.summary.golden", []string{"-format", "summary", sample("sa-gpu.json")}},
+	{"mixed-rollout-all.summary.golden", []string{"-format", "summary", "-market", "all", sample("mixed-rollout.json")}},
+	{"br-servers-sp.explain.txt.golden", []string{"-format", "text", "-explain", sample("br-servers-sp.json")}},
+	{"br-servers-sp.explain.json.golden", []string{"-explain", sample("br-servers-sp.json")}},
 }
 
 // TestGolden compares the output for sample shipments with the files under

@@ -28,6 +28,14 @@ func writeText(w io.Writer, ds []markets.Decision) error {
 	p := &printer{w: w}
 	if len(ds) > 1 {
 		writeRollout(p, ds)
+	} else {
+		// The first screen is the summary; the full report follows.
+		for _, d := range ds {
+			writeDecisionSummary(p, d)
+			p.line("")
+			p.line("Full report")
+			p.line("")
+		}
 	}
 	for i, d := range ds {
 		if i > 0 || len(ds) > 1 {
@@ -310,7 +318,7 @@ func verdictSummary(d markets.Decision) string {
 		if ship, ok := shipDate(d); ok && len(missing) > 0 {
 			s += " Earliest ship date given the approvals' lead times: " + ship.String() + "."
 		} else if !ok {
-			s += " Earliest ship date unknown: a missing approval has no known lead time."
+			s += " Earliest ship date unknown: " + shipUnknownWhy(d) + "."
 		}
 		return s
 	}
@@ -348,7 +356,17 @@ func blockingMissing(d markets.Decision) []approvals.Approval {
 // shipDate is the earliest date the cargo can move given the approvals'
 // lead times; ok is false when a missing approval's lead time is unknown.
 func shipDate(d markets.Decision) (iorules.Date, bool) {
-	return approvals.EarliestShipDate(d.AsOf, d.Approvals)
+	return d.EarliestShipDate, !d.EarliestShipDate.IsZero()
+}
+
+// shipUnknownWhy says why a decision gives no earliest ship date.
+func shipUnknownWhy(d markets.Decision) string {
+	for _, r := range d.Reasons {
+		if r.Code == markets.CodeLeadTimeUnknown && r.Rule == "export_control" {
+			return "an export licence is required at origin and its processing time is not known"
+		}
+	}
+	return "a missing approval has no known lead time"
 }
 
 // approvalReason reports whether r is the reason an approval in the list

@@ -61,7 +61,8 @@ func rollout(cfg config, stdin io.Reader, evalOpts []markets.EvalOption) ([]byte
 		return nil, fail(exitFailure, "prequalify: -rollout: %v", err)
 	}
 	var buf bytes.Buffer
-	if cfg.format == "text" {
+	if cfg.format == "text" || cfg.format == "summary" {
+		// A rollout's report is already one line per market.
 		err = writeRolloutText(&buf, res)
 	} else {
 		var b []byte
