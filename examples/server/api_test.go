@@ -523,7 +523,7 @@ func TestRunRefusesToStart(t *testing.T) {
 		{"stray argument", []string{"file.json"}, "unexpected arguments: file.json"},
 		{"policies directory missing", []string{"-policies", filepath.Join(dir, "nope")}, "-policies"},
 		{"policy that fails to load", []string{"-policies", broken}, filepath.Join(broken, "tr.yaml") + ":10:"},
-		{"screening list with an unknown field", []string{"-screening", badList}, `unknown field "colour"`},
+		{"screening list with an unknown field", []string{"-screening", badList}, `colour: unknown field`},
 		{"address that cannot be used", []string{"-addr", "256.0.0.1:1"}, "256.0.0.1"},
 	}
 	for _, tc := range tests {

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	server [-addr HOST:PORT] [-policies DIR] [-screening FILE]
+//	server [-addr HOST:PORT] [-policies DIR] [-screening FILE] [-tables FILE]
 //	       [-read-timeout D] [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D]
 //
 // There is no -tables FILE: the library has no option to load tables apart
@@ -34,7 +34,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -66,6 +65,7 @@ type config struct {
 	addr         string
 	policies     string
 	screening    string
+	tables       string
 	readTimeout  time.Duration
 	writeTimeout time.Duration
 	idleTimeout  time.Duration
@@ -79,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
 	fs.StringVar(&cfg.policies, "policies", "", "load the market policies from `DIR` instead of the embedded ones")
 	fs.StringVar(&cfg.screening, "screening", "", "screen the parties against the restricted-party list in `FILE` (JSON: {\"parties\": [...], \"threshold\": 85, \"dispositions\": [...]})")
+	fs.StringVar(&cfg.tables, "tables", "", "add the caller's table rows in `FILE` (JSON, as prequalify -tables); they take precedence over the embedded rows they overlap")
 	fs.DurationVar(&cfg.readTimeout, "read-timeout", 15*time.Second, "longest time to read a request, body included")
 	fs.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "longest time from the end of the request headers to the end of the response")
 	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 120*time.Second, "how long a keep-alive connection may wait for its next request")
@@ -105,7 +106,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		}
 		return exitFailure
 	}
-	engine, err := loadEngine(cfg.policies)
+	engine, err := loadEngine(cfg.policies, cfg.tables)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitFailure
@@ -176,8 +177,19 @@ func policiesName(dir string) string {
 // loadEngine compiles the embedded policies, or those in dir. A policy that
 // fails to load is reported one FILE:LINE:COL: rule ID: message line per
 // problem, as prequalify does.
-func loadEngine(dir string) (*markets.Engine, error) {
+func loadEngine(dir, tablesFile string) (*markets.Engine, error) {
 	var opts []markets.Option
+	if tablesFile != "" {
+		data, err := readInputFile(tablesFile, maxTablesBytes)
+		if err != nil {
+			return nil, fmt.Errorf("server: -tables: %w", err)
+		}
+		tables, err := markets.DecodeTables(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("server: -tables %s: %w", tablesFile, err)
+		}
+		opts = append(opts, markets.WithTables(tables))
+	}
 	prefix := filepath.Join("markets", "policies")
 	if dir != "" {
 		info, err := os.Stat(dir)
@@ -210,34 +222,47 @@ func loadEngine(dir string) (*markets.Engine, error) {
 	return nil, errors.New(strings.Join(lines, "\n"))
 }
 
-// screeningFile is the JSON form of -screening FILE, the same as
-// prequalify's: the caller's restricted-party list, the match threshold and
-// the matches already reviewed.
-type screeningFile struct {
-	Parties      []exportctl.ListedParty `json:"parties"`
-	Threshold    int                     `json:"threshold"`
-	Dispositions []exportctl.Disposition `json:"dispositions"`
+// Limits of the files the service reads at start-up.
+const (
+	maxScreeningBytes = 64 << 20
+	maxTablesBytes    = 16 << 20
+)
+
+// readInputFile reads a regular file of at most limit bytes (a FIFO would
+// block, a device never end).
+func readInputFile(file string, limit int64) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", file)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", file, limit)
+	}
+	return data, nil
 }
 
-// readScreening reads the restricted-party list for export-control screening.
+// readScreening reads the restricted-party list for export-control
+// screening, as strictly as prequalify does (exportctl.DecodeList).
 func readScreening(file string) (exportctl.Options, error) {
-	data, err := os.ReadFile(file)
+	data, err := readInputFile(file, maxScreeningBytes)
 	if err != nil {
 		return exportctl.Options{}, fmt.Errorf("server: -screening: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var sf screeningFile
-	if err := dec.Decode(&sf); err != nil {
+	o, err := exportctl.DecodeList(data)
+	if err != nil {
 		return exportctl.Options{}, fmt.Errorf("server: -screening %s: %w", file, err)
 	}
-	if dec.More() {
-		return exportctl.Options{}, fmt.Errorf("server: -screening %s: unexpected data after the JSON object", file)
-	}
-	for i, lp := range sf.Parties {
-		if strings.TrimSpace(lp.Name) == "" {
-			return exportctl.Options{}, fmt.Errorf("server: -screening %s: parties[%d].name: required", file, i)
-		}
-	}
-	return exportctl.Options{Parties: sf.Parties, Threshold: sf.Threshold, Dispositions: sf.Dispositions}, nil
+	return o, nil
 }
