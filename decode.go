@@ -359,6 +359,10 @@ func (d *decoder) item(at fieldPath, raw json.RawMessage) Item {
 			if x, ok := d.decimal(at, v, tppDigits); ok {
 				it.TPP = &x
 			}
+		case "power_rating_kva":
+			if x, ok := d.decimal(at, v, powerDigits); ok {
+				it.PowerRatingKVA = &x
+			}
 		case "tariff_exemption":
 			text(d, at, v, &it.TariffExemption)
 		case "approvals_held":
@@ -669,6 +673,7 @@ var (
 	rateDigits   = digitLimits{15, 12, "5.3000"}
 	weightDigits = digitLimits{15, 10, "18.5"}
 	tppDigits    = digitLimits{15, 10, "4800"}
+	powerDigits  = digitLimits{9, 6, "10"}
 )
 
 // decimal decodes a JSON string holding a plain decimal: an optional minus

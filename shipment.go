@@ -158,6 +158,10 @@ type Item struct {
 	ECCN string `json:"eccn,omitempty"`
 	// TPP is the total processing performance of an accelerator, when known.
 	TPP *decimal.Decimal `json:"tpp,omitempty"`
+	// PowerRatingKVA is the rated output of a power unit (a UPS, an
+	// inverter) in kilovolt-amperes, when stated; rules can turn on it
+	// (India's BIS registration covers UPS up to 5 kVA).
+	PowerRatingKVA *decimal.Decimal `json:"power_rating_kva,omitempty"`
 	// TariffExemption is a claimed national tariff exemption for the line,
 	// such as a Brazil Ex-tarifário number ("001"); empty means none.
 	TariffExemption string `json:"tariff_exemption,omitempty"`

@@ -43,6 +43,8 @@ var (
 	maxWeight = decimal.New(1, 6)  // 1,000,000 kg for one unit
 	maxRate   = decimal.New(1, 9)
 	maxTPP    = decimal.New(1, 9)
+	// maxPowerKVA bounds a power rating: the largest UPS is a few MVA.
+	maxPowerKVA = decimal.New(1, 6)
 )
 
 // Shipment dates outside this window are surely typing mistakes.
@@ -480,6 +482,9 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 		p.add(at.field("encryption").field("mass_market"), "must be false when present is false")
 	}
 	p.name(at.leaf("eccn"), it.ECCN, maxShortLen, false)
+	if it.PowerRatingKVA != nil {
+		p.amount(at.leaf("power_rating_kva"), *it.PowerRatingKVA, true, maxPowerKVA)
+	}
 	if it.TPP != nil {
 		p.amount(at.leaf("tpp"), *it.TPP, true, maxTPP)
 	}

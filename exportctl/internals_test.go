@@ -23,6 +23,7 @@ func TestLineKeyCoversItem(t *testing.T) {
 	notRead := map[string]bool{
 		"SKU": true, "Model": true, "Description": true, "Quantity": true, "UnitValue": true,
 		"NetWeightKg": true, "Condition": true, "Radio": true, "TariffExemption": true, "ApprovalsHeld": true,
+		"PowerRatingKVA": true,
 	}
 	typ := reflect.TypeFor[iorules.Item]()
 	for i := range typ.NumField() {

@@ -223,6 +223,10 @@ func appendItemJSON(b []byte, it *iorules.Item) []byte {
 		b = append(b, `,"tpp":`...)
 		b = appendDecimalJSON(b, *it.TPP)
 	}
+	if it.PowerRatingKVA != nil {
+		b = append(b, `,"power_rating_kva":`...)
+		b = appendDecimalJSON(b, *it.PowerRatingKVA)
+	}
 	if it.TariffExemption != "" {
 		b = append(b, `,"tariff_exemption":`...)
 		b = appendJSONString(b, it.TariffExemption)

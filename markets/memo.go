@@ -35,6 +35,7 @@ var keyFields = map[string]func([]byte, *iorules.Item) []byte{
 	"sku":               func(b []byte, it *iorules.Item) []byte { return append(b, it.SKU...) },
 	"description":       func(b []byte, it *iorules.Item) []byte { return append(b, it.Description...) },
 	"has_tpp":           func(b []byte, it *iorules.Item) []byte { return strconv.AppendBool(b, it.TPP != nil) },
+	"has_power_rating":  func(b []byte, it *iorules.Item) []byte { return strconv.AppendBool(b, it.PowerRatingKVA != nil) },
 	"encryption": func(b []byte, it *iorules.Item) []byte {
 		return strconv.AppendBool(strconv.AppendBool(b, it.Encryption.Present), it.Encryption.MassMarket)
 	},

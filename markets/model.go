@@ -178,6 +178,14 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[iorules.Item]{"radio", types.NewListType(S), func(it *iorules.Item) ref.Val { return stringList(adapter, it.Radio) }},
 			objectField[iorules.Item]{"encryption", encryption, func(it *iorules.Item) ref.Val { return adapter.NativeToValue(&it.Encryption) }},
 			objectField[iorules.Item]{"eccn", S, func(it *iorules.Item) ref.Val { return str(it.ECCN) }},
+			objectField[iorules.Item]{"has_power_rating", B, func(it *iorules.Item) ref.Val { return types.Bool(it.PowerRatingKVA != nil) }},
+			objectField[iorules.Item]{"power_rating_kva", D, func(it *iorules.Item) ref.Val {
+				if it.PowerRatingKVA == nil {
+					return unknown("item.power_rating_kva", fmt.Sprintf("line %d states no power rating", it.Line),
+						fmt.Sprintf("the rated output in kVA of line %d (items[].power_rating_kva)", it.Line))
+				}
+				return decimalVal(*it.PowerRatingKVA)
+			}},
 			objectField[iorules.Item]{"has_tpp", B, func(it *iorules.Item) ref.Val { return types.Bool(it.TPP != nil) }},
 			objectField[iorules.Item]{"tpp", D, func(it *iorules.Item) ref.Val {
 				if it.TPP == nil {
