@@ -39,6 +39,9 @@ type Engine struct {
 	order    []iorules.Country
 	digest   string
 	noMemo   bool // evaluate item-scope conditions on every line (tests)
+	// progOpts are the program options expressions were compiled with,
+	// for the parts an explanation compiles on first use.
+	progOpts []cel.ProgramOption
 }
 
 // Option configures New.
@@ -128,7 +131,7 @@ func New(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{env: env, policies: map[iorules.Country]*policy{}, noMemo: o.noMemo}
+	e := &Engine{env: env, policies: map[iorules.Country]*policy{}, noMemo: o.noMemo, progOpts: progOpts}
 	var issues []Issue
 	overall := sha256.New()
 	for _, name := range names {

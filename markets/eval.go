@@ -88,6 +88,10 @@ type evaluation struct {
 	// once holds the values of tax conditions and rates that are the
 	// same for every group, by program.
 	once map[cel.Program]onceValue
+	// env and progOpts compile the parts of expressions an explanation
+	// shows, on first use.
+	env      *cel.Env
+	progOpts []cel.ProgramOption
 	// explain, when not nil, collects the explanation; reuse of answers
 	// (per class of lines, once per declaration) is then off, so that
 	// every expression reads its rows where it is traced.
@@ -204,6 +208,7 @@ func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportct
 	if cfg.explain {
 		ev.explain = &Explanation{RateDate: s.Date, Taxes: []TaxExplanation{}, Rules: []RuleExplanation{}}
 		ev.rec.traceOn, ev.noMemo = true, true
+		ev.env, ev.progOpts = e.env.env, e.progOpts
 	}
 
 	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {

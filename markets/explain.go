@@ -3,6 +3,7 @@ package markets
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -102,11 +103,32 @@ type partProgram struct {
 	prg  cel.Program
 }
 
-// compileParts splits an expression into the parts joined at its top
-// level by ops and compiles each on its own; nil when there is only one
-// part or a part does not compile alone (the explanation then shows the
-// whole expression).
-func (c *compiler) compileParts(text string, ops ...string) []partProgram {
+// exprParts are the parts of an expression joined at its top level by
+// some operators, compiled on their own the first time an explanation
+// needs them (most evaluations never do, so loading does not pay for it).
+type exprParts struct {
+	text  string
+	ops   []string
+	once  sync.Once
+	progs []partProgram
+}
+
+func newExprParts(text string, ops ...string) *exprParts {
+	return &exprParts{text: text, ops: ops}
+}
+
+// programs returns the compiled parts; nil when there is only one part or
+// a part does not compile alone (the explanation then shows the whole
+// expression).
+func (x *exprParts) programs(env *cel.Env, opts []cel.ProgramOption) []partProgram {
+	if x == nil {
+		return nil
+	}
+	x.once.Do(func() { x.progs = compileParts(env, opts, x.text, x.ops) })
+	return x.progs
+}
+
+func compileParts(env *cel.Env, opts []cel.ProgramOption, text string, ops []string) []partProgram {
 	parts := splitTopLevel(text, ops)
 	if len(parts) < 2 {
 		// (a + b + c).div(...) adds up its terms inside the call.
@@ -119,11 +141,11 @@ func (c *compiler) compileParts(text string, ops ...string) []partProgram {
 	}
 	out := make([]partProgram, 0, len(parts))
 	for _, p := range parts {
-		checked, iss := c.env.env.Compile(p)
+		checked, iss := env.Compile(p)
 		if iss != nil && iss.Err() != nil {
 			return nil
 		}
-		prg, err := c.env.env.Program(checked, c.opts...)
+		prg, err := env.Program(checked, opts...)
 		if err != nil {
 			return nil
 		}
@@ -228,7 +250,8 @@ func isOperandEnd(ch byte) bool {
 }
 
 // evalParts evaluates the parts with the variables bound now.
-func (ev *evaluation) evalParts(parts []partProgram) []Term {
+func (ev *evaluation) evalParts(x *exprParts) []Term {
+	parts := x.programs(ev.env, ev.progOpts)
 	if len(parts) == 0 {
 		return nil
 	}

@@ -151,7 +151,7 @@ type rule struct {
 	classSet int
 	// whenParts are the parts of the condition joined by && or ||, for
 	// the explanation.
-	whenParts []partProgram
+	whenParts *exprParts
 }
 
 type tax struct {
@@ -176,7 +176,7 @@ type tax struct {
 	// whenText is the condition as written and baseParts the terms the
 	// base adds up, for the explanation.
 	whenText  string
-	baseParts []partProgram
+	baseParts *exprParts
 }
 
 // dependsOn reports whether t reads the earlier tax named short.
@@ -737,7 +737,7 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 	}
 	r.when = c.program(p, rs.When, id, cel.BoolType, allowed, r.scope == scopeItem)
 	if r.when != nil {
-		r.whenParts = c.compileParts(rs.When.text, "&&", "||")
+		r.whenParts = newExprParts(rs.When.text, "&&", "||")
 	}
 	r.classSet = -1
 	if r.scope == scopeItem && r.when != nil && c.keyOK {
@@ -826,7 +826,7 @@ func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string,
 		t.rateOnce = !c.perItem
 		t.base = c.program(p, ts.Base, id, decimalType, append(allowed, varRate), perGroup)
 		if t.base != nil {
-			t.baseParts = c.compileParts(ts.Base.text, "+", "-")
+			t.baseParts = newExprParts(ts.Base.text, "+", "-")
 		}
 	default:
 		c.errorf(pos, id, "a tax needs rate and base, or amount alone")
