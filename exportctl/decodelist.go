@@ -95,7 +95,7 @@ func listedParty(d *strictjson.Decoder, at string, raw json.RawMessage) ListedPa
 		case "list":
 			d.Name(at, v, maxListName, &p.List)
 		case "source":
-			freeText(d, at, v, maxListText, &p.Source)
+			d.Text(at, v, maxListText, &p.Source)
 		default:
 			return false
 		}
@@ -136,20 +136,6 @@ func nonBlankName(d *strictjson.Decoder, at string, raw json.RawMessage, dst *st
 	}
 	if strings.TrimSpace(s) == "" {
 		d.Add(at, "required")
-		return false
-	}
-	*dst = s
-	return true
-}
-
-// freeText decodes free text of at most limit characters.
-func freeText(d *strictjson.Decoder, at string, raw json.RawMessage, limit int, dst *string) bool {
-	var s string
-	if !d.String(at, raw, &s) {
-		return false
-	}
-	if utf8.RuneCountInString(s) > limit {
-		d.Addf(at, "must be at most %d characters", limit)
 		return false
 	}
 	*dst = s

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/inputfile"
 	"github.com/iorules/iorules/internal/strictjson"
 	"github.com/iorules/iorules/markets"
 	"github.com/iorules/iorules/valuation"
@@ -29,7 +30,7 @@ func readBenchmarks(file, tolerance string) (markets.EvalOption, error) {
 	if !ok || tol.GreaterThanOrEqual(decimal.NewFromInt(1)) {
 		return nil, fail(exitFailure, "prequalify: -price-tolerance must be a fraction from 0 up to 1 such as 0.2, not %q", tolerance)
 	}
-	data, err := readInputFile(file, maxBenchmarksBytes)
+	data, err := inputfile.Read(file, maxBenchmarksBytes)
 	if err != nil {
 		return nil, fail(exitFailure, "prequalify: -benchmarks: %v", err)
 	}
@@ -124,7 +125,7 @@ func referencePrice(d *strictjson.Decoder, at string, raw json.RawMessage) valua
 				r.High = x
 			}
 		case "source":
-			freeText(d, at, v, maxBenchmarkText, &r.Source)
+			d.Text(at, v, maxBenchmarkText, &r.Source)
 		case "date":
 			if !d.String(at, v, &s) {
 				break

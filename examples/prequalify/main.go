@@ -41,6 +41,7 @@ import (
 	"sync"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/inputfile"
 	"github.com/iorules/iorules/markets"
 )
 
@@ -331,7 +332,7 @@ func loadEngine(dir, tablesFile string) (*markets.Engine, error) {
 		opts = append(opts, markets.WithPolicies(os.DirFS(dir)))
 	}
 	if tablesFile != "" {
-		data, err := readInputFile(tablesFile, maxTablesBytes)
+		data, err := inputfile.Read(tablesFile, maxTablesBytes)
 		if err != nil {
 			return nil, fail(exitFailure, "prequalify: -tables: %v", err)
 		}

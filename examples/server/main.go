@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/iorules/iorules/exportctl"
+	"github.com/iorules/iorules/internal/inputfile"
 	"github.com/iorules/iorules/markets"
 )
 
@@ -180,7 +181,7 @@ func policiesName(dir string) string {
 func loadEngine(dir, tablesFile string) (*markets.Engine, error) {
 	var opts []markets.Option
 	if tablesFile != "" {
-		data, err := readInputFile(tablesFile, maxTablesBytes)
+		data, err := inputfile.Read(tablesFile, maxTablesBytes)
 		if err != nil {
 			return nil, fmt.Errorf("server: -tables: %w", err)
 		}
@@ -228,35 +229,10 @@ const (
 	maxTablesBytes    = 16 << 20
 )
 
-// readInputFile reads a regular file of at most limit bytes (a FIFO would
-// block, a device never end).
-func readInputFile(file string, limit int64) ([]byte, error) {
-	info, err := os.Stat(file)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", file)
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", file, limit)
-	}
-	return data, nil
-}
-
 // readScreening reads the restricted-party list for export-control
 // screening, as strictly as prequalify does (exportctl.DecodeList).
 func readScreening(file string) (exportctl.Options, error) {
-	data, err := readInputFile(file, maxScreeningBytes)
+	data, err := inputfile.Read(file, maxScreeningBytes)
 	if err != nil {
 		return exportctl.Options{}, fmt.Errorf("server: -screening: %w", err)
 	}

@@ -302,3 +302,18 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// Text decodes free text of at most limit characters into dst and reports
+// whether it did.
+func (d *Decoder) Text(at string, raw json.RawMessage, limit int, dst *string) bool {
+	var s string
+	if !d.String(at, raw, &s) {
+		return false
+	}
+	if utf8.RuneCountInString(s) > limit {
+		d.Addf(at, "must be at most %d characters", limit)
+		return false
+	}
+	*dst = s
+	return true
+}
