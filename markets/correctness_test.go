@@ -490,3 +490,18 @@ func TestCertificateOfOriginCoversOnlyItsLines(t *testing.T) {
 	require.True(t, duty[2].IsPositive(), "line 2 has none: %s", duty[2])
 	require.NotEqual(t, d.Lines[0].Group, d.Lines[1].Group)
 }
+
+// TestRADARCeilingWithoutAnyUSDRate: an invoice in another currency with no
+// USD rate cannot be checked against Brazil's USD ceiling: a condition that
+// says so, never a pass.
+func TestRADARCeilingWithoutAnyUSDRate(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := exampleShipment(t, "br-servers-sp.json")
+	s.ImporterOfRecord.Registrations = []iorules.Registration{{Scheme: "br.radar", ID: "RAD-1", Level: "limited_50k"}}
+	s.Currency = "EUR"
+	s.ExchangeRates = map[iorules.Currency]decimal.Decimal{"EUR": decimal.RequireFromString("6.1234")}
+	d, err := engine.Prequalify(s)
+	require.NoError(t, err)
+	require.Equal(t, iorules.SeverityCondition, reasonOf(t, d, "radar_limit_unchecked", "br.radar_limit_currency").Severity)
+}

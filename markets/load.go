@@ -1062,7 +1062,7 @@ func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate
 		switch path[len(path)-1] {
 		case "items":
 			return &checker.SizeEstimate{Min: 0, Max: MaxLines}
-		case "registrations", "radio":
+		case "registrations", "radio", "exchange_rates":
 			return &checker.SizeEstimate{Min: 0, Max: 64}
 		case "documents", "models":
 			return &checker.SizeEstimate{Min: 0, Max: 100}

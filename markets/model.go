@@ -109,6 +109,15 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			objectField[shipmentView]{"importer", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.importer) }},
 			objectField[shipmentView]{"end_user", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.endUser) }},
 			objectField[shipmentView]{"items", types.NewListType(item), func(v *shipmentView) ref.Val { return v.items }},
+			// exchange_rates: units of the destination's currency per one
+			// unit of each currency, as the shipment gives them.
+			objectField[shipmentView]{"exchange_rates", types.NewMapType(S, D), func(v *shipmentView) ref.Val {
+				rates := make(map[ref.Val]ref.Val, len(v.s.ExchangeRates))
+				for c, r := range v.s.ExchangeRates {
+					rates[types.String(c)] = decimalVal(r)
+				}
+				return types.NewRefValMap(adapter, rates)
+			}},
 			objectField[shipmentView]{"related_party", B, func(v *shipmentView) ref.Val { return types.Bool(v.s.RelatedParty) }},
 			objectField[shipmentView]{"documents", types.NewListType(document), func(v *shipmentView) ref.Val {
 				vals := make([]ref.Val, len(v.s.Documents))
