@@ -93,7 +93,7 @@ func (d *decoder) document(data []byte) (json.RawMessage, bool) {
 	}
 	raw = bytes.TrimSpace(raw)
 	if raw[0] != '{' {
-		d.p.addf(root, "must be a JSON object holding one shipment, not %s", kindOf(raw))
+		d.p.addf(root, "must be a JSON object holding one shipment, not %s", strictjson.Kind(raw))
 		return nil, false
 	}
 	return raw, true
@@ -276,14 +276,14 @@ var (
 // owners list that is present but empty is kept non-nil, as it states that
 // no owner holds 25 % or more.
 func (d *decoder) ownership(at fieldPath, raw json.RawMessage) *Ownership {
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return nil
 	}
 	o := new(Ownership)
 	d.object(at, raw, ownershipRequired, 0, func(key string, at fieldPath, v json.RawMessage) bool {
 		switch key {
 		case "owners":
-			if !isNull(v) {
+			if !strictjson.IsNull(v) {
 				o.Owners = []Owner{}
 			}
 			d.array(at, v, maxOwners, "owners", func(_ int, at fieldPath, v json.RawMessage) {
@@ -452,11 +452,11 @@ func (d *decoder) tradeDocument(at fieldPath, raw json.RawMessage) Document {
 // null object is treated as absent.
 func (d *decoder) object(at fieldPath, raw json.RawMessage, required []string, limit int,
 	member func(key string, at fieldPath, v json.RawMessage) bool) {
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return
 	}
 	if raw[0] != '{' {
-		d.p.addf(at, "must be a JSON object, not %s", kindOf(raw))
+		d.p.addf(at, "must be a JSON object, not %s", strictjson.Kind(raw))
 		return
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -500,7 +500,7 @@ func (d *decoder) object(at fieldPath, raw json.RawMessage, required []string, l
 			continue
 		}
 		seen[key] = true
-		if !isNull(v) {
+		if !strictjson.IsNull(v) {
 			present[key] = true
 		}
 	}
@@ -516,11 +516,11 @@ func (d *decoder) object(at fieldPath, raw json.RawMessage, required []string, l
 // null array is treated as empty.
 func (d *decoder) array(at fieldPath, raw json.RawMessage, limit int, noun string,
 	elem func(i int, at fieldPath, v json.RawMessage)) {
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return
 	}
 	if raw[0] != '[' {
-		d.p.addf(at, "must be a JSON array, not %s", kindOf(raw))
+		d.p.addf(at, "must be a JSON array, not %s", strictjson.Kind(raw))
 		return
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -554,11 +554,11 @@ func textList[T ~string](d *decoder, at fieldPath, raw json.RawMessage, limit in
 }
 
 func text[T ~string](d *decoder, at fieldPath, raw json.RawMessage, dst *T) bool {
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return false
 	}
 	if raw[0] != '"' {
-		d.p.addf(at, "must be a string, not %s", kindOf(raw))
+		d.p.addf(at, "must be a string, not %s", strictjson.Kind(raw))
 		return false
 	}
 	if msg := strictjson.StringProblem(raw); msg != "" {
@@ -576,14 +576,14 @@ func text[T ~string](d *decoder, at fieldPath, raw json.RawMessage, dst *T) bool
 
 func (d *decoder) boolean(at fieldPath, raw json.RawMessage, dst *bool) bool {
 	switch {
-	case isNull(raw):
+	case strictjson.IsNull(raw):
 		return false
 	case string(raw) == "true":
 		*dst = true
 	case string(raw) == "false":
 		*dst = false
 	default:
-		d.p.addf(at, "must be true or false, not %s", kindOf(raw))
+		d.p.addf(at, "must be true or false, not %s", strictjson.Kind(raw))
 		return false
 	}
 	return true
@@ -622,15 +622,15 @@ func (d *decoder) hsCode(at fieldPath, raw json.RawMessage, dst *HSCode) {
 // integer decodes a JSON integer written without fraction or exponent. The
 // range is Validate's job, except for magnitudes beyond any bound.
 func (d *decoder) integer(at fieldPath, raw json.RawMessage, dst *int) {
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return
 	}
 	if raw[0] == '"' {
 		d.p.add(at, "must be a JSON integer such as 2, not a string")
 		return
 	}
-	if kindOf(raw) != "a number" {
-		d.p.addf(at, "must be a JSON integer such as 2, not %s", kindOf(raw))
+	if strictjson.Kind(raw) != "a number" {
+		d.p.addf(at, "must be a JSON integer such as 2, not %s", strictjson.Kind(raw))
 		return
 	}
 	s := string(raw)
@@ -679,11 +679,11 @@ var (
 // decimal decodes a JSON string holding a plain decimal: an optional minus
 // sign, digits, and optionally a point and more digits. Null is absent.
 func (d *decoder) decimal(at fieldPath, raw json.RawMessage, lim digitLimits) (decimal.Decimal, bool) {
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return decimal.Decimal{}, false
 	}
 	if raw[0] != '"' {
-		kind := kindOf(raw)
+		kind := strictjson.Kind(raw)
 		if kind == "a number" {
 			kind = "a JSON number"
 		}
@@ -750,26 +750,4 @@ func scanDecimal(s string) (intDigits, fracDigits int, ok bool) {
 		return 0, 0, false
 	}
 	return intDigits, j - i - 1, true
-}
-
-func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
-
-// kindOf names the JSON type of a valid JSON value.
-func kindOf(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }

@@ -255,7 +255,7 @@ func (ev *evaluation) applyTaxes() {
 			traced := len(ev.rec.trace)
 			out, reason := ev.computeTax(t, nil)
 			if ev.explain != nil {
-				ev.explainTax(t, 0, slices.Clone(ev.lineNumbersAll()), out, reason, traced)
+				ev.explainTax(t, 0, ev.allLines(), out, reason, traced)
 			}
 			var shares []decimal.Decimal
 			if reason == nil {
@@ -470,8 +470,8 @@ func (ev *evaluation) explainTax(t *tax, group int, lines []int, out taxOutcome,
 	ev.explain.Taxes = append(ev.explain.Taxes, te)
 }
 
-// lineNumbersAll returns every line number, in item order.
-func (ev *evaluation) lineNumbersAll() []int {
+// allLines returns every line number, in item order, as a new slice.
+func (ev *evaluation) allLines() []int {
 	out := make([]int, len(ev.s.Items))
 	for i := range ev.s.Items {
 		out[i] = ev.s.Items[i].Line

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/examples/internal/cli"
 	"github.com/iorules/iorules/markets"
 	"github.com/shopspring/decimal"
 )
@@ -235,31 +236,16 @@ func readShipment(name string) (iorules.Shipment, error) {
 // selectMarkets resolves -market for one shipment: its destination by
 // default, every market of either policy set with all, or a list.
 func selectMarkets(spec string, s iorules.Shipment, loaded []iorules.Country) ([]iorules.Country, error) {
-	spec = strings.TrimSpace(spec)
+	out, _, merr := cli.SelectMarkets(spec, s.Destination, loaded)
 	switch {
-	case spec == "":
-		if !slices.Contains(loaded, s.Destination) {
-			return nil, fmt.Errorf("no policy for the destination market %s in either set; use -market", s.Destination)
-		}
-		return []iorules.Country{s.Destination}, nil
-	case strings.EqualFold(spec, "all"):
-		return loaded, nil
-	}
-	var out []iorules.Country
-	for part := range strings.SplitSeq(spec, ",") {
-		m := iorules.Country(strings.ToUpper(strings.TrimSpace(part)))
-		switch {
-		case m == "":
-		case !slices.Contains(loaded, m):
-			return nil, fmt.Errorf("-market: no policy for %s in either set", m)
-		case !slices.Contains(out, m):
-			out = append(out, m)
-		}
-	}
-	if len(out) == 0 {
+	case merr == nil:
+		return out, nil
+	case merr.NoDestination != "":
+		return nil, fmt.Errorf("no policy for the destination market %s in either set; use -market", s.Destination)
+	case merr.Empty:
 		return nil, fmt.Errorf("-market: no market named in %q", spec)
 	}
-	return out, nil
+	return nil, fmt.Errorf("-market: no policy for %s in either set", strings.Join(merr.Unknown, ", "))
 }
 
 func union(a, b []iorules.Country) []iorules.Country {

@@ -47,6 +47,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/iorules/iorules/examples/internal/cli"
 	"github.com/iorules/iorules/markets"
 )
 
@@ -137,25 +138,12 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 }
 
 // parseInterspersed parses args with fset, allowing flags after the
-// positional arguments (policy test DIR -min-coverage 80); after "--"
-// everything is positional.
+// positional arguments (policy test DIR -min-coverage 80).
 func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for rest := args; len(rest) > 0; {
-		if err := fset.Parse(rest); err != nil {
-			// The flag package has printed the problem and the usage.
-			return nil, &failure{code: exitFailure}
-		}
-		left := fset.Args()
-		if consumed := len(rest) - len(left); consumed > 0 && rest[consumed-1] == "--" {
-			positional = append(positional, left...)
-			break
-		}
-		if len(left) == 0 {
-			break
-		}
-		positional = append(positional, left[0])
-		rest = left[1:]
+	positional, err := cli.ParseInterspersed(fset, args)
+	if err != nil {
+		// The flag package has printed the problem and the usage.
+		return nil, &failure{code: exitFailure}
 	}
 	return positional, nil
 }

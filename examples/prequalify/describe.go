@@ -25,7 +25,7 @@ func describe(cfg config) ([]byte, error) {
 	}
 	d, ok := engine.Describe(market)
 	if !ok {
-		return nil, fail(exitFailure, "prequalify: -describe: no policy for market %s (markets: %s)", market, countries(engine.Markets()))
+		return nil, fail(exitFailure, "prequalify: -describe: no policy for market %s (markets: %s)", market, joinMarkets(engine.Markets()))
 	}
 	var buf bytes.Buffer
 	if cfg.format != "text" {
@@ -104,12 +104,4 @@ func codeSuffix(code string) string {
 		return ""
 	}
 	return ", " + code
-}
-
-func countries(cs []iorules.Country) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ", ")
 }

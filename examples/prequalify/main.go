@@ -36,11 +36,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/examples/internal/cli"
 	"github.com/iorules/iorules/internal/inputfile"
 	"github.com/iorules/iorules/markets"
 )
@@ -221,27 +221,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		fmt.Fprint(stderr, exitText)
 	}
 	// Flags may come before or after the FILE argument
-	// (prequalify FILE -format text): the flag package stops at the first
-	// argument, so set it aside and parse what follows, until only
-	// arguments are left. After "--" everything is an argument.
-	var positional []string
-	for rest := args; len(rest) > 0; {
-		if err := fset.Parse(rest); err != nil {
-			// The flag package has printed the problem and the usage.
-			return cfg, &failure{code: exitFailure}
-		}
-		left := fset.Args()
-		if consumed := len(rest) - len(left); consumed > 0 && rest[consumed-1] == "--" {
-			positional = append(positional, left...)
-			break
-		}
-		if len(left) == 0 {
-			break
-		}
-		positional = append(positional, left[0])
-		rest = left[1:]
+	// (prequalify FILE -format text).
+	args, err := cli.ParseInterspersed(fset, args)
+	if err != nil {
+		// The flag package has printed the problem and the usage.
+		return cfg, &failure{code: exitFailure}
 	}
-	args = positional
 	usageError := func(format string, a ...any) error {
 		fmt.Fprintf(stderr, "prequalify: "+format+"\n", a...)
 		fset.Usage()
@@ -380,49 +365,20 @@ func loadEngine(dir, tablesFile string) (*markets.Engine, error) {
 // selectMarkets resolves -market into the markets to evaluate, in output
 // order, and reports whether the output is a list (all, or XX,YY).
 func selectMarkets(flagValue string, s iorules.Shipment, loaded []iorules.Country) ([]iorules.Country, bool, error) {
-	spec := strings.TrimSpace(flagValue)
+	out, list, merr := cli.SelectMarkets(flagValue, s.Destination, loaded)
 	switch {
-	case spec == "":
-		if !slices.Contains(loaded, s.Destination) {
-			return nil, false, fail(exitFailure, "prequalify: no policy for the destination market %s (loaded: %s); use -market to pick one",
-				s.Destination, joinMarkets(loaded))
-		}
-		return []iorules.Country{s.Destination}, false, nil
-	case strings.EqualFold(spec, "all"):
-		return loaded, true, nil
-	}
-	list := strings.Contains(spec, ",")
-	var out []iorules.Country
-	var unknown []string
-	for part := range strings.SplitSeq(spec, ",") {
-		code := strings.ToUpper(strings.TrimSpace(part))
-		if code == "" {
-			continue
-		}
-		m := iorules.Country(code)
-		switch {
-		case !slices.Contains(loaded, m):
-			unknown = append(unknown, code)
-		case !slices.Contains(out, m):
-			out = append(out, m)
-		}
-	}
-	if len(unknown) > 0 {
-		return nil, false, fail(exitFailure, "prequalify: -market: no policy for %s (loaded: %s)", strings.Join(unknown, ", "), joinMarkets(loaded))
-	}
-	if len(out) == 0 {
+	case merr == nil:
+		return out, list, nil
+	case merr.NoDestination != "":
+		return nil, false, fail(exitFailure, "prequalify: no policy for the destination market %s (loaded: %s); use -market to pick one",
+			s.Destination, joinMarkets(loaded))
+	case merr.Empty:
 		return nil, false, fail(exitFailure, "prequalify: -market: no market named in %q", flagValue)
 	}
-	return out, list, nil
+	return nil, false, fail(exitFailure, "prequalify: -market: no policy for %s (loaded: %s)", strings.Join(merr.Unknown, ", "), joinMarkets(loaded))
 }
 
-func joinMarkets(ms []iorules.Country) string {
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = string(m)
-	}
-	return strings.Join(parts, ", ")
-}
+func joinMarkets(ms []iorules.Country) string { return cli.JoinMarkets(ms) }
 
 // evaluationFailure maps an error of Engine.PrequalifyMarket to its status.
 func evaluationFailure(m iorules.Country, err error) error {

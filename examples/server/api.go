@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/examples/internal/cli"
 	"github.com/iorules/iorules/markets"
 	"github.com/iorules/iorules/schema"
 )
@@ -198,49 +199,20 @@ func (s *service) decide(ship iorules.Shipment, market string) (ds []markets.Dec
 // answer order, as prequalify resolves -market. A problem names the query
 // parameter ("?market") or, for a destination without a policy, the field.
 func selectMarkets(spec string, ship iorules.Shipment, loaded []iorules.Country) ([]iorules.Country, bool, *problem) {
-	spec = strings.TrimSpace(spec)
+	out, list, merr := cli.SelectMarkets(spec, ship.Destination, loaded)
 	switch {
-	case spec == "":
-		if !slices.Contains(loaded, ship.Destination) {
-			return nil, false, &problem{Path: "destination", Message: fmt.Sprintf(
-				"no policy for the destination market %s (loaded: %s); name one with ?market=", ship.Destination, joinMarkets(loaded))}
-		}
-		return []iorules.Country{ship.Destination}, false, nil
-	case strings.EqualFold(spec, "all"):
-		return loaded, true, nil
+	case merr == nil:
+		return out, list, nil
+	case merr.NoDestination != "":
+		return nil, false, &problem{Path: "destination", Message: fmt.Sprintf(
+			"no policy for the destination market %s (loaded: %s); name one with ?market=", ship.Destination, joinMarkets(loaded))}
+	case merr.Empty:
+		return nil, false, &problem{Path: "?market", Message: fmt.Sprintf("no market named in %q", strings.TrimSpace(spec))}
 	}
-	list := strings.Contains(spec, ",")
-	var out []iorules.Country
-	var unknown []string
-	for part := range strings.SplitSeq(spec, ",") {
-		code := strings.ToUpper(strings.TrimSpace(part))
-		if code == "" {
-			continue
-		}
-		m := iorules.Country(code)
-		switch {
-		case !slices.Contains(loaded, m):
-			unknown = append(unknown, code)
-		case !slices.Contains(out, m):
-			out = append(out, m)
-		}
-	}
-	if len(unknown) > 0 {
-		return nil, false, &problem{Path: "?market", Message: fmt.Sprintf("no policy for %s (loaded: %s)", strings.Join(unknown, ", "), joinMarkets(loaded))}
-	}
-	if len(out) == 0 {
-		return nil, false, &problem{Path: "?market", Message: fmt.Sprintf("no market named in %q", spec)}
-	}
-	return out, list, nil
+	return nil, false, &problem{Path: "?market", Message: fmt.Sprintf("no policy for %s (loaded: %s)", strings.Join(merr.Unknown, ", "), joinMarkets(loaded))}
 }
 
-func joinMarkets(ms []iorules.Country) string {
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = string(m)
-	}
-	return strings.Join(parts, ", ")
-}
+func joinMarkets(ms []iorules.Country) string { return cli.JoinMarkets(ms) }
 
 // verdicts is a short log value: "TR=conditional BR=clear".
 func verdicts(ds []markets.Decision) string {
