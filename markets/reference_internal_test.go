@@ -2,10 +2,10 @@ package markets
 
 import (
 	"os"
-	"reflect"
-	"strings"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/cel-go/cel"
