@@ -188,27 +188,27 @@ func (e *Engine) applyTables(tables Tables, digest hash.Hash) []Issue {
 		slices.Sort(names)
 		for _, name := range names {
 			at := string(m) + "." + name
-			t, ok := p.tables[name]
+			t, ok := p.Tables[name]
 			switch {
 			case !ok:
-				known := make([]string, 0, len(p.tables))
-				for n := range p.tables {
+				known := make([]string, 0, len(p.Tables))
+				for n := range p.Tables {
 					known = append(known, n)
 				}
 				slices.Sort(known)
 				bad(at, "the %s policy has no table %q (tables: %s)", m, name, strings.Join(known, ", "))
 				continue
-			case t.match == matchTiers:
+			case t.Match == MatchTiers:
 				bad(at, "table %q is a tiers table; caller rows are taken for exact and hs_prefix tables only", name)
 				continue
 			}
 			rows := tables[m][name]
-			added := make([]*tableEntry, 0, len(rows))
+			added := make([]*Entry, 0, len(rows))
 			for i, r := range rows {
 				rat := fmt.Sprintf("%s[%d]", at, i)
 				before := len(issues)
 				switch {
-				case t.match == matchHSPrefix && !digitsRE.MatchString(r.Key):
+				case t.Match == MatchHSPrefix && !digitsRE.MatchString(r.Key):
 					bad(rat+".key", "want 2 to 12 digits of an HS code, got %q", r.Key)
 				case r.Key == "":
 					bad(rat+".key", "required")
@@ -228,7 +228,7 @@ func (e *Engine) applyTables(tables Tables, digest hash.Hash) []Issue {
 				if len(issues) > before {
 					continue
 				}
-				e := &tableEntry{Key: r.Key, Value: exact.FromDecimal(r.Value), Source: callerSource + r.Source,
+				e := &Entry{Key: r.Key, Value: exact.FromDecimal(r.Value), Source: callerSource + r.Source,
 					EffectiveFrom: r.EffectiveFrom, EffectiveTo: r.EffectiveTo, Confidence: r.Confidence, Caller: true}
 				e.celValue = newDec(e.Value)
 				for j, o := range added {
@@ -242,19 +242,19 @@ func (e *Engine) applyTables(tables Tables, digest hash.Hash) []Issue {
 			}
 			// A caller row takes precedence over the embedded rows it
 			// overlaps: those give way.
-			kept := t.entries[:0:0]
-			for _, old := range t.entries {
-				if !slices.ContainsFunc(added, func(n *tableEntry) bool { return n.Key == old.Key && windowsOverlap(n, old) }) {
+			kept := t.Entries[:0:0]
+			for _, old := range t.Entries {
+				if !slices.ContainsFunc(added, func(n *Entry) bool { return n.Key == old.Key && windowsOverlap(n, old) }) {
 					kept = append(kept, old)
 				}
 			}
-			merged := &table{name: t.name, match: t.match, entries: append(kept, added...)}
+			merged := &Table{Name: t.Name, Match: t.Match, Entries: append(kept, added...)}
 			c := &compiler{file: "tables"}
-			c.checkOverlaps(merged, make([]position, len(merged.entries)), "table "+name)
-			for _, en := range merged.entries {
+			c.checkOverlaps(merged, make([]position, len(merged.Entries)), "table "+name)
+			for _, en := range merged.Entries {
 				merged.scanBound += uint64(len(en.Key)) + 1
 			}
-			p.tables[name] = merged
+			p.Tables[name] = merged
 		}
 	}
 	return issues

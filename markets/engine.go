@@ -34,8 +34,8 @@ func Embedded() fs.FS {
 // Engine evaluates shipments against compiled market policies. It is
 // immutable after New and safe for concurrent use.
 type Engine struct {
-	env      *environment
-	policies map[iorules.Country]*policy
+	env      *Environment
+	policies map[iorules.Country]*Policy
 	order    []iorules.Country
 	digest   string
 	noMemo   bool // evaluate item-scope conditions on every line (tests)
@@ -119,7 +119,7 @@ func New(opts ...Option) (*Engine, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	env, err := newEnvironment()
+	env, err := NewEnvironment()
 	if err != nil {
 		return nil, err
 	}
@@ -131,14 +131,14 @@ func New(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{env: env, policies: map[iorules.Country]*policy{}, noMemo: o.noMemo, progOpts: progOpts}
+	e := &Engine{env: env, policies: map[iorules.Country]*Policy{}, noMemo: o.noMemo, progOpts: progOpts}
 	var issues []Issue
 	overall := sha256.New()
 	for _, name := range names {
 		if strings.HasSuffix(name, "_test.yaml") {
 			continue
 		}
-		src, err := readPolicy(o.fsys, name)
+		src, err := ReadFile(o.fsys, name)
 		if err != nil {
 			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: err.Error()})
 			continue
@@ -150,14 +150,14 @@ func New(opts ...Option) (*Engine, error) {
 			continue
 		}
 		sum := sha256.Sum256(src)
-		p.digest = hex.EncodeToString(sum[:])
-		fmt.Fprintf(overall, "%s %s\n", path.Base(name), p.digest)
-		if prev, dup := e.policies[p.market]; dup {
-			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("market %s is already defined by %s", p.market, prev.file)})
+		p.Digest = hex.EncodeToString(sum[:])
+		fmt.Fprintf(overall, "%s %s\n", path.Base(name), p.Digest)
+		if prev, dup := e.policies[p.Market]; dup {
+			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("market %s is already defined by %s", p.Market, prev.File)})
 			continue
 		}
-		e.policies[p.market] = p
-		e.order = append(e.order, p.market)
+		e.policies[p.Market] = p
+		e.order = append(e.order, p.Market)
 	}
 	if len(issues) == 0 && len(o.tables) > 0 {
 		slices.Sort(e.order)
@@ -197,13 +197,13 @@ func (e *Engine) Policy(market iorules.Country) (PolicyInfo, bool) {
 	if !ok {
 		return PolicyInfo{}, false
 	}
-	info := PolicyInfo{Market: p.market, Name: p.name, Currency: p.currency, Version: p.version,
-		File: p.file, SHA256: p.digest, EffectiveFrom: p.effectiveFrom, EffectiveTo: p.effectiveTo}
-	for _, r := range p.rules {
-		info.Rules = append(info.Rules, r.id)
+	info := PolicyInfo{Market: p.Market, Name: p.Name, Currency: p.Currency, Version: p.Version,
+		File: p.File, SHA256: p.Digest, EffectiveFrom: p.EffectiveFrom, EffectiveTo: p.EffectiveTo}
+	for _, r := range p.Rules {
+		info.Rules = append(info.Rules, r.ID)
 	}
-	for _, t := range p.taxes {
-		info.Taxes = append(info.Taxes, t.id)
+	for _, t := range p.Taxes {
+		info.Taxes = append(info.Taxes, t.ID)
 	}
 	return info, true
 }

@@ -49,14 +49,14 @@ const (
 	varRate        = "rate"
 )
 
-// environment holds the CEL environment and the type provider shared by
+// Environment holds the CEL Environment and the type provider shared by
 // every policy an Engine loads. Both are immutable after construction.
-type environment struct {
+type Environment struct {
 	env      *cel.Env
 	provider *modelProvider
 }
 
-func newEnvironment() (*environment, error) {
+func NewEnvironment() (*Environment, error) {
 	provider, err := newModelProvider()
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func newEnvironment() (*environment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("markets: building the CEL environment: %w", err)
 	}
-	return &environment{env: env, provider: provider}, nil
+	return &Environment{env: env, provider: provider}, nil
 }
 
 // checkDocumentType accepts, as the argument of has_document, only a string
@@ -265,7 +265,7 @@ type evalCtx struct {
 	importer   *iorules.Party
 	// documents are the documents the shipment lists as in hand.
 	documents []iorules.Document
-	tables    map[string]*table
+	tables    map[string]*Table
 	rec       *recorder
 }
 

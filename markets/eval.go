@@ -61,7 +61,7 @@ func (a *activation) Parent() interpreter.Activation { return nil }
 // evaluation is the state of one Prequalify call.
 type evaluation struct {
 	provider *modelProvider
-	pol      *policy
+	pol      *Policy
 	s        *iorules.Shipment
 	rec      recorder
 	ctx      evalCtx
@@ -195,39 +195,39 @@ func screenFor(market iorules.Country, s iorules.Shipment, cfg *evalConfig) expo
 // prequalifyWith evaluates a validated shipment against one policy, given
 // the export-control screening of the shipment and the call's evaluation
 // options (reference prices; the audit digests, cached across markets).
-func (e *Engine) prequalifyWith(pol *policy, s iorules.Shipment, screen exportctl.Result, cfg *evalConfig) (Decision, error) {
+func (e *Engine) prequalifyWith(pol *Policy, s iorules.Shipment, screen exportctl.Result, cfg *evalConfig) (Decision, error) {
 	d := &Decision{
-		ShipmentID: s.ID, Market: pol.market, Currency: pol.currency, AsOf: s.Date,
+		ShipmentID: s.ID, Market: pol.Market, Currency: pol.Currency, AsOf: s.Date,
 		Reasons: make([]iorules.Reason, 0, 32), Approvals: []approvals.Approval{}, Taxes: []Tax{},
-		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: slices.Clone(pol.notEvaluated),
-		Policy: PolicyRef{Market: pol.market, Version: pol.version, File: pol.file, SHA256: pol.digest,
-			EffectiveFrom: pol.effectiveFrom, EffectiveTo: pol.effectiveTo},
+		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: slices.Clone(pol.NotEvaluated),
+		Policy: PolicyRef{Market: pol.Market, Version: pol.Version, File: pol.File, SHA256: pol.Digest,
+			EffectiveFrom: pol.EffectiveFrom, EffectiveTo: pol.EffectiveTo},
 	}
 	ev := &evaluation{provider: e.env.provider, pol: pol, s: &s, d: d, ruleErr: map[string]bool{}, noMemo: e.noMemo}
-	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.tables, rec: &ev.rec}
+	ev.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.Tables, rec: &ev.rec}
 	if cfg.explain {
 		ev.explain = &Explanation{RateDate: s.Date, Taxes: []TaxExplanation{}, Rules: []RuleExplanation{}}
 		ev.rec.traceOn, ev.noMemo = true, true
 		ev.env, ev.progOpts = e.env.env, e.progOpts
 	}
 
-	if !inWindow(s.Date, pol.effectiveFrom, pol.effectiveTo) {
+	if !InWindow(s.Date, pol.EffectiveFrom, pol.EffectiveTo) {
 		ev.addReason(iorules.Reason{
 			Code: CodePolicyOutOfWindow, Severity: iorules.SeverityCondition, Rule: "policy",
 			Message: fmt.Sprintf("the shipment date %s is outside the window %s..%s for which the %s policy %s is known good; rates and rules may have changed",
-				s.Date, pol.effectiveFrom, orOpen(pol.effectiveTo), pol.market, pol.version),
+				s.Date, pol.EffectiveFrom, orOpen(pol.EffectiveTo), pol.Market, pol.Version),
 			Unblock: "Re-run with a policy version whose window covers the shipment date.",
 		})
 	}
 
 	ev.reportUnknownIDs()
 	var classReasons []iorules.Reason
-	d.Classification, classReasons = classify.CheckShipment(pol.market, s)
+	d.Classification, classReasons = classify.CheckShipment(pol.Market, s)
 	d.Reasons = append(d.Reasons, classReasons...)
 	d.ExportControl = screen
 	d.Reasons = append(d.Reasons, screen.Reasons...)
 
-	val, err := valuation.Value(s, pol.basis, pol.currency)
+	val, err := valuation.Value(s, pol.Basis, pol.Currency)
 	var missing *valuation.MissingRateError
 	switch {
 	case errors.As(err, &missing):
@@ -353,7 +353,7 @@ func (ev *evaluation) customsValueInShipmentCurrency() func() ref.Val {
 	var v ref.Val
 	return func() ref.Val {
 		if v == nil {
-			val, err := valuation.Value(*ev.s, ev.pol.basis, ev.s.Currency)
+			val, err := valuation.Value(*ev.s, ev.pol.Basis, ev.s.Currency)
 			if err != nil {
 				v = unknown("declaration.customs_value_in_shipment_currency", err.Error(), "a shipment that can be valued")
 			} else {
@@ -402,19 +402,19 @@ func (ev *evaluation) unbindItem() {
 // applyRules evaluates every rule in force on the shipment date.
 func (ev *evaluation) applyRules() {
 	date := ev.s.Date
-	for _, r := range ev.pol.rules {
-		if r.when == nil || !inWindow(date, r.effectiveFrom, r.effectiveTo) {
+	for _, r := range ev.pol.Rules {
+		if r.when == nil || !InWindow(date, r.EffectiveFrom, r.EffectiveTo) {
 			if ev.explain != nil && r.when != nil {
-				ev.explain.Rules = append(ev.explain.Rules, RuleExplanation{Rule: r.id, Kind: r.kind,
-					Why: fmt.Sprintf("not in force on %s (%s to %s)", date, orOpen(r.effectiveFrom), orOpen(r.effectiveTo))})
+				ev.explain.Rules = append(ev.explain.Rules, RuleExplanation{Rule: r.ID, Kind: r.Kind,
+					Why: fmt.Sprintf("not in force on %s (%s to %s)", date, orOpen(r.EffectiveFrom), orOpen(r.EffectiveTo))})
 			}
 			continue
 		}
 		traced := len(ev.rec.trace)
-		failedBefore := ev.ruleErr[r.id]
+		failedBefore := ev.ruleErr[r.ID]
 		var fired []int
 		var message string
-		if r.scope == scopeShipment {
+		if r.Scope == ScopeShipment {
 			if ev.check(r, nil) {
 				fired = []int{}
 				message = ev.message(r, nil)
@@ -435,8 +435,8 @@ func (ev *evaluation) applyRules() {
 						message = ev.message(r, ev.lineOf(i))
 					}
 					fired = append(fired, line)
-					if r.kind == kindApproval {
-						req := r.approval
+					if r.Kind == KindApproval {
+						req := r.Approval
 						req.Line = line
 						ev.reqs = append(ev.reqs, req)
 					}
@@ -450,19 +450,19 @@ func (ev *evaluation) applyRules() {
 		if fired == nil {
 			continue
 		}
-		ev.d.Fired = append(ev.d.Fired, FiredRule{Rule: r.id, Lines: fired})
-		if r.confidence == "unconfirmed" {
+		ev.d.Fired = append(ev.d.Fired, FiredRule{Rule: r.ID, Lines: fired})
+		if r.Confidence == "unconfirmed" {
 			ev.addReason(iorules.Reason{
-				Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Lines: fired, Rule: r.id, Source: r.source,
-				Message: fmt.Sprintf("rule %s rests on a fact the policy marks unconfirmed; verify it with the authority before relying on it", r.id),
+				Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Lines: fired, Rule: r.ID, Source: r.Source,
+				Message: fmt.Sprintf("rule %s rests on a fact the policy marks unconfirmed; verify it with the authority before relying on it", r.ID),
 			})
 		}
-		if r.kind == kindApproval {
+		if r.Kind == KindApproval {
 			continue
 		}
 		ev.addReason(iorules.Reason{
-			Code: r.code, Severity: severityOf(r.kind), Message: message, Lines: fired,
-			Rule: r.id, Source: r.source, Unblock: r.unblock,
+			Code: r.Code, Severity: severityOf(r.Kind), Message: message, Lines: fired,
+			Rule: r.ID, Source: r.Source, Unblock: r.Unblock,
 		})
 	}
 }
@@ -470,22 +470,22 @@ func (ev *evaluation) applyRules() {
 // explainRule records why rule r fired on the lines fired (nil: it did
 // not), with its conditions' parts evaluated on the first line it fired on
 // (or the first line), and the rows it read since the trace held traced.
-func (ev *evaluation) explainRule(r *rule, fired []int, traced int, failedBefore bool) {
-	re := RuleExplanation{Rule: r.id, Kind: r.kind, Fired: fired != nil, Lines: slices.Clone(fired), Rows: ev.rowsSince(traced)}
+func (ev *evaluation) explainRule(r *Rule, fired []int, traced int, failedBefore bool) {
+	re := RuleExplanation{Rule: r.ID, Kind: r.Kind, Fired: fired != nil, Lines: slices.Clone(fired), Rows: ev.rowsSince(traced)}
 	switch {
-	case ev.ruleErr[r.id] && !failedBefore:
+	case ev.ruleErr[r.ID] && !failedBefore:
 		re.Why = "its condition could not be evaluated (see its fact_missing or rule_error reason)"
-	case fired == nil && r.scope == scopeShipment:
+	case fired == nil && r.Scope == ScopeShipment:
 		re.Why = "its condition did not hold"
 	case fired == nil:
 		re.Why = "its condition held on no line"
-	case r.scope == scopeShipment:
+	case r.Scope == ScopeShipment:
 		re.Why = "its condition held"
 	default:
 		re.Why = "its condition held on " + strings.ToLower(linesPhrase(fired))
 	}
 	switch {
-	case r.scope == scopeShipment:
+	case r.Scope == ScopeShipment:
 		re.Conditions = ev.evalParts(r.whenParts)
 	case len(ev.s.Items) > 0:
 		i := 0
@@ -514,9 +514,9 @@ func linesPhrase(lines []int) string {
 
 func severityOf(kind string) iorules.Severity {
 	switch kind {
-	case kindDecline, kindImporter:
+	case KindDecline, KindImporter:
 		return iorules.SeverityDecline
-	case kindCondition:
+	case KindCondition:
 		return iorules.SeverityCondition
 	}
 	return iorules.SeverityInfo
@@ -524,10 +524,10 @@ func severityOf(kind string) iorules.Severity {
 
 // check evaluates a rule's condition. A condition that cannot be evaluated
 // adds its reason once per rule and counts as not fired.
-func (ev *evaluation) check(r *rule, lines []int) bool {
-	val, reason := ev.run(r.when, r.id, "the condition", lines)
+func (ev *evaluation) check(r *Rule, lines []int) bool {
+	val, reason := ev.run(r.when, r.ID, "the condition", lines)
 	if reason != nil {
-		ev.ruleFailed(r.id, infoOnly(r, reason))
+		ev.ruleFailed(r.ID, infoOnly(r, reason))
 		return false
 	}
 	return val == types.True
@@ -536,8 +536,8 @@ func (ev *evaluation) check(r *rule, lines []int) bool {
 // infoOnly lowers a missing fact of an info rule to info: a rule that can
 // only inform cannot hold the cargo because it could not be evaluated. A
 // rule error stays a decline (the policy itself is broken).
-func infoOnly(r *rule, reason *iorules.Reason) *iorules.Reason {
-	if r.kind == kindInfo && reason.Code == CodeFactMissing {
+func infoOnly(r *Rule, reason *iorules.Reason) *iorules.Reason {
+	if r.Kind == KindInfo && reason.Code == CodeFactMissing {
 		reason.Severity = iorules.SeverityInfo
 	}
 	return reason
@@ -558,11 +558,11 @@ func (ev *evaluation) ruleFailed(id string, reason *iorules.Reason) {
 	ev.addReason(*reason)
 }
 
-func (ev *evaluation) message(r *rule, lines []int) string {
+func (ev *evaluation) message(r *Rule, lines []int) string {
 	if r.messageExpr == nil {
 		return r.message
 	}
-	val, reason := ev.run(r.messageExpr, r.id, "the message", lines)
+	val, reason := ev.run(r.messageExpr, r.ID, "the message", lines)
 	if reason != nil {
 		return r.message
 	}
@@ -662,26 +662,26 @@ func stagePhrase(s approvals.Stage) string {
 // table row used, in order of first use.
 func (ev *evaluation) noteUnconfirmed() {
 	for _, u := range ev.rec.used {
-		label := "table " + u.table + " entry " + u.entry.Key + tierLabel(u.entry) + " = " + u.entry.Value.String()
-		if u.entry.Caller {
-			msg := label + " was supplied by the caller (" + strings.TrimPrefix(u.entry.Source, callerSource) + ")"
-			if u.entry.Confidence == "unconfirmed" {
+		label := "table " + u.Table + " entry " + u.Entry.Key + tierLabel(u.Entry) + " = " + u.Entry.Value.String()
+		if u.Entry.Caller {
+			msg := label + " was supplied by the caller (" + strings.TrimPrefix(u.Entry.Source, callerSource) + ")"
+			if u.Entry.Confidence == "unconfirmed" {
 				msg += ", marked unconfirmed"
 			}
 			ev.addReason(iorules.Reason{
-				Code: CodeCallerRate, Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
+				Code: CodeCallerRate, Severity: iorules.SeverityInfo, Rule: "table " + u.Table, Source: u.Entry.Source,
 				Message: msg + "; the figures computed from it rest on that source",
 			})
 			continue
 		}
 		ev.addReason(iorules.Reason{
-			Code: CodeUnconfirmedRate, Severity: iorules.SeverityInfo, Rule: "table " + u.table, Source: u.entry.Source,
+			Code: CodeUnconfirmedRate, Severity: iorules.SeverityInfo, Rule: "table " + u.Table, Source: u.Entry.Source,
 			Message: label + " is unconfirmed: check it against the official tariff before relying on the figure",
 		})
 	}
 }
 
-func tierLabel(e *tableEntry) string {
+func tierLabel(e *Entry) string {
 	if e.Key != "" {
 		return ""
 	}

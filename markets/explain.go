@@ -288,18 +288,18 @@ func (ev *evaluation) rowsSince(n int) []RowUse {
 	}
 	out := make([]RowUse, 0, len(ev.rec.trace)-n)
 	for _, u := range ev.rec.trace[n:] {
-		out = append(out, RowUse{Table: u.table, Key: u.entry.Key, Value: u.entry.Value.Decimal(),
-			EffectiveFrom: u.entry.EffectiveFrom, EffectiveTo: u.entry.EffectiveTo,
-			Source: u.entry.Source, Confidence: u.entry.Confidence, Caller: u.entry.Caller})
+		out = append(out, RowUse{Table: u.Table, Key: u.Entry.Key, Value: u.Entry.Value.Decimal(),
+			EffectiveFrom: u.Entry.EffectiveFrom, EffectiveTo: u.Entry.EffectiveTo,
+			Source: u.Entry.Source, Confidence: u.Entry.Confidence, Caller: u.Entry.Caller})
 	}
 	return out
 }
 
 // roundingText says how a tax's amount was rounded.
-func (ev *evaluation) roundingText(t *tax) string {
+func (ev *evaluation) roundingText(t *PTax) string {
 	mode := "half up"
-	if t.halfEven {
+	if t.HalfEven {
 		mode = "half to even"
 	}
-	return fmt.Sprintf("%s to %d places (%s)", mode, ev.pol.currency.MinorUnits(), ev.pol.currency)
+	return fmt.Sprintf("%s to %d places (%s)", mode, ev.pol.Currency.MinorUnits(), ev.pol.Currency)
 }

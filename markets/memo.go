@@ -169,7 +169,7 @@ func classOf(keys []string, index map[string]int32, key []byte) (int32, bool) {
 }
 
 // classSetIndex returns the index of fields in p.classSets, adding it.
-func classSetIndex(p *policy, fields []string) int {
+func classSetIndex(p *Policy, fields []string) int {
 	for i, set := range p.classSets {
 		if slices.Equal(set, fields) {
 			return i
@@ -209,20 +209,20 @@ func (ev *evaluation) classesOf(set int) ([]int32, int) {
 // bound, reusing the answer for an earlier line of the same class when
 // the condition allows it. A condition that cannot be evaluated is
 // reported and counts as not fired.
-func (ev *evaluation) itemRuleFires(r *rule, i int, answers []ruleAnswer, classes []int32) bool {
+func (ev *evaluation) itemRuleFires(r *Rule, i int, answers []ruleAnswer, classes []int32) bool {
 	if answers == nil {
 		return ev.check(r, ev.lineOf(i))
 	}
 	a := &answers[classes[i]]
 	if !a.done {
 		a.done = true
-		val, reason := ev.run(r.when, r.id, "the condition", ev.lineOf(i))
+		val, reason := ev.run(r.when, r.ID, "the condition", ev.lineOf(i))
 		a.fires, a.failure = reason == nil && val == types.True, reason
 	}
 	if a.failure != nil {
 		failure := *infoOnly(r, a.failure)
 		failure.Lines = ev.lineOf(i)
-		ev.ruleFailed(r.id, &failure)
+		ev.ruleFailed(r.ID, &failure)
 	}
 	return a.fires
 }

@@ -108,7 +108,7 @@ type inputDigests struct {
 }
 
 // audit builds the audit record of a decision on s under pol.
-func (e *Engine) audit(pol *policy, s *iorules.Shipment, cfg *evalConfig) (Audit, error) {
+func (e *Engine) audit(pol *Policy, s *iorules.Shipment, cfg *evalConfig) (Audit, error) {
 	if cfg.digests == nil {
 		dg, err := digestInputs(s, cfg)
 		if err != nil {
@@ -118,7 +118,7 @@ func (e *Engine) audit(pol *policy, s *iorules.Shipment, cfg *evalConfig) (Audit
 	}
 	return Audit{
 		ShipmentSHA256:  cfg.digests.shipment,
-		PolicySHA256:    pol.digest,
+		PolicySHA256:    pol.Digest,
 		PolicySetSHA256: e.digest,
 		OptionsSHA256:   cfg.digests.options,
 		Library:         modulePath + "@v" + Version,

@@ -76,7 +76,7 @@ func (ev *evaluation) buildGroups() []*group {
 	index := map[string]*group{}
 	var out []*group
 	var key []byte
-	n := len(ev.pol.taxes)
+	n := len(ev.pol.Taxes)
 	for i := range ev.s.Items {
 		key = appendGroupKey(key[:0], &ev.s.Items[i], ev.pol.groupBy)
 		key = appendDocumentKey(key, ev.s.Items[i].Line, ev.s.Documents)
@@ -101,9 +101,9 @@ func (ev *evaluation) buildGroups() []*group {
 	return out
 }
 
-func (ev *evaluation) round(t *tax, d exact.Dec) exact.Dec {
-	places := ev.pol.currency.MinorUnits()
-	if t.halfEven {
+func (ev *evaluation) round(t *PTax, d exact.Dec) exact.Dec {
+	places := ev.pol.Currency.MinorUnits()
+	if t.HalfEven {
 		return d.RoundBank(places)
 	}
 	return d.Round(places)
@@ -166,27 +166,27 @@ type taxOutcome struct {
 
 // computeTax evaluates when, rate, base or amount of t with the variables
 // currently bound, or returns a reason when the tax could not be computed.
-func (ev *evaluation) computeTax(t *tax, lines []int) (taxOutcome, *iorules.Reason) {
+func (ev *evaluation) computeTax(t *PTax, lines []int) (taxOutcome, *iorules.Reason) {
 	ev.act.rate = nil
 	if t.when != nil {
-		v, r := ev.runOnce(t.when, t.whenOnce, t.id, "the condition", lines)
+		v, r := ev.runOnce(t.when, t.whenOnce, t.ID, "the condition", lines)
 		if r != nil || v != types.True {
 			return taxOutcome{}, r
 		}
 	}
 	if t.amount != nil {
-		a, r := ev.runDecimal(t.amount, false, t.id, "the amount", lines)
+		a, r := ev.runDecimal(t.amount, false, t.ID, "the amount", lines)
 		if r != nil {
 			return taxOutcome{}, r
 		}
 		return taxOutcome{amount: ev.round(t, a), unrounded: a, applies: true}, nil
 	}
-	rate, r := ev.runDecimal(t.rate, t.rateOnce, t.id, "the rate", lines)
+	rate, r := ev.runDecimal(t.rate, t.rateOnce, t.ID, "the rate", lines)
 	if r != nil {
 		return taxOutcome{}, r
 	}
 	ev.act.rate = newDec(rate)
-	base, r := ev.runDecimal(t.base, false, t.id, "the base", lines)
+	base, r := ev.runDecimal(t.base, false, t.ID, "the base", lines)
 	ev.act.rate = nil
 	if r != nil {
 		return taxOutcome{}, r
@@ -210,12 +210,12 @@ func (ev *evaluation) typeReason(id string, lines []int, err error) *iorules.Rea
 func (ev *evaluation) applyTaxes() {
 	d := ev.d
 	groups := ev.groups
-	places := ev.pol.currency.MinorUnits()
+	places := ev.pol.Currency.MinorUnits()
 	groupCV := make([]decimal.Decimal, len(groups))
 	for i, g := range groups {
 		groupCV[i] = g.values.CustomsValue.Decimal()
 	}
-	d.Taxes = make([]Tax, 0, len(ev.pol.taxes))
+	d.Taxes = make([]Tax, 0, len(ev.pol.Taxes))
 	// failed[i] lists, in chain order, the taxes that could not be
 	// computed for group i and why: a later tax that reads one is not
 	// computed for that group either; the others are.
@@ -224,7 +224,7 @@ func (ev *evaluation) applyTaxes() {
 		why   *iorules.Reason
 	}
 	failed := make([][]failure, len(groups))
-	blocked := func(gi int, t *tax) *iorules.Reason {
+	blocked := func(gi int, t *PTax) *iorules.Reason {
 		for _, f := range failed[gi] {
 			if t.dependsOn(f.short) {
 				return f.why
@@ -232,12 +232,12 @@ func (ev *evaluation) applyTaxes() {
 		}
 		return nil
 	}
-	fail := func(gi int, t *tax, why *iorules.Reason) {
+	fail := func(gi int, t *PTax, why *iorules.Reason) {
 		failed[gi] = append(failed[gi], failure{t.short, why})
 	}
 	var missing notComputedList
-	for ti, t := range ev.pol.taxes {
-		if !inWindow(ev.s.Date, t.effectiveFrom, t.effectiveTo) {
+	for ti, t := range ev.pol.Taxes {
+		if !InWindow(ev.s.Date, t.EffectiveFrom, t.EffectiveTo) {
 			// A tax not in force on the date is not charged: a later tax
 			// that reads it reads zero, as it would a tax whose condition
 			// did not hold. It is not listed in the decision.
@@ -246,10 +246,10 @@ func (ev *evaluation) applyTaxes() {
 			}
 			continue
 		}
-		summary := Tax{ID: t.id, Name: t.name, Informational: t.informational, Source: t.source, Confidence: t.confidence, Rule: t.id}
+		summary := Tax{ID: t.ID, Name: t.Name, Informational: t.Informational, Source: t.Source, Confidence: t.Confidence, Rule: t.ID}
 		reads := ev.rec.unconfirmedReads
 		computed := 0 // groups for which the tax was computed
-		if t.scope == scopeDeclaration {
+		if t.Scope == ScopeDeclaration {
 			ev.unbindItem()
 			ev.act.tax = nil
 			traced := len(ev.rec.trace)
@@ -261,7 +261,7 @@ func (ev *evaluation) applyTaxes() {
 			if reason == nil {
 				var err error
 				if shares, err = valuation.Allocate(out.amount.Decimal(), groupCV, places); err != nil {
-					reason = ev.typeReason(t.id, nil, err)
+					reason = ev.typeReason(t.ID, nil, err)
 				}
 			}
 			if reason != nil {
@@ -303,7 +303,7 @@ func (ev *evaluation) applyTaxes() {
 					ev.explainTax(t, gi+1, slices.Clone(g.lines), out, reason, traced)
 				}
 				if reason != nil {
-					ev.ruleFailed(t.id, reason)
+					ev.ruleFailed(t.ID, reason)
 					fail(gi, t, reason)
 					continue
 				}
@@ -339,7 +339,7 @@ func (ev *evaluation) applyTaxes() {
 		}
 		for gi, g := range groups {
 			if i := slices.IndexFunc(failed[gi], func(f failure) bool { return f.short == t.short }); i >= 0 {
-				missing.add(t.id, g.lines, failed[gi][i].why)
+				missing.add(t.ID, g.lines, failed[gi][i].why)
 			}
 		}
 		if computed == 0 {
@@ -352,10 +352,10 @@ func (ev *evaluation) applyTaxes() {
 			summary.Confidence = "unconfirmed"
 		}
 		d.Taxes = append(d.Taxes, summary)
-		if t.confidence == "unconfirmed" && !summary.Amount.IsZero() {
+		if t.Confidence == "unconfirmed" && !summary.Amount.IsZero() {
 			ev.addReason(iorules.Reason{
-				Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Rule: t.id, Source: t.source,
-				Message: fmt.Sprintf("tax %s (%s) rests on a base or rule the policy marks unconfirmed; verify it before relying on the figure", t.id, t.name),
+				Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Rule: t.ID, Source: t.Source,
+				Message: fmt.Sprintf("tax %s (%s) rests on a base or rule the policy marks unconfirmed; verify it before relying on the figure", t.ID, t.Name),
 			})
 		}
 	}
@@ -430,7 +430,7 @@ func (ev *evaluation) splitLines(groups []*group, places int32) {
 					continue
 				}
 			}
-			id := ev.pol.taxes[ti].id
+			id := ev.pol.Taxes[ti].ID
 			for i, idx := range g.items {
 				lt := LineTax{ID: id, Amount: shares[i]}
 				if g.hasRate[ti] {
@@ -449,8 +449,8 @@ func (ev *evaluation) splitLines(groups []*group, places int32) {
 // explainTax records how tax t came about for the group (0: the
 // declaration) with the variables still bound, reading the base's terms
 // again with the rate bound.
-func (ev *evaluation) explainTax(t *tax, group int, lines []int, out taxOutcome, reason *iorules.Reason, traced int) {
-	te := TaxExplanation{Tax: t.id, Group: group, Lines: lines, Applies: out.applies, When: t.whenText,
+func (ev *evaluation) explainTax(t *PTax, group int, lines []int, out taxOutcome, reason *iorules.Reason, traced int) {
+	te := TaxExplanation{Tax: t.ID, Group: group, Lines: lines, Applies: out.applies, When: t.WhenText,
 		Rows: ev.rowsSince(traced)}
 	switch {
 	case reason != nil:
