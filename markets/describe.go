@@ -5,6 +5,7 @@ import (
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/markets/internal/policy"
 )
 
 // Description lists what a market's policy knows, so that a caller can
@@ -91,7 +92,7 @@ func (e *Engine) Describe(market iorules.Country) (Description, bool) {
 	}
 	for _, id := range p.KnownApprovals {
 		a := DescribedApproval{ID: id}
-		if i := slices.IndexFunc(p.Rules, func(r *Rule) bool { return r.ID == id && r.Kind == KindApproval }); i >= 0 {
+		if i := slices.IndexFunc(p.Rules, func(r *policy.Rule) bool { return r.ID == id && r.Kind == policy.KindApproval }); i >= 0 {
 			req := p.Rules[i].Approval
 			a.Authority, a.Title, a.Stage = req.Authority, req.Title, req.Stage
 			if req.LeadTimeDays != nil {
@@ -109,7 +110,7 @@ func (e *Engine) Describe(market iorules.Country) (Description, bool) {
 	for _, name := range names {
 		t := p.Tables[name]
 		dt := DescribedTable{Name: name, Match: t.Match}
-		if t.Match != MatchTiers {
+		if t.Match != policy.MatchTiers {
 			for _, en := range t.Entries {
 				if !slices.Contains(dt.Keys, en.Key) {
 					dt.Keys = append(dt.Keys, en.Key)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets/internal/policy"
 )
 
 // reportUnknownIDs adds an info reason for each approval id and
@@ -53,7 +54,7 @@ func containsSorted(ids []string, id string) bool {
 	return found
 }
 
-func unknownIDReason(path, what, id string, pol *Policy, known []string, lines []int) iorules.Reason {
+func unknownIDReason(path, what, id string, pol *policy.Policy, known []string, lines []int) iorules.Reason {
 	msg := fmt.Sprintf("%s: %q is not %s the %s policy %s knows, so it counts as absent", path, id, what, pol.Market, pol.Version)
 	unblock := "Check the id against the market's list."
 	if best := closest(id, known); best != "" {

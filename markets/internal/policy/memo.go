@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"encoding/binary"
@@ -194,35 +194,35 @@ type ruleAnswer struct {
 
 // classesOf returns the class of every item for the class set, computing
 // it on first use in the evaluation.
-func (ev *evaluation) classesOf(set int) ([]int32, int) {
-	if ev.classes == nil {
-		ev.classes = make([][]int32, len(ev.pol.classSets))
-		ev.classCount = make([]int, len(ev.pol.classSets))
+func (r *Run) classesOf(set int) ([]int32, int) {
+	if r.classes == nil {
+		r.classes = make([][]int32, len(r.pol.classSets))
+		r.classCount = make([]int, len(r.pol.classSets))
 	}
-	if ev.classes[set] == nil {
-		ev.classes[set], ev.classCount[set] = lineClasses(ev.s.Items, ev.pol.classKeys[set])
+	if r.classes[set] == nil {
+		r.classes[set], r.classCount[set] = lineClasses(r.s.Items, r.pol.classKeys[set])
 	}
-	return ev.classes[set], ev.classCount[set]
+	return r.classes[set], r.classCount[set]
 }
 
 // itemRuleFires evaluates an item-scope condition on item i, which is
 // bound, reusing the answer for an earlier line of the same class when
 // the condition allows it. A condition that cannot be evaluated is
 // reported and counts as not fired.
-func (ev *evaluation) itemRuleFires(r *Rule, i int, answers []ruleAnswer, classes []int32) bool {
+func (r *Run) itemRuleFires(rl *Rule, i int, answers []ruleAnswer, classes []int32) bool {
 	if answers == nil {
-		return ev.check(r, ev.lineOf(i))
+		return r.check(rl, r.lineOf(i))
 	}
 	a := &answers[classes[i]]
 	if !a.done {
 		a.done = true
-		val, reason := ev.run(r.when, r.ID, "the condition", ev.lineOf(i))
+		val, reason := r.run(rl.when, rl.ID, "the condition", r.lineOf(i))
 		a.fires, a.failure = reason == nil && val == types.True, reason
 	}
 	if a.failure != nil {
-		failure := *infoOnly(r, a.failure)
-		failure.Lines = ev.lineOf(i)
-		ev.ruleFailed(r.ID, &failure)
+		failure := *infoOnly(rl, a.failure)
+		failure.Lines = r.lineOf(i)
+		r.ruleFailed(rl.ID, &failure)
 	}
 	return a.fires
 }

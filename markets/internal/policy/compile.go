@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"bytes"
@@ -22,38 +22,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Issue is one problem found while loading a policy, at a place in its file.
+// Issue is one problem found while loading a policy, at a place in its
+// file (markets.Issue).
 type Issue struct {
 	File string
 	Line int
 	Col  int
 	Rule string // the rule, tax or table concerned; "" for the policy itself
 	Msg  string
-}
-
-// String formats the issue as FILE:LINE:COL: rule ID: message.
-func (i Issue) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d:%d: ", i.File, max(i.Line, 1), max(i.Col, 1))
-	if i.Rule != "" {
-		fmt.Fprintf(&b, "rule %s: ", i.Rule)
-	}
-	b.WriteString(i.Msg)
-	return b.String()
-}
-
-// LoadError reports every problem found in a set of policies.
-type LoadError struct {
-	Issues []Issue
-}
-
-// Error lists the issues one per line.
-func (e *LoadError) Error() string {
-	lines := make([]string, len(e.Issues))
-	for i, is := range e.Issues {
-		lines[i] = is.String()
-	}
-	return strings.Join(lines, "\n")
 }
 
 // Cost bounds. Expressions are estimated statically at load with shipments
@@ -68,7 +44,7 @@ const (
 	maxPerShipmentCost = 20_000_000
 )
 
-// Kinds of rules.
+// Kinds of rules (Rule.Kind).
 const (
 	KindApproval  = "approval"
 	KindDecline   = "decline"
@@ -77,6 +53,7 @@ const (
 	KindImporter  = "importer"
 )
 
+// Scopes of rules (item, shipment) and taxes (group, declaration).
 const (
 	ScopeItem        = "item"
 	ScopeShipment    = "shipment"
@@ -87,9 +64,18 @@ const (
 // Fields a declaration may group lines by.
 var groupFields = []string{"line", "hs_code", "hs6", "country_of_origin", "tariff_exemption", "category", "condition"}
 
-// Policy is a compiled market Policy.
+// Policy is a compiled market policy.
+//
+// The exported fields are what the policy file declares, for the caller to
+// describe; nothing reads them while the policy evaluates but Tables,
+// which a caller may extend with MergeRows before the first evaluation.
 type Policy struct {
-	File          string
+	// File is the policy's file name; Digest the SHA-256 of its bytes,
+	// set by the caller.
+	File   string
+	Digest string
+	// Market, Name, Currency, Version and the window are the policy's
+	// header; Basis is its valuation basis.
 	Market        iorules.Country
 	Name          string
 	Currency      iorules.Currency
@@ -99,11 +85,13 @@ type Policy struct {
 	Basis         valuation.Basis
 	groupBy       []string
 	halfEven      bool
-	NotEvaluated  []string
-	Tables        map[string]*Table
-	Rules         []*Rule
-	Taxes         []*PTax
-	Digest        string
+	// NotEvaluated lists what the policy says it does not check.
+	NotEvaluated []string
+	// Tables are the policy's tables by name; Rules and Taxes are in
+	// policy (chain) order.
+	Tables map[string]*Table
+	Rules  []*Rule
+	Taxes  []*Tax
 	// classSets are the distinct sets of item fields that item-scope
 	// conditions depend on alone.
 	classSets [][]string
@@ -113,7 +101,7 @@ type Policy struct {
 	// classKeys are, by class set, the functions that write each field's
 	// value into a class key.
 	classKeys [][]func([]byte, *iorules.Item) []byte
-	// KnownApprovals and knownSchemes are the approval ids and
+	// KnownApprovals and KnownSchemes are the approval ids and
 	// registration schemes the policy reads (approval rules, held() and
 	// registered() arguments), sorted, to tell a caller which of the
 	// shipment's ids it does not know.
@@ -132,6 +120,8 @@ func appendKnown(ids []string, id string) []string {
 	return slices.Insert(ids, i, id)
 }
 
+// Rule is a compiled rule. Its exported fields are as the policy declares
+// them, with the defaults of its kind applied.
 type Rule struct {
 	ID            string
 	Kind          string
@@ -154,7 +144,9 @@ type Rule struct {
 	whenParts *exprParts
 }
 
-type PTax struct {
+// Tax is a compiled tax or fee of the chain. Its exported fields are as the
+// policy declares them; WhenText is the condition as written.
+type Tax struct {
 	ID            string
 	short         string
 	Name          string
@@ -180,10 +172,11 @@ type PTax struct {
 }
 
 // dependsOn reports whether t reads the earlier tax named short.
-func (t *PTax) dependsOn(short string) bool {
+func (t *Tax) dependsOn(short string) bool {
 	return t.readsAll || slices.Contains(t.reads, short)
 }
 
+// InWindow reports whether d is within from..to, a zero bound being open.
 func InWindow(d, from, to iorules.Date) bool {
 	return (from.IsZero() || !d.Before(from)) && (to.IsZero() || !d.After(to))
 }
@@ -193,7 +186,6 @@ type compiler struct {
 	env    *Environment
 	file   string
 	issues []Issue
-	opts   []cel.ProgramOption
 	lines  []string // the file's lines, to find block scalars' indentation
 	// earlier lists the short names of the taxes before the one being
 	// compiled, which its expressions may read as tax.<name>.
@@ -326,6 +318,15 @@ func checkPolicyFile(info fs.FileInfo) error {
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// Compile parses and checks the policy file named file, whose content is
+// src, returning the policy and every problem found (the policy is nil or
+// incomplete when there are any).
+func Compile(env *Environment, file string, src []byte) (*Policy, []Issue) {
+	c := &compiler{env: env, file: file}
+	p := c.compilePolicy(src)
+	return p, c.issues
+}
 
 // compilePolicy parses and checks one policy file.
 func (c *compiler) compilePolicy(src []byte) *Policy {
@@ -761,7 +762,7 @@ func defaultCode(kind string) string {
 	return "note"
 }
 
-func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string, seen map[string]position, earlier []string) *PTax {
+func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string, seen map[string]position, earlier []string) *Tax {
 	if !c.checkID(ts.ID, seen) {
 		return nil
 	}
@@ -772,7 +773,7 @@ func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string,
 		c.errorf(pos, id, "tax ids are %s<tax> in lower case", prefix)
 		return nil
 	}
-	t := &PTax{
+	t := &Tax{
 		ID: id, short: short, Name: ts.Name, Scope: ts.Scope, Informational: ts.Informational,
 		Source:        c.source(ts.Source, sources, pos, id),
 		EffectiveFrom: c.date(ts.EffectiveFrom, id, "effective_from"),
@@ -887,7 +888,7 @@ func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, all
 			perEval, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
 		return nil
 	}
-	prg, err := c.env.env.Program(checked, append(slices.Clip(c.opts), lookupCosts)...)
+	prg, err := c.env.env.Program(checked, append(slices.Clip(c.env.progOpts), lookupCosts)...)
 	if err != nil {
 		exprErr(1, 0, "%v", err)
 		return nil

@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"fmt"
@@ -21,8 +21,9 @@ const (
 	MatchTiers    = "tiers"
 )
 
-// Table is a compiled policy Table.
+// Table is a compiled policy table.
 type Table struct {
+	// Name is the table's name; Match one of the Match constants.
 	Name  string
 	Match string
 	// Entries are, in exact and hs_prefix tables, by key and then
@@ -50,6 +51,10 @@ const (
 )
 
 // Entry is one effective-dated row of a table.
+//
+// Key is the row's key (empty in a tiers table, whose rows are From..To,
+// To 0 for open); Value its figure; the rest say where the figure comes
+// from and when it holds.
 type Entry struct {
 	Key           string
 	From, To      int
@@ -68,7 +73,7 @@ func (e *Entry) inForce(d iorules.Date) bool {
 	return InWindow(d, e.EffectiveFrom, e.EffectiveTo)
 }
 
-// Row records an unconfirmed table row an evaluation relied on.
+// Row is a table row an evaluation read: the table's name and the entry.
 type Row struct {
 	Table string
 	Entry *Entry

@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"fmt"
@@ -54,9 +54,14 @@ const (
 type Environment struct {
 	env      *cel.Env
 	provider *modelProvider
+	// progOpts are the options every program is planned with.
+	progOpts []cel.ProgramOption
 }
 
-func NewEnvironment() (*Environment, error) {
+// NewEnvironment builds the CEL environment of the policy language.
+// costLimit, when not zero, aborts any single expression evaluation whose
+// cost exceeds it.
+func NewEnvironment(costLimit uint64) (*Environment, error) {
 	provider, err := newModelProvider()
 	if err != nil {
 		return nil, err
@@ -163,7 +168,11 @@ func NewEnvironment() (*Environment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("markets: building the CEL environment: %w", err)
 	}
-	return &Environment{env: env, provider: provider}, nil
+	progOpts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	if costLimit > 0 {
+		progOpts = append(progOpts, cel.CostLimit(costLimit))
+	}
+	return &Environment{env: env, provider: provider, progOpts: progOpts}, nil
 }
 
 // checkDocumentType accepts, as the argument of has_document, only a string
