@@ -181,35 +181,51 @@ func InWindow(d, from, to iorules.Date) bool {
 	return (from.IsZero() || !d.Before(from)) && (to.IsZero() || !d.After(to))
 }
 
+// exprScope is where an expression runs, which decides what it may read.
+type exprScope struct {
+	// allowed are the variables bound where it runs.
+	allowed []string
+	// perLine: it runs once per line (or per declaration group), so its
+	// cost is multiplied by MaxLines.
+	perLine bool
+	// earlier lists the short names of the taxes before the one being
+	// compiled, which its expressions may read as tax.<name>.
+	earlier []string
+	// groupBy, when not nil, is the group_by of the policy whose
+	// group-scope tax is being compiled: such an expression runs once per
+	// declaration group with the group's first line bound, so it may read
+	// only item fields that every line of the group shares.
+	groupBy []string
+}
+
+// analysis is what compiling an expression found out about it, from its
+// checked AST.
+type analysis struct {
+	// readsItem: it reads the current item, line or taxes, directly or
+	// through a helper that reads the current line (contextFunction
+	// readsItem), so its value may differ between lines or groups.
+	readsItem bool
+	// itemFields are the class-key fields it reads of the current line,
+	// sorted; memoOK reports whether those are all it reads of the line,
+	// so that its value is the same on every line that has the same
+	// values of them (see memo.go).
+	itemFields []string
+	memoOK     bool
+	// taxReads are the short names of the earlier taxes it reads;
+	// taxReadsAll is set when it reads the tax map as a whole.
+	taxReads    []string
+	taxReadsAll bool
+	// scanOnce and scanMax bound the rows its hs_prefix lookups scan
+	// below a code: over a whole shipment, and in one evaluation.
+	scanOnce, scanMax uint64
+}
+
 // compiler gathers the issues of one policy file.
 type compiler struct {
 	env    *Environment
 	file   string
 	issues []Issue
 	lines  []string // the file's lines, to find block scalars' indentation
-	// earlier lists the short names of the taxes before the one being
-	// compiled, which its expressions may read as tax.<name>.
-	earlier []string
-	// taxReads and taxReadsAll collect, while a tax compiles, the earlier
-	// taxes its expressions read.
-	taxReads    []string
-	taxReadsAll bool
-	// perItem reports whether the expression last compiled reads the
-	// current item, line or taxes (directly or through held()).
-	perItem bool
-	// keyFields and keyOK report, for the expression last compiled, the
-	// item fields it reads and whether those are all it reads of the line.
-	keyFields []string
-	keyOK     bool
-	// groupBy, when not nil, is the group_by of the policy whose
-	// group-scope tax is being compiled: such an expression runs once per
-	// declaration group with the group's first line bound, so it may read
-	// only item fields that every line of the group shares.
-	groupBy []string
-	// scanOnce and scanMax bound, for the expression last checked, the rows
-	// its hs_prefix lookups scan below a code: over a whole shipment, and
-	// in one evaluation.
-	scanOnce, scanMax uint64
 	// dropped counts the issues past maxIssues; firstDropped is the first.
 	dropped      int
 	firstDropped Issue
@@ -736,16 +752,17 @@ func (c *compiler) compileRule(p *Policy, rs *ruleSpec, sources map[string]strin
 		c.errorf(pos, id, "when: required (a CEL condition; write true for always)")
 		return nil
 	}
-	r.when = c.program(p, rs.When, id, cel.BoolType, allowed, r.Scope == ScopeItem)
+	var when analysis
+	r.when, when = c.program(p, rs.When, id, cel.BoolType, exprScope{allowed: allowed, perLine: r.Scope == ScopeItem})
 	if r.when != nil {
 		r.whenParts = newExprParts(rs.When.text, "&&", "||")
 	}
 	r.classSet = -1
-	if r.Scope == ScopeItem && r.when != nil && c.keyOK {
-		r.classSet = classSetIndex(p, c.keyFields)
+	if r.Scope == ScopeItem && r.when != nil && when.memoOK {
+		r.classSet = classSetIndex(p, when.itemFields)
 	}
 	if rs.MessageExpr.set {
-		r.messageExpr = c.program(p, rs.MessageExpr, id, cel.StringType, allowed, false)
+		r.messageExpr, _ = c.program(p, rs.MessageExpr, id, cel.StringType, exprScope{allowed: allowed})
 	}
 	return r
 }
@@ -806,41 +823,52 @@ func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string,
 		c.errorf(pos, id, "scope: want group or declaration, got %q", t.Scope)
 		return nil
 	}
-	perGroup := t.Scope == ScopeGroup
-	c.earlier = earlier
-	if perGroup {
-		c.groupBy = p.groupBy
-		defer func() { c.groupBy = nil }()
+	sc := exprScope{allowed: allowed, perLine: t.Scope == ScopeGroup, earlier: earlier}
+	if sc.perLine {
+		sc.groupBy = p.groupBy
+	}
+	// compile compiles one of the tax's expressions, gathering the earlier
+	// taxes it reads.
+	compile := func(e expr, want *cel.Type, sc exprScope) (cel.Program, analysis) {
+		prg, a := c.program(p, e, id, want, sc)
+		for _, name := range a.taxReads {
+			t.reads = appendKnown(t.reads, name)
+		}
+		t.readsAll = t.readsAll || a.taxReadsAll
+		return prg, a
 	}
 	if ts.When.set {
-		t.when = c.program(p, ts.When, id, cel.BoolType, allowed, perGroup)
-		t.whenOnce = !c.perItem
+		var when analysis
+		t.when, when = compile(ts.When, cel.BoolType, sc)
+		t.whenOnce = !when.readsItem
 		t.WhenText = strings.TrimSpace(ts.When.text)
 	}
 	switch {
 	case ts.Amount.set && !ts.Rate.set && !ts.Base.set:
-		t.amount = c.program(p, ts.Amount, id, decimalType, allowed, perGroup)
+		t.amount, _ = compile(ts.Amount, decimalType, sc)
 	case ts.Rate.set && ts.Base.set && !ts.Amount.set:
-		t.rate = c.program(p, ts.Rate, id, decimalType, allowed, perGroup)
+		var rate analysis
+		t.rate, rate = compile(ts.Rate, decimalType, sc)
 		// A rate that reads nothing of the group is the same for every
 		// group: it is evaluated once per declaration.
-		t.rateOnce = !c.perItem
-		t.base = c.program(p, ts.Base, id, decimalType, append(allowed, varRate), perGroup)
+		t.rateOnce = !rate.readsItem
+		base := sc
+		base.allowed = append(slices.Clip(allowed), varRate)
+		t.base, _ = compile(ts.Base, decimalType, base)
 		if t.base != nil {
 			t.baseParts = newExprParts(ts.Base.text, "+", "-")
 		}
 	default:
 		c.errorf(pos, id, "a tax needs rate and base, or amount alone")
 	}
-	c.earlier = nil
-	t.reads, t.readsAll = c.taxReads, c.taxReadsAll
-	c.taxReads, c.taxReadsAll = nil, false
 	return t
 }
 
-// program compiles one expression, checks its type, the variables it
-// uses, the tables it names and its cost, and plans it.
-func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, allowed []string, perLine bool) cel.Program {
+// program compiles one expression to run in scope sc, checks its type, the
+// variables it uses, the tables it names and its cost, and plans it. It
+// returns the program (nil when the expression has problems, which it
+// reports) and what it found out about the expression.
+func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc exprScope) (cel.Program, analysis) {
 	c.locateBlock(&e)
 	exprErr := func(celLine, celCol int, format string, args ...any) {
 		line, col := e.fileLocation(celLine, celCol)
@@ -851,49 +879,50 @@ func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, all
 		for _, ce := range iss.Errors() {
 			exprErr(ce.Location.Line(), ce.Location.Column(), "%s", ce.Message)
 		}
-		return nil
+		return nil, analysis{}
 	}
 	// A dynamic result is checked when it is computed, except for a
 	// condition: one that is not a bool would neither fire nor fail, so it
 	// must be a bool by type.
 	if out := checked.OutputType(); !out.IsExactType(want) && (out != cel.DynType || want == cel.BoolType) {
 		exprErr(1, 0, "expression has type %s, want %s", checked.OutputType(), want)
-		return nil
+		return nil, analysis{}
 	}
 	nodeErr := func(id int64, format string, args ...any) {
 		loc := checked.NativeRep().SourceInfo().GetStartLocation(id)
 		exprErr(loc.Line(), loc.Column(), format, args...)
 	}
-	if !c.checkReferences(p, checked.NativeRep(), allowed, nodeErr) {
-		return nil
+	an, ok := c.checkReferences(p, checked.NativeRep(), sc, nodeErr)
+	if !ok {
+		return nil, analysis{}
 	}
 	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.Tables})
 	if err != nil {
 		exprErr(1, 0, "cost estimate: %v", err)
-		return nil
+		return nil, analysis{}
 	}
 	// Table lookups are in the estimate, apart from the scans of the rows
 	// below an HS code, which one evaluation of the shipment makes at most
 	// once per code (see lookupPrefix): a single evaluation may scan a
 	// whole table, the shipment at most scanOnce rows.
-	perEval := addCost(est.Max, c.scanMax)
+	perEval := addCost(est.Max, an.scanMax)
 	total := est.Max
-	if perLine && total < maxPerShipmentCost {
+	if sc.perLine && total < maxPerShipmentCost {
 		total *= MaxLines
 	}
-	total = addCost(total, c.scanOnce)
+	total = addCost(total, an.scanOnce)
 	if perEval > maxExpressionCost || total > maxPerShipmentCost {
 		exprErr(1, 0,
 			"expression too costly: estimated cost up to %d per evaluation (limit %d) and %d per shipment of %d lines (limit %d); avoid nested loops over shipment.items, loops over items in per-line rules (use scope: shipment), and large tiers tables read per line",
 			perEval, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
-		return nil
+		return nil, analysis{}
 	}
 	prg, err := c.env.env.Program(checked, append(slices.Clip(c.env.progOpts), lookupCosts)...)
 	if err != nil {
 		exprErr(1, 0, "%v", err)
-		return nil
+		return nil, analysis{}
 	}
-	return prg
+	return prg, an
 }
 
 // locateBlock records, for a block scalar, its content indentation and
@@ -915,56 +944,56 @@ func (c *compiler) locateBlock(e *expr) {
 // checkReferences checks what the checker cannot: that the expression uses
 // only the variables available where it runs, reads only earlier taxes, and
 // names existing tables of the right kind by literal. It reports each
-// problem through nodeErr and returns whether there was none.
-func (c *compiler) checkReferences(p *Policy, checked *ast.AST, allowed []string, nodeErr func(id int64, format string, args ...any)) bool {
+// problem through nodeErr and returns what it found out about the
+// expression and whether there was no problem.
+func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, nodeErr func(id int64, format string, args ...any)) (analysis, bool) {
 	ok := true
 	fail := func(id int64, format string, args ...any) {
 		nodeErr(id, format, args...)
 		ok = false
 	}
 	nav := ast.NavigateAST(checked)
-	c.keyFields, c.keyOK = itemKey(nav)
-	c.scanOnce, c.scanMax = 0, 0
+	var an analysis
+	an.itemFields, an.memoOK = itemKey(nav)
 	var scanned []*Table
-	c.perItem = false
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		name := n.AsIdent()
 		if name == varItem || name == varLine || name == varTax {
-			c.perItem = true
+			an.readsItem = true
 		}
 		if name == varTax {
 			if parent, ok := n.Parent(); !ok || parent.Kind() != ast.SelectKind || parent.AsSelect().Operand().ID() != n.ID() {
-				c.taxReadsAll = true // the map as a whole ("pis" in tax)
+				an.taxReadsAll = true // the map as a whole ("pis" in tax)
 			}
 		}
-		if isVariable(name) && !slices.Contains(allowed, name) {
-			fail(n.ID(), "%s is not available here (available: %s)", name, strings.Join(allowed, ", "))
+		if isVariable(name) && !slices.Contains(sc.allowed, name) {
+			fail(n.ID(), "%s is not available here (available: %s)", name, strings.Join(sc.allowed, ", "))
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
 		sel := n.AsSelect()
 		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax {
-			if !slices.Contains(c.earlier, sel.FieldName()) {
-				fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))
+			if !slices.Contains(sc.earlier, sel.FieldName()) {
+				fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(sc.earlier, ", "))
 			}
-			c.taxReads = appendKnown(c.taxReads, sel.FieldName())
+			an.taxReads = appendKnown(an.taxReads, sel.FieldName())
 		}
 	}
-	if c.groupBy != nil {
-		for _, use := range groupVariantReads(nav, c.groupBy) {
+	if sc.groupBy != nil {
+		for _, use := range groupVariantReads(nav, sc.groupBy) {
 			fix := fmt.Sprintf("add %s to declaration.group_by or test it in an item-scope rule", use.field)
 			if !slices.Contains(groupFields, use.field) {
 				fix = "test it in an item-scope rule, or declare one item per line (group_by: [line])"
 			}
 			fail(use.id, "%s differs between the lines of one declaration group (group_by: [%s]), so a group-scope tax reading it would depend on which line comes first; %s",
-				use.what, strings.Join(c.groupBy, ", "), fix)
+				use.what, strings.Join(sc.groupBy, ", "), fix)
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
 		if fn == "held" || fn == "has_document" {
-			c.perItem = true // they read the current item or group
+			an.readsItem = true // they read the current item or group
 		}
 		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
 			id, _ := call.Args()[0].AsLiteral().Value().(string)
@@ -995,11 +1024,11 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, allowed []string
 			fail(n.ID(), "%s: table %q has match %s", fn, name, t.Match)
 		case t.Match == MatchHSPrefix && !slices.Contains(scanned, t):
 			scanned = append(scanned, t)
-			c.scanOnce = addCost(c.scanOnce, t.scanBound)
-			c.scanMax = addCost(c.scanMax, uint64(len(t.Entries)))
+			an.scanOnce = addCost(an.scanOnce, t.scanBound)
+			an.scanMax = addCost(an.scanMax, uint64(len(t.Entries)))
 		}
 	}
-	return ok
+	return an, ok
 }
 
 // addCost adds two costs, saturating.
