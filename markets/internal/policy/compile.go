@@ -759,7 +759,7 @@ func (c *compiler) compileRule(p *Policy, rs *ruleSpec, sources map[string]strin
 	}
 	r.classSet = -1
 	if r.Scope == ScopeItem && r.when != nil && when.memoOK {
-		r.classSet = classSetIndex(p, when.itemFields)
+		r.classSet = classSetIndex(p, when.itemFields, c.env.functions)
 	}
 	if rs.MessageExpr.set {
 		r.messageExpr, _ = c.program(p, rs.MessageExpr, id, cel.StringType, exprScope{allowed: allowed})
@@ -954,7 +954,7 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	}
 	nav := ast.NavigateAST(checked)
 	var an analysis
-	an.itemFields, an.memoOK = itemKey(nav)
+	an.itemFields, an.memoOK = itemKey(nav, c.env.functions)
 	var scanned []*Table
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		name := n.AsIdent()
@@ -980,7 +980,7 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 		}
 	}
 	if sc.groupBy != nil {
-		for _, use := range groupVariantReads(nav, sc.groupBy) {
+		for _, use := range groupVariantReads(nav, sc.groupBy, c.env.functions) {
 			fix := fmt.Sprintf("add %s to declaration.group_by or test it in an item-scope rule", use.field)
 			if !slices.Contains(groupFields, use.field) {
 				fix = "test it in an item-scope rule, or declare one item per line (group_by: [line])"
@@ -992,8 +992,8 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
-		if fn == "held" || fn == "has_document" {
-			an.readsItem = true // they read the current item or group
+		if f := helperCalled(n, c.env.functions); f != nil && f.readsItem {
+			an.readsItem = true // it reads the current item or group
 		}
 		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
 			id, _ := call.Args()[0].AsLiteral().Value().(string)
