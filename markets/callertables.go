@@ -12,7 +12,7 @@ import (
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/internal/strictjson"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/markets/internal/policy"
 	"github.com/shopspring/decimal"
 )
 
@@ -45,9 +45,6 @@ type Tables map[iorules.Country]map[string][]TableRow
 // or a row that fails the checks a policy row gets makes New fail with a
 // *LoadError naming the row by its path (RS.duty_rate[0].value).
 func WithTables(t Tables) Option { return func(o *options) { o.tables = t } }
-
-// callerSource prefixes the source of a caller-supplied row.
-const callerSource = "supplied by the caller: "
 
 // maxTablesBytes bounds a tables document; maxCallerRows the rows of one
 // table.
@@ -188,73 +185,27 @@ func (e *Engine) applyTables(tables Tables, digest hash.Hash) []Issue {
 		slices.Sort(names)
 		for _, name := range names {
 			at := string(m) + "." + name
-			t, ok := p.tables[name]
+			t, ok := p.Tables[name]
 			switch {
 			case !ok:
-				known := make([]string, 0, len(p.tables))
-				for n := range p.tables {
+				known := make([]string, 0, len(p.Tables))
+				for n := range p.Tables {
 					known = append(known, n)
 				}
 				slices.Sort(known)
 				bad(at, "the %s policy has no table %q (tables: %s)", m, name, strings.Join(known, ", "))
 				continue
-			case t.match == matchTiers:
+			case t.Match == policy.MatchTiers:
 				bad(at, "table %q is a tiers table; caller rows are taken for exact and hs_prefix tables only", name)
 				continue
 			}
-			rows := tables[m][name]
-			added := make([]*tableEntry, 0, len(rows))
-			for i, r := range rows {
-				rat := fmt.Sprintf("%s[%d]", at, i)
-				before := len(issues)
-				switch {
-				case t.match == matchHSPrefix && !digitsRE.MatchString(r.Key):
-					bad(rat+".key", "want 2 to 12 digits of an HS code, got %q", r.Key)
-				case r.Key == "":
-					bad(rat+".key", "required")
-				}
-				if r.Value.IsNegative() {
-					bad(rat+".value", "must not be negative")
-				}
-				if strings.TrimSpace(r.Source) == "" {
-					bad(rat+".source", "required: cite the ruling, tariff line or confirmation the figure comes from")
-				}
-				if r.Confidence != "confirmed" && r.Confidence != "unconfirmed" {
-					bad(rat+".confidence", "want confirmed or unconfirmed, got %q", r.Confidence)
-				}
-				if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && r.EffectiveTo.Before(r.EffectiveFrom) {
-					bad(rat+".effective_to", "%s is before effective_from %s, so the row would never apply", r.EffectiveTo, r.EffectiveFrom)
-				}
-				if len(issues) > before {
-					continue
-				}
-				e := &tableEntry{Key: r.Key, Value: exact.FromDecimal(r.Value), Source: callerSource + r.Source,
-					EffectiveFrom: r.EffectiveFrom, EffectiveTo: r.EffectiveTo, Confidence: r.Confidence, Caller: true}
-				e.celValue = newDec(e.Value)
-				for j, o := range added {
-					if o.Key == e.Key && windowsOverlap(o, e) {
-						bad(rat, "overlaps in time %s[%d], which has the same key", at, j)
-					}
-				}
-				added = append(added, e)
-				fmt.Fprintf(digest, "table %s %s %s %s %s %s %s %q\n", m, name, e.Key, r.Value.String(),
-					r.EffectiveFrom, r.EffectiveTo, r.Confidence, r.Source)
+			rows := make([]policy.CallerRow, len(tables[m][name]))
+			for i, r := range tables[m][name] {
+				rows[i] = policy.CallerRow(r)
 			}
-			// A caller row takes precedence over the embedded rows it
-			// overlaps: those give way.
-			kept := t.entries[:0:0]
-			for _, old := range t.entries {
-				if !slices.ContainsFunc(added, func(n *tableEntry) bool { return n.Key == old.Key && windowsOverlap(n, old) }) {
-					kept = append(kept, old)
-				}
+			for _, is := range p.MergeRows(name, at, rows, digest) {
+				issues = append(issues, Issue(is))
 			}
-			merged := &table{name: t.name, match: t.match, entries: append(kept, added...)}
-			c := &compiler{file: "tables"}
-			c.checkOverlaps(merged, make([]position, len(merged.entries)), "table "+name)
-			for _, en := range merged.entries {
-				merged.scanBound += uint64(len(en.Key)) + 1
-			}
-			p.tables[name] = merged
 		}
 	}
 	return issues

@@ -1,5 +1,7 @@
 package markets
 
+import "github.com/iorules/iorules/markets/internal/policy"
+
 // Reason codes the engine itself gives. Policies give their own codes
 // (ior_not_local, approval codes, market rules); exportctl exports the
 // export-control codes and valuation its own. A code is a stable,
@@ -9,10 +11,10 @@ const (
 	// could not be computed (a table row, an item's TPP, money of a
 	// shipment that could not be valued); the reason names the rule and
 	// what to supply. A condition.
-	CodeFactMissing = "fact_missing"
+	CodeFactMissing = policy.CodeFactMissing
 	// CodeRuleError: an expression failed for another reason; a rule that
 	// does not evaluate never lets a shipment clear. A decline.
-	CodeRuleError = "rule_error"
+	CodeRuleError = policy.CodeRuleError
 	// CodePolicyOutOfWindow: the shipment date is outside the policy's
 	// window. A condition.
 	CodePolicyOutOfWindow = "policy_out_of_window"

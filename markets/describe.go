@@ -5,6 +5,7 @@ import (
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
+	"github.com/iorules/iorules/markets/internal/policy"
 )
 
 // Description lists what a market's policy knows, so that a caller can
@@ -77,10 +78,10 @@ func (e *Engine) Describe(market iorules.Country) (Description, bool) {
 		return Description{}, false
 	}
 	d := Description{
-		Market: p.market, Name: p.name, Currency: p.currency, Version: p.version,
-		EffectiveFrom: p.effectiveFrom, EffectiveTo: p.effectiveTo,
+		Market: p.Market, Name: p.Name, Currency: p.Currency, Version: p.Version,
+		EffectiveFrom: p.EffectiveFrom, EffectiveTo: p.EffectiveTo,
 		Approvals:     []DescribedApproval{},
-		Registrations: slices.Clone(p.knownSchemes), Documents: slices.Clone(p.knownDocuments),
+		Registrations: slices.Clone(p.KnownSchemes), Documents: slices.Clone(p.KnownDocuments),
 		Tables: []DescribedTable{}, Taxes: []DescribedTax{}, Rules: []DescribedRule{},
 	}
 	if d.Registrations == nil {
@@ -89,10 +90,10 @@ func (e *Engine) Describe(market iorules.Country) (Description, bool) {
 	if d.Documents == nil {
 		d.Documents = []string{}
 	}
-	for _, id := range p.knownApprovals {
+	for _, id := range p.KnownApprovals {
 		a := DescribedApproval{ID: id}
-		if i := slices.IndexFunc(p.rules, func(r *rule) bool { return r.id == id && r.kind == kindApproval }); i >= 0 {
-			req := p.rules[i].approval
+		if i := slices.IndexFunc(p.Rules, func(r *policy.Rule) bool { return r.ID == id && r.Kind == policy.KindApproval }); i >= 0 {
+			req := p.Rules[i].Approval
 			a.Authority, a.Title, a.Stage = req.Authority, req.Title, req.Stage
 			if req.LeadTimeDays != nil {
 				days := *req.LeadTimeDays
@@ -101,16 +102,16 @@ func (e *Engine) Describe(market iorules.Country) (Description, bool) {
 		}
 		d.Approvals = append(d.Approvals, a)
 	}
-	names := make([]string, 0, len(p.tables))
-	for name := range p.tables {
+	names := make([]string, 0, len(p.Tables))
+	for name := range p.Tables {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		t := p.tables[name]
-		dt := DescribedTable{Name: name, Match: t.match}
-		if t.match != matchTiers {
-			for _, en := range t.entries {
+		t := p.Tables[name]
+		dt := DescribedTable{Name: name, Match: t.Match}
+		if t.Match != policy.MatchTiers {
+			for _, en := range t.Entries {
 				if !slices.Contains(dt.Keys, en.Key) {
 					dt.Keys = append(dt.Keys, en.Key)
 				}
@@ -118,12 +119,12 @@ func (e *Engine) Describe(market iorules.Country) (Description, bool) {
 		}
 		d.Tables = append(d.Tables, dt)
 	}
-	for _, t := range p.taxes {
-		d.Taxes = append(d.Taxes, DescribedTax{ID: t.id, Name: t.name, Scope: t.scope, Informational: t.informational,
-			EffectiveFrom: t.effectiveFrom, EffectiveTo: t.effectiveTo})
+	for _, t := range p.Taxes {
+		d.Taxes = append(d.Taxes, DescribedTax{ID: t.ID, Name: t.Name, Scope: t.Scope, Informational: t.Informational,
+			EffectiveFrom: t.EffectiveFrom, EffectiveTo: t.EffectiveTo})
 	}
-	for _, r := range p.rules {
-		d.Rules = append(d.Rules, DescribedRule{ID: r.id, Kind: r.kind, Code: r.code})
+	for _, r := range p.Rules {
+		d.Rules = append(d.Rules, DescribedRule{ID: r.ID, Kind: r.Kind, Code: r.Code})
 	}
 	return d, true
 }

@@ -10,9 +10,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/cel-go/cel"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/exportctl"
+	"github.com/iorules/iorules/markets/internal/policy"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
 )
@@ -34,15 +34,16 @@ func Embedded() fs.FS {
 // Engine evaluates shipments against compiled market policies. It is
 // immutable after New and safe for concurrent use.
 type Engine struct {
-	env      *environment
-	policies map[iorules.Country]*policy
+	env      *policy.Environment
+	policies map[iorules.Country]*policy.Policy
 	order    []iorules.Country
 	digest   string
 	noMemo   bool // evaluate item-scope conditions on every line (tests)
-	// progOpts are the program options expressions were compiled with,
-	// for the parts an explanation compiles on first use.
-	progOpts []cel.ProgramOption
 }
+
+// MaxLines is the largest shipment the static cost estimate of a policy's
+// expressions assumes: an item-scope expression runs once per line.
+const MaxLines = policy.MaxLines
 
 // Option configures New.
 type Option func(*options)
@@ -101,15 +102,6 @@ func WithReferencePrices(refs []valuation.ReferencePrice, tolerance decimal.Deci
 	return func(c *evalConfig) { c.refs, c.tolerance = refs, tolerance }
 }
 
-// UnknownMarketError is returned for a market that has no loaded policy.
-type UnknownMarketError struct {
-	Market iorules.Country
-}
-
-func (e *UnknownMarketError) Error() string {
-	return fmt.Sprintf("no policy for market %q", string(e.Market))
-}
-
 // New compiles the market policies (the embedded ones unless WithPolicies
 // says otherwise). Every expression is compiled and checked once here; a
 // policy that fails to load returns a *LoadError listing every problem as
@@ -119,45 +111,42 @@ func New(opts ...Option) (*Engine, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	env, err := newEnvironment()
+	env, err := policy.NewEnvironment(o.costLimit)
 	if err != nil {
 		return nil, err
-	}
-	progOpts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
-	if o.costLimit > 0 {
-		progOpts = append(progOpts, cel.CostLimit(o.costLimit))
 	}
 	names, err := fs.Glob(o.fsys, "*.yaml")
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{env: env, policies: map[iorules.Country]*policy{}, noMemo: o.noMemo, progOpts: progOpts}
+	e := &Engine{env: env, policies: map[iorules.Country]*policy.Policy{}, noMemo: o.noMemo}
 	var issues []Issue
 	overall := sha256.New()
 	for _, name := range names {
 		if strings.HasSuffix(name, "_test.yaml") {
 			continue
 		}
-		src, err := readPolicy(o.fsys, name)
+		src, err := policy.ReadFile(o.fsys, name)
 		if err != nil {
 			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: err.Error()})
 			continue
 		}
-		c := &compiler{env: env, file: name, opts: progOpts}
-		p := c.compilePolicy(src)
-		issues = append(issues, c.issues...)
-		if p == nil || len(c.issues) > 0 {
+		p, found := policy.Compile(env, name, src)
+		for _, is := range found {
+			issues = append(issues, Issue(is))
+		}
+		if p == nil || len(found) > 0 {
 			continue
 		}
 		sum := sha256.Sum256(src)
-		p.digest = hex.EncodeToString(sum[:])
-		fmt.Fprintf(overall, "%s %s\n", path.Base(name), p.digest)
-		if prev, dup := e.policies[p.market]; dup {
-			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("market %s is already defined by %s", p.market, prev.file)})
+		p.Digest = hex.EncodeToString(sum[:])
+		fmt.Fprintf(overall, "%s %s\n", path.Base(name), p.Digest)
+		if prev, dup := e.policies[p.Market]; dup {
+			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("market %s is already defined by %s", p.Market, prev.File)})
 			continue
 		}
-		e.policies[p.market] = p
-		e.order = append(e.order, p.market)
+		e.policies[p.Market] = p
+		e.order = append(e.order, p.Market)
 	}
 	if len(issues) == 0 && len(o.tables) > 0 {
 		slices.Sort(e.order)
@@ -197,13 +186,13 @@ func (e *Engine) Policy(market iorules.Country) (PolicyInfo, bool) {
 	if !ok {
 		return PolicyInfo{}, false
 	}
-	info := PolicyInfo{Market: p.market, Name: p.name, Currency: p.currency, Version: p.version,
-		File: p.file, SHA256: p.digest, EffectiveFrom: p.effectiveFrom, EffectiveTo: p.effectiveTo}
-	for _, r := range p.rules {
-		info.Rules = append(info.Rules, r.id)
+	info := PolicyInfo{Market: p.Market, Name: p.Name, Currency: p.Currency, Version: p.Version,
+		File: p.File, SHA256: p.Digest, EffectiveFrom: p.EffectiveFrom, EffectiveTo: p.EffectiveTo}
+	for _, r := range p.Rules {
+		info.Rules = append(info.Rules, r.ID)
 	}
-	for _, t := range p.taxes {
-		info.Taxes = append(info.Taxes, t.id)
+	for _, t := range p.Taxes {
+		info.Taxes = append(info.Taxes, t.ID)
 	}
 	return info, true
 }

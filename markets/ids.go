@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets/internal/policy"
 )
 
 // reportUnknownIDs adds an info reason for each approval id and
@@ -18,19 +19,19 @@ func (ev *evaluation) reportUnknownIDs() {
 	pol := ev.pol
 	for i, it := range ev.s.Items {
 		for j, h := range it.ApprovalsHeld {
-			if ev.foreignOrKnown(h.ID, pol.knownApprovals) {
+			if ev.foreignOrKnown(h.ID, pol.KnownApprovals) {
 				continue
 			}
 			path := fmt.Sprintf("items[%d].approvals_held[%d].id", i, j)
-			ev.addReason(unknownIDReason(path, "an approval", h.ID, pol, pol.knownApprovals, []int{it.Line}))
+			ev.addReason(unknownIDReason(path, "an approval", h.ID, pol, pol.KnownApprovals, []int{it.Line}))
 		}
 	}
 	for k, r := range ev.s.ImporterOfRecord.Registrations {
-		if ev.foreignOrKnown(r.Scheme, pol.knownSchemes) {
+		if ev.foreignOrKnown(r.Scheme, pol.KnownSchemes) {
 			continue
 		}
 		path := fmt.Sprintf("importer_of_record.registrations[%d].scheme", k)
-		ev.addReason(unknownIDReason(path, "a registration scheme", r.Scheme, pol, pol.knownSchemes, nil))
+		ev.addReason(unknownIDReason(path, "a registration scheme", r.Scheme, pol, pol.KnownSchemes, nil))
 	}
 }
 
@@ -45,7 +46,7 @@ func (ev *evaluation) foreignOrKnown(id string, known []string) bool {
 		return false
 	}
 	c, err := iorules.ParseCountry(strings.ToUpper(prefix))
-	return err == nil && c != ev.pol.market
+	return err == nil && c != ev.pol.Market
 }
 
 func containsSorted(ids []string, id string) bool {
@@ -53,8 +54,8 @@ func containsSorted(ids []string, id string) bool {
 	return found
 }
 
-func unknownIDReason(path, what, id string, pol *policy, known []string, lines []int) iorules.Reason {
-	msg := fmt.Sprintf("%s: %q is not %s the %s policy %s knows, so it counts as absent", path, id, what, pol.market, pol.version)
+func unknownIDReason(path, what, id string, pol *policy.Policy, known []string, lines []int) iorules.Reason {
+	msg := fmt.Sprintf("%s: %q is not %s the %s policy %s knows, so it counts as absent", path, id, what, pol.Market, pol.Version)
 	unblock := "Check the id against the market's list."
 	if best := closest(id, known); best != "" {
 		msg += fmt.Sprintf("; did you mean %q?", best)

@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"github.com/google/cel-go/common/types"

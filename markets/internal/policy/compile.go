@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"bytes"
@@ -22,38 +22,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Issue is one problem found while loading a policy, at a place in its file.
+// Issue is one problem found while loading a policy, at a place in its
+// file (markets.Issue).
 type Issue struct {
 	File string
 	Line int
 	Col  int
 	Rule string // the rule, tax or table concerned; "" for the policy itself
 	Msg  string
-}
-
-// String formats the issue as FILE:LINE:COL: rule ID: message.
-func (i Issue) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d:%d: ", i.File, max(i.Line, 1), max(i.Col, 1))
-	if i.Rule != "" {
-		fmt.Fprintf(&b, "rule %s: ", i.Rule)
-	}
-	b.WriteString(i.Msg)
-	return b.String()
-}
-
-// LoadError reports every problem found in a set of policies.
-type LoadError struct {
-	Issues []Issue
-}
-
-// Error lists the issues one per line.
-func (e *LoadError) Error() string {
-	lines := make([]string, len(e.Issues))
-	for i, is := range e.Issues {
-		lines[i] = is.String()
-	}
-	return strings.Join(lines, "\n")
 }
 
 // Cost bounds. Expressions are estimated statically at load with shipments
@@ -68,42 +44,54 @@ const (
 	maxPerShipmentCost = 20_000_000
 )
 
-// Kinds of rules.
+// Kinds of rules (Rule.Kind).
 const (
-	kindApproval  = "approval"
-	kindDecline   = "decline"
-	kindCondition = "condition"
-	kindInfo      = "info"
-	kindImporter  = "importer"
+	KindApproval  = "approval"
+	KindDecline   = "decline"
+	KindCondition = "condition"
+	KindInfo      = "info"
+	KindImporter  = "importer"
 )
 
+// Scopes of rules (item, shipment) and taxes (group, declaration).
 const (
-	scopeItem        = "item"
-	scopeShipment    = "shipment"
-	scopeGroup       = "group"
-	scopeDeclaration = "declaration"
+	ScopeItem        = "item"
+	ScopeShipment    = "shipment"
+	ScopeGroup       = "group"
+	ScopeDeclaration = "declaration"
 )
 
 // Fields a declaration may group lines by.
 var groupFields = []string{"line", "hs_code", "hs6", "country_of_origin", "tariff_exemption", "category", "condition"}
 
-// policy is a compiled market policy.
-type policy struct {
-	file          string
-	market        iorules.Country
-	name          string
-	currency      iorules.Currency
-	version       string
-	effectiveFrom iorules.Date
-	effectiveTo   iorules.Date
-	basis         valuation.Basis
+// Policy is a compiled market policy.
+//
+// The exported fields are what the policy file declares, for the caller to
+// describe; nothing reads them while the policy evaluates but Tables,
+// which a caller may extend with MergeRows before the first evaluation.
+type Policy struct {
+	// File is the policy's file name; Digest the SHA-256 of its bytes,
+	// set by the caller.
+	File   string
+	Digest string
+	// Market, Name, Currency, Version and the window are the policy's
+	// header; Basis is its valuation basis.
+	Market        iorules.Country
+	Name          string
+	Currency      iorules.Currency
+	Version       string
+	EffectiveFrom iorules.Date
+	EffectiveTo   iorules.Date
+	Basis         valuation.Basis
 	groupBy       []string
 	halfEven      bool
-	notEvaluated  []string
-	tables        map[string]*table
-	rules         []*rule
-	taxes         []*tax
-	digest        string
+	// NotEvaluated lists what the policy says it does not check.
+	NotEvaluated []string
+	// Tables are the policy's tables by name; Rules and Taxes are in
+	// policy (chain) order.
+	Tables map[string]*Table
+	Rules  []*Rule
+	Taxes  []*Tax
 	// classSets are the distinct sets of item fields that item-scope
 	// conditions depend on alone.
 	classSets [][]string
@@ -113,14 +101,14 @@ type policy struct {
 	// classKeys are, by class set, the functions that write each field's
 	// value into a class key.
 	classKeys [][]func([]byte, *iorules.Item) []byte
-	// knownApprovals and knownSchemes are the approval ids and
+	// KnownApprovals and KnownSchemes are the approval ids and
 	// registration schemes the policy reads (approval rules, held() and
 	// registered() arguments), sorted, to tell a caller which of the
 	// shipment's ids it does not know.
-	knownApprovals []string
-	knownSchemes   []string
-	// knownDocuments are the document types has_document() asks for.
-	knownDocuments []string
+	KnownApprovals []string
+	KnownSchemes   []string
+	// KnownDocuments are the document types has_document() asks for.
+	KnownDocuments []string
 }
 
 // appendKnown adds id to the sorted set ids.
@@ -132,20 +120,22 @@ func appendKnown(ids []string, id string) []string {
 	return slices.Insert(ids, i, id)
 }
 
-type rule struct {
-	id            string
-	kind          string
-	scope         string
+// Rule is a compiled rule. Its exported fields are as the policy declares
+// them, with the defaults of its kind applied.
+type Rule struct {
+	ID            string
+	Kind          string
+	Scope         string
 	when          cel.Program
-	approval      approvals.Requirement
-	code          string
+	Approval      approvals.Requirement
+	Code          string
 	message       string
 	messageExpr   cel.Program
-	unblock       string
-	source        string
-	effectiveFrom iorules.Date
-	effectiveTo   iorules.Date
-	confidence    string
+	Unblock       string
+	Source        string
+	EffectiveFrom iorules.Date
+	EffectiveTo   iorules.Date
+	Confidence    string
 	// classSet, when not -1, indexes policy.classSets: the item fields
 	// the condition reads, all it reads of the line (see memo.go).
 	classSet int
@@ -154,70 +144,88 @@ type rule struct {
 	whenParts *exprParts
 }
 
-type tax struct {
-	id            string
+// Tax is a compiled tax or fee of the chain. Its exported fields are as the
+// policy declares them; WhenText is the condition as written.
+type Tax struct {
+	ID            string
 	short         string
-	name          string
-	scope         string
+	Name          string
+	Scope         string
 	when, rate    cel.Program
 	base, amount  cel.Program
-	halfEven      bool
-	informational bool
+	HalfEven      bool
+	Informational bool
 	rateOnce      bool // the rate is the same for every group
 	whenOnce      bool // the condition is the same for every group
-	source        string
-	effectiveFrom iorules.Date
-	effectiveTo   iorules.Date
-	confidence    string
+	Source        string
+	EffectiveFrom iorules.Date
+	EffectiveTo   iorules.Date
+	Confidence    string
 	// reads are the short names of the earlier taxes its expressions
 	// read; readsAll is set when one reads the tax map as a whole.
 	reads    []string
 	readsAll bool
-	// whenText is the condition as written and baseParts the terms the
+	// WhenText is the condition as written and baseParts the terms the
 	// base adds up, for the explanation.
-	whenText  string
+	WhenText  string
 	baseParts *exprParts
 }
 
 // dependsOn reports whether t reads the earlier tax named short.
-func (t *tax) dependsOn(short string) bool {
+func (t *Tax) dependsOn(short string) bool {
 	return t.readsAll || slices.Contains(t.reads, short)
 }
 
-func inWindow(d, from, to iorules.Date) bool {
+// InWindow reports whether d is within from..to, a zero bound being open.
+func InWindow(d, from, to iorules.Date) bool {
 	return (from.IsZero() || !d.Before(from)) && (to.IsZero() || !d.After(to))
 }
 
-// compiler gathers the issues of one policy file.
-type compiler struct {
-	env    *environment
-	file   string
-	issues []Issue
-	opts   []cel.ProgramOption
-	lines  []string // the file's lines, to find block scalars' indentation
+// exprScope is where an expression runs, which decides what it may read.
+type exprScope struct {
+	// allowed are the variables bound where it runs.
+	allowed []string
+	// perLine: it runs once per line (or per declaration group), so its
+	// cost is multiplied by MaxLines.
+	perLine bool
 	// earlier lists the short names of the taxes before the one being
 	// compiled, which its expressions may read as tax.<name>.
 	earlier []string
-	// taxReads and taxReadsAll collect, while a tax compiles, the earlier
-	// taxes its expressions read.
-	taxReads    []string
-	taxReadsAll bool
-	// perItem reports whether the expression last compiled reads the
-	// current item, line or taxes (directly or through held()).
-	perItem bool
-	// keyFields and keyOK report, for the expression last compiled, the
-	// item fields it reads and whether those are all it reads of the line.
-	keyFields []string
-	keyOK     bool
 	// groupBy, when not nil, is the group_by of the policy whose
 	// group-scope tax is being compiled: such an expression runs once per
 	// declaration group with the group's first line bound, so it may read
 	// only item fields that every line of the group shares.
 	groupBy []string
-	// scanOnce and scanMax bound, for the expression last checked, the rows
-	// its hs_prefix lookups scan below a code: over a whole shipment, and
-	// in one evaluation.
+}
+
+// analysis is what compiling an expression found out about it, from its
+// checked AST.
+type analysis struct {
+	// readsItem: it reads the current item, line or taxes, directly or
+	// through a helper that reads the current line (contextFunction
+	// readsItem), so its value may differ between lines or groups.
+	readsItem bool
+	// itemFields are the class-key fields it reads of the current line,
+	// sorted; memoOK reports whether those are all it reads of the line,
+	// so that its value is the same on every line that has the same
+	// values of them (see memo.go).
+	itemFields []string
+	memoOK     bool
+	// taxReads are the short names of the earlier taxes it reads;
+	// taxReadsAll is set when it reads the tax map as a whole.
+	taxReads    []string
+	taxReadsAll bool
+	// scanOnce and scanMax bound the rows its hs_prefix lookups scan
+	// below a code: over a whole shipment, and in one evaluation.
 	scanOnce, scanMax uint64
+}
+
+// compiler gathers the issues of one policy file.
+type compiler struct {
+	env    *Environment
+	file   string
+	issues []Issue
+	lines  []string // the file's lines, to find block scalars' indentation
 	// dropped counts the issues past maxIssues; firstDropped is the first.
 	dropped      int
 	firstDropped Issue
@@ -267,12 +275,12 @@ func (c *compiler) errorAt(line, col int, ruleID, format string, args ...any) {
 // written as the embedded policies write theirs takes about 11 MiB.
 const maxPolicyBytes = 16 << 20
 
-// readPolicy reads the policy file name, which must be a regular file of
+// ReadFile reads the policy file name, which must be a regular file of
 // at most maxPolicyBytes: a named pipe would block the load forever and a
 // device such as /dev/zero would never end. fs.Stat follows symbolic
 // links (as os.DirFS does), so a link to a policy file, as a mounted
 // Kubernetes ConfigMap has, is read.
-func readPolicy(fsys fs.FS, name string) ([]byte, error) {
+func ReadFile(fsys fs.FS, name string) ([]byte, error) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
@@ -327,8 +335,17 @@ func checkPolicyFile(info fs.FileInfo) error {
 
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 
+// Compile parses and checks the policy file named file, whose content is
+// src, returning the policy and every problem found (the policy is nil or
+// incomplete when there are any).
+func Compile(env *Environment, file string, src []byte) (*Policy, []Issue) {
+	c := &compiler{env: env, file: file}
+	p := c.compilePolicy(src)
+	return p, c.issues
+}
+
 // compilePolicy parses and checks one policy file.
-func (c *compiler) compilePolicy(src []byte) *policy {
+func (c *compiler) compilePolicy(src []byte) *Policy {
 	defer c.summarize()
 	c.lines = strings.Split(string(src), "\n")
 	var pf policyFile
@@ -338,30 +355,30 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 		c.yamlError(err)
 		return nil
 	}
-	p := &policy{file: c.file, name: pf.Name, version: pf.Version, tables: map[string]*table{}, notEvaluated: pf.NotEvaluated}
+	p := &Policy{File: c.file, Name: pf.Name, Version: pf.Version, Tables: map[string]*Table{}, NotEvaluated: pf.NotEvaluated}
 	top := position{1, 1}
 	if m, err := iorules.ParseCountry(pf.Market); err != nil {
 		c.errorf(top, "", "market: %v", err)
 	} else {
-		p.market = m
+		p.Market = m
 	}
 	if cur, err := iorules.ParseCurrency(pf.Currency); err != nil {
 		c.errorf(top, "", "currency: %v", err)
 	} else {
-		p.currency = cur
+		p.Currency = cur
 	}
 	if pf.Version == "" {
 		c.errorf(top, "", "version: required")
 	}
-	p.effectiveFrom = c.date(pf.EffectiveFrom, "", "effective_from")
-	p.effectiveTo = c.date(pf.EffectiveTo, "", "effective_to")
+	p.EffectiveFrom = c.date(pf.EffectiveFrom, "", "effective_from")
+	p.EffectiveTo = c.date(pf.EffectiveTo, "", "effective_to")
 	c.window(pf.EffectiveFrom, pf.EffectiveTo, "", "the policy")
-	if p.effectiveFrom.IsZero() {
+	if p.EffectiveFrom.IsZero() {
 		c.errorf(top, "", "effective_from: required (the first date the policy's data is known good)")
 	}
 	switch b := valuation.Basis(pf.Valuation.Basis); b {
 	case valuation.CIF, valuation.FOB:
-		p.basis = b
+		p.Basis = b
 	default:
 		c.errorf(top, "", "valuation.basis: want CIF or FOB, got %q", pf.Valuation.Basis)
 	}
@@ -389,7 +406,7 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 	slices.Sort(names)
 	for _, name := range names {
 		if t := c.compileTable(name, pf.Tables[name], pf.Sources); t != nil {
-			p.tables[name] = t
+			p.Tables[name] = t
 		}
 	}
 
@@ -400,7 +417,7 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 			continue
 		}
 		if r := c.compileRule(p, rs, pf.Sources, seen); r != nil {
-			p.rules = append(p.rules, r)
+			p.Rules = append(p.Rules, r)
 		}
 	}
 	var earlier []string
@@ -410,7 +427,7 @@ func (c *compiler) compilePolicy(src []byte) *policy {
 			continue
 		}
 		if t := c.compileTax(p, ts, pf.Sources, seen, earlier); t != nil {
-			p.taxes = append(p.taxes, t)
+			p.Taxes = append(p.Taxes, t)
 			earlier = append(earlier, t.short)
 		}
 	}
@@ -485,17 +502,17 @@ func (c *compiler) confidence(v string, pos position, ruleID string, required bo
 
 var digitsRE = regexp.MustCompile(`^[0-9]{2,12}$`)
 
-func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]string) *table {
+func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]string) *Table {
 	id := "table " + name
 	if ts == nil {
 		c.errorf(position{1, 1}, id, "empty table")
 		return nil
 	}
-	t := &table{name: name, match: ts.Match.value}
-	switch t.match {
-	case matchExact, matchHSPrefix, matchTiers:
+	t := &Table{Name: name, Match: ts.Match.value}
+	switch t.Match {
+	case MatchExact, MatchHSPrefix, MatchTiers:
 	default:
-		c.errorf(ts.Match.pos, id, "match: want exact, hs_prefix or tiers, got %q", t.match)
+		c.errorf(ts.Match.pos, id, "match: want exact, hs_prefix or tiers, got %q", t.Match)
 		return nil
 	}
 	if len(ts.Entries) == 0 {
@@ -511,7 +528,7 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 		if es.Key.pos.line > 0 {
 			pos = es.Key.pos
 		}
-		e := &tableEntry{
+		e := &Entry{
 			Key: es.Key.value, From: es.From, To: es.To, Value: es.Value.value,
 			Source:        c.source(es.Source, sources, pos, id),
 			EffectiveFrom: c.date(es.EffectiveFrom, id, "effective_from"),
@@ -525,12 +542,12 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 		case es.Value.err != "":
 			c.errorf(es.Value.pos, id, "entry %q: value: %s", e.Key, es.Value.err)
 		}
-		switch t.match {
-		case matchTiers:
+		switch t.Match {
+		case MatchTiers:
 			if e.From < 1 || (e.To != 0 && e.To < e.From) {
 				c.errorf(pos, id, "tier from %d to %d: want 1 <= from <= to (to 0 = no upper bound)", e.From, e.To)
 			}
-		case matchHSPrefix:
+		case MatchHSPrefix:
 			if !digitsRE.MatchString(e.Key) {
 				c.errorf(pos, id, "entry key %q: want 2 to 12 digits of an HS code", e.Key)
 			}
@@ -542,11 +559,11 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 		if !c.window(es.EffectiveFrom, es.EffectiveTo, id, fmt.Sprintf("entry %q", e.Key)) {
 			continue // an empty window overlaps nothing
 		}
-		t.entries = append(t.entries, e)
+		t.Entries = append(t.Entries, e)
 		lines = append(lines, pos)
 	}
 	c.checkOverlaps(t, lines, id)
-	for _, e := range t.entries {
+	for _, e := range t.Entries {
 		t.scanBound += uint64(len(e.Key)) + 1
 	}
 	return t
@@ -558,39 +575,39 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 // holds the position of each row. Sorting makes this O(n log n): within a
 // key, a row overlaps an earlier one exactly when it starts before the
 // latest end so far.
-func (c *compiler) checkOverlaps(t *table, pos []position, id string) {
-	order := make([]int, len(t.entries))
+func (c *compiler) checkOverlaps(t *Table, pos []position, id string) {
+	order := make([]int, len(t.Entries))
 	for i := range order {
 		order[i] = i
 	}
 	// Lookups by key ignore from; tiers are told apart by from alone.
-	from := func(e *tableEntry) int { return 0 }
-	if t.match == matchTiers {
-		from = func(e *tableEntry) int { return e.From }
+	from := func(e *Entry) int { return 0 }
+	if t.Match == MatchTiers {
+		from = func(e *Entry) int { return e.From }
 	}
 	slices.SortStableFunc(order, func(i, j int) int {
-		a, b := t.entries[i], t.entries[j]
+		a, b := t.Entries[i], t.Entries[j]
 		return cmp.Or(cmp.Compare(from(a), from(b)), strings.Compare(a.Key, b.Key), compareStart(a.EffectiveFrom, b.EffectiveFrom))
 	})
 	var overlaps []Issue
 	latest := -1 // the row of the current key that ends last
 	for n, i := range order {
-		e := t.entries[i]
+		e := t.Entries[i]
 		if n > 0 {
-			prev := t.entries[order[n-1]]
+			prev := t.Entries[order[n-1]]
 			if prev.Key != e.Key || from(prev) != from(e) {
 				latest = -1
 			}
 		}
-		if latest >= 0 && windowsOverlap(t.entries[latest], e) {
+		if latest >= 0 && windowsOverlap(t.Entries[latest], e) {
 			what := fmt.Sprintf("entry %q overlaps in time the entry with the same key", e.Key)
-			if t.match == matchTiers {
+			if t.Match == MatchTiers {
 				what = fmt.Sprintf("tier from %d overlaps in time the tier with the same from", e.From)
 			}
 			overlaps = append(overlaps, Issue{File: c.file, Line: pos[i].line, Col: pos[i].col, Rule: id,
 				Msg: fmt.Sprintf("%s at line %d", what, pos[latest].line)})
 		}
-		if latest < 0 || endsAfter(e.EffectiveTo, t.entries[latest].EffectiveTo) {
+		if latest < 0 || endsAfter(e.EffectiveTo, t.Entries[latest].EffectiveTo) {
 			latest = i
 		}
 	}
@@ -598,11 +615,11 @@ func (c *compiler) checkOverlaps(t *table, pos []position, id string) {
 	for _, is := range overlaps {
 		c.add(is)
 	}
-	sorted := make([]*tableEntry, len(order))
+	sorted := make([]*Entry, len(order))
 	for n, i := range order {
-		sorted[n] = t.entries[i]
+		sorted[n] = t.Entries[i]
 	}
-	t.entries = sorted
+	t.Entries = sorted
 }
 
 // compareStart orders effective_from dates, the zero date (no start) first.
@@ -640,7 +657,7 @@ func (c *compiler) window(from, to yamlDate, ruleID, what string) bool {
 	return false
 }
 
-func windowsOverlap(a, b *tableEntry) bool {
+func windowsOverlap(a, b *Entry) bool {
 	aEndsBeforeB := !a.EffectiveTo.IsZero() && !b.EffectiveFrom.IsZero() && a.EffectiveTo.Before(b.EffectiveFrom)
 	bEndsBeforeA := !b.EffectiveTo.IsZero() && !a.EffectiveFrom.IsZero() && b.EffectiveTo.Before(a.EffectiveFrom)
 	return !aEndsBeforeB && !bEndsBeforeA
@@ -659,37 +676,37 @@ func (c *compiler) checkID(id posString, seen map[string]position) bool {
 	return true
 }
 
-func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]string, seen map[string]position) *rule {
+func (c *compiler) compileRule(p *Policy, rs *ruleSpec, sources map[string]string, seen map[string]position) *Rule {
 	if !c.checkID(rs.ID, seen) {
 		return nil
 	}
 	id, pos := rs.ID.value, rs.ID.pos
-	r := &rule{
-		id: id, kind: rs.Kind, scope: rs.Scope, code: rs.Code, message: rs.Message, unblock: rs.Unblock,
-		source:        c.source(rs.Source, sources, pos, id),
-		effectiveFrom: c.date(rs.EffectiveFrom, id, "effective_from"),
-		effectiveTo:   c.date(rs.EffectiveTo, id, "effective_to"),
-		confidence:    c.confidence(rs.Confidence, pos, id, false),
+	r := &Rule{
+		ID: id, Kind: rs.Kind, Scope: rs.Scope, Code: rs.Code, message: rs.Message, Unblock: rs.Unblock,
+		Source:        c.source(rs.Source, sources, pos, id),
+		EffectiveFrom: c.date(rs.EffectiveFrom, id, "effective_from"),
+		EffectiveTo:   c.date(rs.EffectiveTo, id, "effective_to"),
+		Confidence:    c.confidence(rs.Confidence, pos, id, false),
 	}
 	c.window(rs.EffectiveFrom, rs.EffectiveTo, id, "the rule")
-	switch r.kind {
-	case kindApproval, kindDecline, kindCondition, kindInfo:
-		if r.scope == "" {
-			r.scope = scopeItem
+	switch r.Kind {
+	case KindApproval, KindDecline, KindCondition, KindInfo:
+		if r.Scope == "" {
+			r.Scope = ScopeItem
 		}
-	case kindImporter:
-		if r.scope == "" {
-			r.scope = scopeShipment
+	case KindImporter:
+		if r.Scope == "" {
+			r.Scope = ScopeShipment
 		}
 	default:
-		c.errorf(pos, id, "kind: want approval, decline, condition, info or importer, got %q", r.kind)
+		c.errorf(pos, id, "kind: want approval, decline, condition, info or importer, got %q", r.Kind)
 		return nil
 	}
-	if r.scope != scopeItem && r.scope != scopeShipment {
-		c.errorf(pos, id, "scope: want item or shipment, got %q", r.scope)
+	if r.Scope != ScopeItem && r.Scope != ScopeShipment {
+		c.errorf(pos, id, "scope: want item or shipment, got %q", r.Scope)
 		return nil
 	}
-	if r.kind == kindApproval {
+	if r.Kind == KindApproval {
 		if rs.Approval == nil {
 			c.errorf(pos, id, "approval: required for kind approval (authority, title, stage, lead_time_days)")
 			return nil
@@ -705,13 +722,13 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		if a.LeadTimeDays != nil && (*a.LeadTimeDays < 0 || *a.LeadTimeDays > 3650) {
 			c.errorf(pos, id, "approval.lead_time_days: want 0 to 3650 (or leave it out when unknown), got %d", *a.LeadTimeDays)
 		}
-		if r.scope != scopeItem {
+		if r.Scope != ScopeItem {
 			c.errorf(pos, id, "approval rules are item-scope: an approval covers lines")
 		}
-		p.knownApprovals = appendKnown(p.knownApprovals, id)
-		r.approval = approvals.Requirement{
+		p.KnownApprovals = appendKnown(p.KnownApprovals, id)
+		r.Approval = approvals.Requirement{
 			ID: id, Authority: a.Authority, Title: a.Title, Stage: stage, LeadTimeDays: a.LeadTimeDays,
-			Source: r.source, Confidence: r.confidence, Rule: id, Note: r.message, Unblock: r.unblock,
+			Source: r.Source, Confidence: r.Confidence, Rule: id, Note: r.message, Unblock: r.Unblock,
 		}
 	} else {
 		if rs.Approval != nil {
@@ -720,126 +737,138 @@ func (c *compiler) compileRule(p *policy, rs *ruleSpec, sources map[string]strin
 		if r.message == "" {
 			c.errorf(pos, id, "message: required")
 		}
-		if r.kind != kindInfo && strings.TrimSpace(r.unblock) == "" {
-			c.errorf(pos, id, "unblock: required for kind %s: say what would lift the reason (the approval, licence, registration or fact to supply)", r.kind)
+		if r.Kind != KindInfo && strings.TrimSpace(r.Unblock) == "" {
+			c.errorf(pos, id, "unblock: required for kind %s: say what would lift the reason (the approval, licence, registration or fact to supply)", r.Kind)
 		}
-		if r.code == "" {
-			r.code = defaultCode(r.kind)
+		if r.Code == "" {
+			r.Code = defaultCode(r.Kind)
 		}
 	}
 	allowed := []string{varShipment, varImporter, varDeclaration}
-	if r.scope == scopeItem {
+	if r.Scope == ScopeItem {
 		allowed = append(allowed, varItem, varLine)
 	}
 	if !rs.When.set {
 		c.errorf(pos, id, "when: required (a CEL condition; write true for always)")
 		return nil
 	}
-	r.when = c.program(p, rs.When, id, cel.BoolType, allowed, r.scope == scopeItem)
+	var when analysis
+	r.when, when = c.program(p, rs.When, id, cel.BoolType, exprScope{allowed: allowed, perLine: r.Scope == ScopeItem})
 	if r.when != nil {
 		r.whenParts = newExprParts(rs.When.text, "&&", "||")
 	}
 	r.classSet = -1
-	if r.scope == scopeItem && r.when != nil && c.keyOK {
-		r.classSet = classSetIndex(p, c.keyFields)
+	if r.Scope == ScopeItem && r.when != nil && when.memoOK {
+		r.classSet = classSetIndex(p, when.itemFields, c.env.functions)
 	}
 	if rs.MessageExpr.set {
-		r.messageExpr = c.program(p, rs.MessageExpr, id, cel.StringType, allowed, false)
+		r.messageExpr, _ = c.program(p, rs.MessageExpr, id, cel.StringType, exprScope{allowed: allowed})
 	}
 	return r
 }
 
 func defaultCode(kind string) string {
 	switch kind {
-	case kindImporter:
+	case KindImporter:
 		return "ior_registration_missing"
-	case kindDecline:
+	case KindDecline:
 		return "declined"
-	case kindCondition:
+	case KindCondition:
 		return "condition"
 	}
 	return "note"
 }
 
-func (c *compiler) compileTax(p *policy, ts *taxSpec, sources map[string]string, seen map[string]position, earlier []string) *tax {
+func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string, seen map[string]position, earlier []string) *Tax {
 	if !c.checkID(ts.ID, seen) {
 		return nil
 	}
 	id, pos := ts.ID.value, ts.ID.pos
-	prefix := strings.ToLower(string(p.market)) + "."
+	prefix := strings.ToLower(string(p.Market)) + "."
 	short, ok := strings.CutPrefix(id, prefix)
 	if !ok || short == "" || strings.Contains(short, ".") {
 		c.errorf(pos, id, "tax ids are %s<tax> in lower case", prefix)
 		return nil
 	}
-	t := &tax{
-		id: id, short: short, name: ts.Name, scope: ts.Scope, informational: ts.Informational,
-		source:        c.source(ts.Source, sources, pos, id),
-		effectiveFrom: c.date(ts.EffectiveFrom, id, "effective_from"),
-		effectiveTo:   c.date(ts.EffectiveTo, id, "effective_to"),
-		confidence:    c.confidence(ts.Confidence, pos, id, false),
-		halfEven:      p.halfEven,
+	t := &Tax{
+		ID: id, short: short, Name: ts.Name, Scope: ts.Scope, Informational: ts.Informational,
+		Source:        c.source(ts.Source, sources, pos, id),
+		EffectiveFrom: c.date(ts.EffectiveFrom, id, "effective_from"),
+		EffectiveTo:   c.date(ts.EffectiveTo, id, "effective_to"),
+		Confidence:    c.confidence(ts.Confidence, pos, id, false),
+		HalfEven:      p.halfEven,
 	}
 	c.window(ts.EffectiveFrom, ts.EffectiveTo, id, "the tax")
-	if t.name == "" {
+	if t.Name == "" {
 		c.errorf(pos, id, "name: required")
 	}
 	switch ts.Rounding {
 	case "":
 	case "half_up":
-		t.halfEven = false
+		t.HalfEven = false
 	case "half_even":
-		t.halfEven = true
+		t.HalfEven = true
 	default:
 		c.errorf(pos, id, "rounding: want half_up or half_even, got %q", ts.Rounding)
 	}
-	if t.scope == "" {
-		t.scope = scopeGroup
+	if t.Scope == "" {
+		t.Scope = ScopeGroup
 	}
 	allowed := []string{varShipment, varDeclaration, varImporter}
-	switch t.scope {
-	case scopeGroup:
+	switch t.Scope {
+	case ScopeGroup:
 		allowed = append(allowed, varItem, varLine, varTax)
-	case scopeDeclaration:
+	case ScopeDeclaration:
 	default:
-		c.errorf(pos, id, "scope: want group or declaration, got %q", t.scope)
+		c.errorf(pos, id, "scope: want group or declaration, got %q", t.Scope)
 		return nil
 	}
-	perGroup := t.scope == scopeGroup
-	c.earlier = earlier
-	if perGroup {
-		c.groupBy = p.groupBy
-		defer func() { c.groupBy = nil }()
+	sc := exprScope{allowed: allowed, perLine: t.Scope == ScopeGroup, earlier: earlier}
+	if sc.perLine {
+		sc.groupBy = p.groupBy
+	}
+	// compile compiles one of the tax's expressions, gathering the earlier
+	// taxes it reads.
+	compile := func(e expr, want *cel.Type, sc exprScope) (cel.Program, analysis) {
+		prg, a := c.program(p, e, id, want, sc)
+		for _, name := range a.taxReads {
+			t.reads = appendKnown(t.reads, name)
+		}
+		t.readsAll = t.readsAll || a.taxReadsAll
+		return prg, a
 	}
 	if ts.When.set {
-		t.when = c.program(p, ts.When, id, cel.BoolType, allowed, perGroup)
-		t.whenOnce = !c.perItem
-		t.whenText = strings.TrimSpace(ts.When.text)
+		var when analysis
+		t.when, when = compile(ts.When, cel.BoolType, sc)
+		t.whenOnce = !when.readsItem
+		t.WhenText = strings.TrimSpace(ts.When.text)
 	}
 	switch {
 	case ts.Amount.set && !ts.Rate.set && !ts.Base.set:
-		t.amount = c.program(p, ts.Amount, id, decimalType, allowed, perGroup)
+		t.amount, _ = compile(ts.Amount, decimalType, sc)
 	case ts.Rate.set && ts.Base.set && !ts.Amount.set:
-		t.rate = c.program(p, ts.Rate, id, decimalType, allowed, perGroup)
+		var rate analysis
+		t.rate, rate = compile(ts.Rate, decimalType, sc)
 		// A rate that reads nothing of the group is the same for every
 		// group: it is evaluated once per declaration.
-		t.rateOnce = !c.perItem
-		t.base = c.program(p, ts.Base, id, decimalType, append(allowed, varRate), perGroup)
+		t.rateOnce = !rate.readsItem
+		base := sc
+		base.allowed = append(slices.Clip(allowed), varRate)
+		t.base, _ = compile(ts.Base, decimalType, base)
 		if t.base != nil {
 			t.baseParts = newExprParts(ts.Base.text, "+", "-")
 		}
 	default:
 		c.errorf(pos, id, "a tax needs rate and base, or amount alone")
 	}
-	c.earlier = nil
-	t.reads, t.readsAll = c.taxReads, c.taxReadsAll
-	c.taxReads, c.taxReadsAll = nil, false
 	return t
 }
 
-// program compiles one expression, checks its type, the variables it
-// uses, the tables it names and its cost, and plans it.
-func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, allowed []string, perLine bool) cel.Program {
+// program compiles one expression to run in scope sc, checks its type, the
+// variables it uses, the tables it names and its cost, and plans it. It
+// returns the program (nil when the expression has problems, which it
+// reports) and what it found out about the expression.
+func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc exprScope) (cel.Program, analysis) {
 	c.locateBlock(&e)
 	exprErr := func(celLine, celCol int, format string, args ...any) {
 		line, col := e.fileLocation(celLine, celCol)
@@ -850,49 +879,50 @@ func (c *compiler) program(p *policy, e expr, ruleID string, want *cel.Type, all
 		for _, ce := range iss.Errors() {
 			exprErr(ce.Location.Line(), ce.Location.Column(), "%s", ce.Message)
 		}
-		return nil
+		return nil, analysis{}
 	}
 	// A dynamic result is checked when it is computed, except for a
 	// condition: one that is not a bool would neither fire nor fail, so it
 	// must be a bool by type.
 	if out := checked.OutputType(); !out.IsExactType(want) && (out != cel.DynType || want == cel.BoolType) {
 		exprErr(1, 0, "expression has type %s, want %s", checked.OutputType(), want)
-		return nil
+		return nil, analysis{}
 	}
 	nodeErr := func(id int64, format string, args ...any) {
 		loc := checked.NativeRep().SourceInfo().GetStartLocation(id)
 		exprErr(loc.Line(), loc.Column(), format, args...)
 	}
-	if !c.checkReferences(p, checked.NativeRep(), allowed, nodeErr) {
-		return nil
+	an, ok := c.checkReferences(p, checked.NativeRep(), sc, nodeErr)
+	if !ok {
+		return nil, analysis{}
 	}
-	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.tables})
+	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.Tables})
 	if err != nil {
 		exprErr(1, 0, "cost estimate: %v", err)
-		return nil
+		return nil, analysis{}
 	}
 	// Table lookups are in the estimate, apart from the scans of the rows
 	// below an HS code, which one evaluation of the shipment makes at most
 	// once per code (see lookupPrefix): a single evaluation may scan a
 	// whole table, the shipment at most scanOnce rows.
-	perEval := addCost(est.Max, c.scanMax)
+	perEval := addCost(est.Max, an.scanMax)
 	total := est.Max
-	if perLine && total < maxPerShipmentCost {
+	if sc.perLine && total < maxPerShipmentCost {
 		total *= MaxLines
 	}
-	total = addCost(total, c.scanOnce)
+	total = addCost(total, an.scanOnce)
 	if perEval > maxExpressionCost || total > maxPerShipmentCost {
 		exprErr(1, 0,
 			"expression too costly: estimated cost up to %d per evaluation (limit %d) and %d per shipment of %d lines (limit %d); avoid nested loops over shipment.items, loops over items in per-line rules (use scope: shipment), and large tiers tables read per line",
 			perEval, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
-		return nil
+		return nil, analysis{}
 	}
-	prg, err := c.env.env.Program(checked, append(slices.Clip(c.opts), lookupCosts)...)
+	prg, err := c.env.env.Program(checked, append(slices.Clip(c.env.progOpts), lookupCosts)...)
 	if err != nil {
 		exprErr(1, 0, "%v", err)
-		return nil
+		return nil, analysis{}
 	}
-	return prg
+	return prg, an
 }
 
 // locateBlock records, for a block scalar, its content indentation and
@@ -914,66 +944,66 @@ func (c *compiler) locateBlock(e *expr) {
 // checkReferences checks what the checker cannot: that the expression uses
 // only the variables available where it runs, reads only earlier taxes, and
 // names existing tables of the right kind by literal. It reports each
-// problem through nodeErr and returns whether there was none.
-func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string, nodeErr func(id int64, format string, args ...any)) bool {
+// problem through nodeErr and returns what it found out about the
+// expression and whether there was no problem.
+func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, nodeErr func(id int64, format string, args ...any)) (analysis, bool) {
 	ok := true
 	fail := func(id int64, format string, args ...any) {
 		nodeErr(id, format, args...)
 		ok = false
 	}
 	nav := ast.NavigateAST(checked)
-	c.keyFields, c.keyOK = itemKey(nav)
-	c.scanOnce, c.scanMax = 0, 0
-	var scanned []*table
-	c.perItem = false
+	var an analysis
+	an.itemFields, an.memoOK = itemKey(nav, c.env.functions)
+	var scanned []*Table
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		name := n.AsIdent()
 		if name == varItem || name == varLine || name == varTax {
-			c.perItem = true
+			an.readsItem = true
 		}
 		if name == varTax {
 			if parent, ok := n.Parent(); !ok || parent.Kind() != ast.SelectKind || parent.AsSelect().Operand().ID() != n.ID() {
-				c.taxReadsAll = true // the map as a whole ("pis" in tax)
+				an.taxReadsAll = true // the map as a whole ("pis" in tax)
 			}
 		}
-		if isVariable(name) && !slices.Contains(allowed, name) {
-			fail(n.ID(), "%s is not available here (available: %s)", name, strings.Join(allowed, ", "))
+		if isVariable(name) && !slices.Contains(sc.allowed, name) {
+			fail(n.ID(), "%s is not available here (available: %s)", name, strings.Join(sc.allowed, ", "))
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
 		sel := n.AsSelect()
 		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax {
-			if !slices.Contains(c.earlier, sel.FieldName()) {
-				fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(c.earlier, ", "))
+			if !slices.Contains(sc.earlier, sel.FieldName()) {
+				fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(sc.earlier, ", "))
 			}
-			c.taxReads = appendKnown(c.taxReads, sel.FieldName())
+			an.taxReads = appendKnown(an.taxReads, sel.FieldName())
 		}
 	}
-	if c.groupBy != nil {
-		for _, use := range groupVariantReads(nav, c.groupBy) {
+	if sc.groupBy != nil {
+		for _, use := range groupVariantReads(nav, sc.groupBy, c.env.functions) {
 			fix := fmt.Sprintf("add %s to declaration.group_by or test it in an item-scope rule", use.field)
 			if !slices.Contains(groupFields, use.field) {
 				fix = "test it in an item-scope rule, or declare one item per line (group_by: [line])"
 			}
 			fail(use.id, "%s differs between the lines of one declaration group (group_by: [%s]), so a group-scope tax reading it would depend on which line comes first; %s",
-				use.what, strings.Join(c.groupBy, ", "), fix)
+				use.what, strings.Join(sc.groupBy, ", "), fix)
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
-		if fn == "held" || fn == "has_document" {
-			c.perItem = true // they read the current item or group
+		if f := helperCalled(n, c.env.functions); f != nil && f.readsItem {
+			an.readsItem = true // it reads the current item or group
 		}
 		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
 			id, _ := call.Args()[0].AsLiteral().Value().(string)
 			switch fn {
 			case "held":
-				p.knownApprovals = appendKnown(p.knownApprovals, id)
+				p.KnownApprovals = appendKnown(p.KnownApprovals, id)
 			case "registered", "registration_level":
-				p.knownSchemes = appendKnown(p.knownSchemes, id)
+				p.KnownSchemes = appendKnown(p.KnownSchemes, id)
 			case "has_document":
-				p.knownDocuments = appendKnown(p.knownDocuments, id)
+				p.KnownDocuments = appendKnown(p.KnownDocuments, id)
 			}
 		}
 		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar ||
@@ -986,19 +1016,19 @@ func (c *compiler) checkReferences(p *policy, checked *ast.AST, allowed []string
 			continue
 		}
 		name, _ := arg.AsLiteral().Value().(string)
-		t, found := p.tables[name]
+		t, found := p.Tables[name]
 		switch {
 		case !found:
 			fail(n.ID(), "%s: no table named %q", fn, name)
-		case (fn == "tiered") != (t.match == matchTiers):
-			fail(n.ID(), "%s: table %q has match %s", fn, name, t.match)
-		case t.match == matchHSPrefix && !slices.Contains(scanned, t):
+		case (fn == "tiered") != (t.Match == MatchTiers):
+			fail(n.ID(), "%s: table %q has match %s", fn, name, t.Match)
+		case t.Match == MatchHSPrefix && !slices.Contains(scanned, t):
 			scanned = append(scanned, t)
-			c.scanOnce = addCost(c.scanOnce, t.scanBound)
-			c.scanMax = addCost(c.scanMax, uint64(len(t.entries)))
+			an.scanOnce = addCost(an.scanOnce, t.scanBound)
+			an.scanMax = addCost(an.scanMax, uint64(len(t.Entries)))
 		}
 	}
-	return ok
+	return an, ok
 }
 
 // addCost adds two costs, saturating.
@@ -1053,7 +1083,7 @@ func (e expr) fileLocation(line, col int) (int, int) {
 // the shipment's lines and registrations, and strings; and the cost of
 // table lookups, from the tables' sizes.
 type sizeEstimator struct {
-	tables map[string]*table
+	tables map[string]*Table
 }
 
 func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {

@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"fmt"
@@ -17,20 +17,20 @@ import (
 // linearFind is the lookup as it was before rows were sorted (a scan of
 // every row for every lookup, listing every finer row), kept to check that
 // the binary searches choose the same rows.
-func linearFind(t *table, key string, d iorules.Date) (*tableEntry, string, bool) {
-	switch t.match {
-	case matchExact:
-		for _, e := range t.entries {
+func linearFind(t *Table, key string, d iorules.Date) (*Entry, string, bool) {
+	switch t.Match {
+	case MatchExact:
+		for _, e := range t.Entries {
 			if e.Key == key && e.inForce(d) {
 				return e, "", true
 			}
 		}
 		return nil, "missing", false
 	}
-	var best *tableEntry
-	var finer []*tableEntry
+	var best *Entry
+	var finer []*Entry
 	has := false
-	for _, e := range t.entries {
+	for _, e := range t.Entries {
 		if !e.inForce(d) {
 			continue
 		}
@@ -53,18 +53,18 @@ func linearFind(t *table, key string, d iorules.Date) (*tableEntry, string, bool
 			}
 			sort.Strings(keys)
 			return nil, fmt.Sprintf("HS code %s is not precise enough: table %s distinguishes %s; declare the full national tariff line",
-				iorules.HSCode(key).String(), t.name, strings.Join(keys, ", ")), has
+				iorules.HSCode(key).String(), t.Name, strings.Join(keys, ", ")), has
 		}
 	}
 	if best == nil {
-		return nil, fmt.Sprintf("table %s has no entry covering HS code %s in force on %s", t.name, iorules.HSCode(key).String(), d), has
+		return nil, fmt.Sprintf("table %s has no entry covering HS code %s in force on %s", t.Name, iorules.HSCode(key).String(), d), has
 	}
 	return best, "", has
 }
 
 // randomTable makes a table of random rows: keys that prefix one another,
 // each key in disjoint windows, in random order.
-func randomTable(r *rand.Rand, match string) *table {
+func randomTable(r *rand.Rand, match string) *Table {
 	keys := []string{"84", "847", "8471", "84715", "847150", "8471501", "84715010", "847150109", "84715090", "8473", "847330", "85", "8517", "851762", "85176210", "85176290"}
 	windows := [][2]string{{"", "2024-12-31"}, {"2025-01-01", "2025-06-30"}, {"2025-07-01", "2025-12-31"}, {"2026-01-01", ""}}
 	values := []exact.Dec{exact.New(0, 0), exact.New(5, -2), exact.New(1, -1)}
@@ -74,23 +74,23 @@ func randomTable(r *rand.Rand, match string) *table {
 		}
 		return iorules.MustParseDate(s)
 	}
-	t := &table{name: "t", match: match}
+	t := &Table{Name: "t", Match: match}
 	for _, k := range keys {
 		if r.IntN(3) == 0 {
 			continue
 		}
 		if r.IntN(4) == 0 { // one row without a window
-			t.entries = append(t.entries, &tableEntry{Key: k, Value: values[r.IntN(len(values))]})
+			t.Entries = append(t.Entries, &Entry{Key: k, Value: values[r.IntN(len(values))]})
 			continue
 		}
 		for _, w := range windows {
 			if r.IntN(2) == 0 {
-				t.entries = append(t.entries, &tableEntry{Key: k, Value: values[r.IntN(len(values))],
+				t.Entries = append(t.Entries, &Entry{Key: k, Value: values[r.IntN(len(values))],
 					EffectiveFrom: date(w[0]), EffectiveTo: date(w[1])})
 			}
 		}
 	}
-	r.Shuffle(len(t.entries), func(i, j int) { t.entries[i], t.entries[j] = t.entries[j], t.entries[i] })
+	r.Shuffle(len(t.Entries), func(i, j int) { t.Entries[i], t.Entries[j] = t.Entries[j], t.Entries[i] })
 	return t
 }
 
@@ -104,21 +104,21 @@ func TestLookupMatchesLinearScan(t *testing.T) {
 	queries := []string{"", "8", "84", "847", "8471", "847150", "84715010", "8471501099", "847150109", "8473", "84733000", "8517", "851762", "85176210", "9999", "x", "8471ab"}
 	dates := []string{"2024-06-01", "2024-12-31", "2025-01-01", "2025-06-30", "2025-07-01", "2025-12-31", "2026-01-01", "2027-06-01"}
 	for i := range 150 {
-		match := matchHSPrefix
+		match := MatchHSPrefix
 		if i%3 == 0 {
-			match = matchExact
+			match = MatchExact
 		}
 		tb := randomTable(r, match)
-		plain := &table{name: tb.name, match: tb.match, entries: slices.Clone(tb.entries)}
+		plain := &Table{Name: tb.Name, Match: tb.Match, Entries: slices.Clone(tb.Entries)}
 		c := &compiler{file: "t.yaml"}
-		c.checkOverlaps(tb, make([]position, len(tb.entries)), "table t")
+		c.checkOverlaps(tb, make([]position, len(tb.Entries)), "table t")
 		require.Empty(t, c.issues)
-		for _, e := range tb.entries {
+		for _, e := range tb.Entries {
 			tb.scanBound += uint64(len(e.Key)) + 1
 		}
 		for _, ds := range dates {
 			d := iorules.MustParseDate(ds)
-			ctx := &evalCtx{date: d, rec: &recorder{}, tables: map[string]*table{"t": tb}}
+			ctx := &evalCtx{date: d, rec: &recorder{}, tables: map[string]*Table{"t": tb}}
 			var cost, calls uint64
 			for range 3 { // the second and third rounds hit the memo
 				for _, q := range queries {
@@ -128,7 +128,7 @@ func TestLookupMatchesLinearScan(t *testing.T) {
 					calls++
 					require.Same(t, wantE, gotE, "table %d, key %q on %s", i, q, ds)
 					require.Equal(t, wantWhy == "", gotWhy == "", "table %d, key %q on %s: %q", i, q, ds, gotWhy)
-					if match == matchHSPrefix && !strings.Contains(gotWhy, "more rows") && wantWhy != "missing" {
+					if match == MatchHSPrefix && !strings.Contains(gotWhy, "more rows") && wantWhy != "missing" {
 						require.Equal(t, wantWhy, gotWhy, "table %d, key %q on %s", i, q, ds)
 					}
 					require.Equal(t, celtypes.Bool(wantHas), ctx.hasEntry("t", q), "table %d, key %q on %s", i, q, ds)
@@ -144,14 +144,14 @@ func TestLookupMatchesLinearScan(t *testing.T) {
 // TestFinerScanOncePerEvaluation checks that 10,000 lookups of a code with
 // 20,000 rows below it scan those rows once.
 func TestFinerScanOncePerEvaluation(t *testing.T) {
-	tb := &table{name: "t", match: matchHSPrefix}
-	tb.entries = append(tb.entries, &tableEntry{Key: "8471", Value: exact.New(0, 0)})
+	tb := &Table{Name: "t", Match: MatchHSPrefix}
+	tb.Entries = append(tb.Entries, &Entry{Key: "8471", Value: exact.New(0, 0)})
 	for i := range 20_000 {
-		tb.entries = append(tb.entries, &tableEntry{Key: fmt.Sprintf("847150%05d", i), Value: exact.New(int64(i%2), -1)})
+		tb.Entries = append(tb.Entries, &Entry{Key: fmt.Sprintf("847150%05d", i), Value: exact.New(int64(i%2), -1)})
 	}
 	c := &compiler{file: "t.yaml"}
-	c.checkOverlaps(tb, make([]position, len(tb.entries)), "table t")
-	ctx := &evalCtx{date: iorules.MustParseDate("2026-01-01"), rec: &recorder{}, tables: map[string]*table{"t": tb}}
+	c.checkOverlaps(tb, make([]position, len(tb.Entries)), "table t")
+	ctx := &evalCtx{date: iorules.MustParseDate("2026-01-01"), rec: &recorder{}, tables: map[string]*Table{"t": tb}}
 	var cost uint64
 	for range 10_000 {
 		_, why := ctx.find(tb, "847150")

@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"fmt"
@@ -27,14 +27,78 @@ const ctxVar = "_ctx"
 
 var contextType = types.NewOpaqueType("iorules.Context")
 
-// contextFunctions are the helpers a policy may call; argc is their arity.
-var contextFunctions = []struct {
+// contextFunction is a helper a policy may call, such as table(name, key)
+// or held(id): a macro rewrites the call into a member call on the hidden
+// context variable, through which the helper reads the state of the
+// evaluation.
+type contextFunction struct {
 	name string
-	argc int
-}{
-	{"table", 2}, {"has_entry", 2}, {"tiered", 2},
-	{"held", 1}, {"registered", 1}, {"registration_level", 1},
-	{"has_document", 1},
+	// params are the types of its arguments and result that of its value.
+	params []*cel.Type
+	result *cel.Type
+	call   func(c *evalCtx, args []ref.Val) ref.Val
+	// readsItem declares that its value depends on the current line (or,
+	// in a group-scope tax, the current declaration group), not only on its
+	// arguments and the shipment. An expression that calls it reads the
+	// item: it is not evaluated once per declaration, and a condition is
+	// memoized per class of lines only if lineKey says what it reads.
+	readsItem bool
+	// reads says what it reads of the line, for messages.
+	reads string
+	// lineKey, for a helper that reads the line, writes into a class key
+	// what it reads of the line, so that two lines with the same key give
+	// the same value; nil makes a condition that calls it be evaluated on
+	// every line.
+	lineKey func(b []byte, it *iorules.Item) []byte
+	// perGroup, for a helper that reads the line, says that in a
+	// group-scope tax it reads the whole group, which every line of the
+	// group shares; otherwise it would read the group's first line, and a
+	// group-scope tax may not call it.
+	perGroup bool
+	// checkArgs, when set, checks the arguments as the call is parsed.
+	checkArgs func(eh parser.ExprHelper, args []ast.Expr) *common.Error
+}
+
+// contextFunctions are the helpers a policy may call.
+var contextFunctions = []contextFunction{
+	{name: "table", params: []*cel.Type{cel.StringType, cel.StringType}, result: decimalType,
+		call: func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.table(string(a[0].(types.String)), string(a[1].(types.String)))
+		}},
+	{name: "has_entry", params: []*cel.Type{cel.StringType, cel.StringType}, result: cel.BoolType,
+		call: func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.hasEntry(string(a[0].(types.String)), string(a[1].(types.String)))
+		}},
+	{name: "tiered", params: []*cel.Type{cel.StringType, cel.IntType}, result: decimalType,
+		call: func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.tiered(string(a[0].(types.String)), int64(a[1].(types.Int)))
+		}},
+	{name: "held", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
+		call: func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.held(string(a[0].(types.String)))
+		},
+		// It reads the approvals held for the line and its model
+		// (approvals.LineStatus).
+		readsItem: true, reads: "the line's approvals", lineKey: appendHeldKey},
+	{name: "registered", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
+		call: func(c *evalCtx, a []ref.Val) ref.Val {
+			_, ok := c.registration(string(a[0].(types.String)))
+			return types.Bool(ok)
+		}},
+	{name: "registration_level", params: []*cel.Type{cel.StringType}, result: cel.StringType,
+		call: func(c *evalCtx, a []ref.Val) ref.Val {
+			r, _ := c.registration(string(a[0].(types.String)))
+			return types.String(r.Level)
+		}},
+	{name: "has_document", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
+		call: func(c *evalCtx, a []ref.Val) ref.Val {
+			return c.hasDocument(iorules.DocumentType(a[0].(types.String)))
+		},
+		// It reads which lines a document covers: the line, or every line
+		// of the group (declaration groups split by document, see
+		// appendDocumentKey).
+		readsItem: true, reads: "which lines a document covers", perGroup: true,
+		checkArgs: func(eh parser.ExprHelper, args []ast.Expr) *common.Error { return checkDocumentType(eh, args[0]) }},
 }
 
 // The variables a policy sees. Not every variable is bound in every
@@ -49,32 +113,49 @@ const (
 	varRate        = "rate"
 )
 
-// environment holds the CEL environment and the type provider shared by
+// Environment holds the CEL Environment and the type provider shared by
 // every policy an Engine loads. Both are immutable after construction.
-type environment struct {
+type Environment struct {
 	env      *cel.Env
 	provider *modelProvider
+	// functions are the helpers by name.
+	functions map[string]*contextFunction
+	// progOpts are the options every program is planned with.
+	progOpts []cel.ProgramOption
 }
 
-func newEnvironment() (*environment, error) {
+// NewEnvironment builds the CEL environment of the policy language.
+// costLimit, when not zero, aborts any single expression evaluation whose
+// cost exceeds it.
+func NewEnvironment(costLimit uint64) (*Environment, error) {
+	return newEnvironment(costLimit, contextFunctions)
+}
+
+// newEnvironment builds the environment with the helpers funcs.
+func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, error) {
 	provider, err := newModelProvider()
 	if err != nil {
 		return nil, err
 	}
 	provider.register(modelTypes(provider))
 
-	macros := make([]cel.Macro, 0, len(contextFunctions))
-	for _, f := range contextFunctions {
-		name := f.name
-		macros = append(macros, parser.NewGlobalMacro(name, f.argc,
+	macros := make([]cel.Macro, 0, len(funcs))
+	functions := make(map[string]*contextFunction, len(funcs))
+	var helpers []cel.EnvOption
+	for i := range funcs {
+		f := &funcs[i]
+		functions[f.name] = f
+		macros = append(macros, parser.NewGlobalMacro(f.name, len(f.params),
 			func(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
-				if name == "has_document" {
-					if err := checkDocumentType(eh, args[0]); err != nil {
+				if f.checkArgs != nil {
+					if err := f.checkArgs(eh, args); err != nil {
 						return nil, err
 					}
 				}
-				return eh.NewMemberCall(name, eh.NewIdent(ctxVar), args...), nil
+				return eh.NewMemberCall(f.name, eh.NewIdent(ctxVar), args...), nil
 			}))
+		helpers = append(helpers, cel.Function(f.name, cel.MemberOverload("ctx_"+f.name,
+			append([]*cel.Type{contextType}, f.params...), f.result, cel.FunctionBinding(ctxCall(f.call)))))
 	}
 
 	D, S, I, B := decimalType, cel.StringType, cel.IntType, cel.BoolType
@@ -134,36 +215,17 @@ func newEnvironment() (*environment, error) {
 		cel.Function("str", cel.MemberOverload("decimal_str", []*cel.Type{D}, S, cel.UnaryBinding(func(v ref.Val) ref.Val {
 			return types.String(v.(celDecimal).d.String())
 		}))),
-
-		cel.Function("table", cel.MemberOverload("ctx_table", []*cel.Type{contextType, S, S}, D, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.table(string(a[0].(types.String)), string(a[1].(types.String)))
-		})))),
-		cel.Function("has_entry", cel.MemberOverload("ctx_has_entry", []*cel.Type{contextType, S, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.hasEntry(string(a[0].(types.String)), string(a[1].(types.String)))
-		})))),
-		cel.Function("tiered", cel.MemberOverload("ctx_tiered", []*cel.Type{contextType, S, I}, D, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.tiered(string(a[0].(types.String)), int64(a[1].(types.Int)))
-		})))),
-		cel.Function("held", cel.MemberOverload("ctx_held", []*cel.Type{contextType, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.held(string(a[0].(types.String)))
-		})))),
-		cel.Function("registered", cel.MemberOverload("ctx_registered", []*cel.Type{contextType, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
-			_, ok := c.registration(string(a[0].(types.String)))
-			return types.Bool(ok)
-		})))),
-		cel.Function("has_document", cel.MemberOverload("ctx_has_document", []*cel.Type{contextType, S}, B, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.hasDocument(iorules.DocumentType(a[0].(types.String)))
-		})))),
-		cel.Function("registration_level", cel.MemberOverload("ctx_registration_level", []*cel.Type{contextType, S}, S, cel.FunctionBinding(ctxCall(func(c *evalCtx, a []ref.Val) ref.Val {
-			r, _ := c.registration(string(a[0].(types.String)))
-			return types.String(r.Level)
-		})))),
 	}
+	opts = append(opts, helpers...)
 	env, err := cel.NewEnv(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("markets: building the CEL environment: %w", err)
 	}
-	return &environment{env: env, provider: provider}, nil
+	progOpts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	if costLimit > 0 {
+		progOpts = append(progOpts, cel.CostLimit(costLimit))
+	}
+	return &Environment{env: env, provider: provider, functions: functions, progOpts: progOpts}, nil
 }
 
 // checkDocumentType accepts, as the argument of has_document, only a string
@@ -265,7 +327,7 @@ type evalCtx struct {
 	importer   *iorules.Party
 	// documents are the documents the shipment lists as in hand.
 	documents []iorules.Document
-	tables    map[string]*table
+	tables    map[string]*Table
 	rec       *recorder
 }
 

@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"fmt"

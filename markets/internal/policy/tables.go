@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"fmt"
@@ -16,20 +16,21 @@ import (
 
 // How a table matches its keys.
 const (
-	matchExact    = "exact"
-	matchHSPrefix = "hs_prefix"
-	matchTiers    = "tiers"
+	MatchExact    = "exact"
+	MatchHSPrefix = "hs_prefix"
+	MatchTiers    = "tiers"
 )
 
-// table is a compiled policy table.
-type table struct {
-	name  string
-	match string
-	// entries are, in exact and hs_prefix tables, by key and then
+// Table is a compiled policy table.
+type Table struct {
+	// Name is the table's name; Match one of the Match constants.
+	Name  string
+	Match string
+	// Entries are, in exact and hs_prefix tables, by key and then
 	// effective_from, so that a lookup is a binary search and the rows
 	// under an HS code are contiguous (the rows of one key have disjoint
 	// windows, checked at load); in tiers tables, by from.
-	entries []*tableEntry
+	Entries []*Entry
 	// scanBound bounds the rows that the finer-than-key checks of one
 	// evaluation examine, each code checked once (see lookupPrefix): the
 	// sum over rows of len(key)+1.
@@ -49,8 +50,12 @@ const (
 	memoRows = 32
 )
 
-// tableEntry is one effective-dated row of a table.
-type tableEntry struct {
+// Entry is one effective-dated row of a table.
+//
+// Key is the row's key (empty in a tiers table, whose rows are From..To,
+// To 0 for open); Value its figure; the rest say where the figure comes
+// from and when it holds.
+type Entry struct {
 	Key           string
 	From, To      int
 	Value         exact.Dec
@@ -64,14 +69,14 @@ type tableEntry struct {
 	Caller bool
 }
 
-func (e *tableEntry) inForce(d iorules.Date) bool {
-	return inWindow(d, e.EffectiveFrom, e.EffectiveTo)
+func (e *Entry) inForce(d iorules.Date) bool {
+	return InWindow(d, e.EffectiveFrom, e.EffectiveTo)
 }
 
-// usedEntry records an unconfirmed table row an evaluation relied on.
-type usedEntry struct {
-	table string
-	entry *tableEntry
+// Row is a table row an evaluation read: the table's name and the entry.
+type Row struct {
+	Table string
+	Entry *Entry
 }
 
 // recorder collects, for one Prequalify call, the unconfirmed table rows
@@ -80,21 +85,21 @@ type usedEntry struct {
 // lookups, whose date and table do not change within the call, and what
 // the last lookup cost, for the runtime cost limit.
 type recorder struct {
-	used     []usedEntry
-	usedSeen map[*tableEntry]bool
+	used     []Row
+	usedSeen map[*Entry]bool
 	gaps     []string
 	// unconfirmedReads counts every read of an unconfirmed row, so that
 	// a figure computed from one can be marked unconfirmed too.
 	unconfirmedReads int
 	// trace, when traceOn, lists every row read, for the explanation.
-	trace   []usedEntry
+	trace   []Row
 	traceOn bool
 	prefix  map[prefixKey]prefixLookup
 	cost    uint64
 }
 
 type prefixKey struct {
-	t    *table
+	t    *Table
 	key  string
 	date iorules.Date
 }
@@ -102,9 +107,9 @@ type prefixKey struct {
 // use notes that the evaluation relied on row e of t. Only unconfirmed
 // rows and rows the caller supplied are kept: they are the ones the
 // decision must flag.
-func (r *recorder) use(t *table, e *tableEntry) {
+func (r *recorder) use(t *Table, e *Entry) {
 	if r.traceOn {
-		r.trace = append(r.trace, usedEntry{table: t.name, entry: e})
+		r.trace = append(r.trace, Row{Table: t.Name, Entry: e})
 	}
 	if e.Confidence == "unconfirmed" {
 		r.unconfirmedReads++
@@ -118,17 +123,17 @@ func (r *recorder) use(t *table, e *tableEntry) {
 		r.usedSeen[e] = true
 	} else {
 		for _, u := range r.used {
-			if u.entry == e {
+			if u.Entry == e {
 				return
 			}
 		}
 	}
-	r.used = append(r.used, usedEntry{table: t.name, entry: e})
+	r.used = append(r.used, Row{Table: t.Name, Entry: e})
 	// Past a few rows, a set keeps this linear in the rows used.
 	if r.usedSeen == nil && len(r.used) >= 16 {
-		r.usedSeen = make(map[*tableEntry]bool, 2*len(r.used))
+		r.usedSeen = make(map[*Entry]bool, 2*len(r.used))
 		for _, u := range r.used {
-			r.usedSeen[u.entry] = true
+			r.usedSeen[u.Entry] = true
 		}
 	}
 }
@@ -141,7 +146,7 @@ func (r *recorder) gap(format string, args ...any) ref.Val {
 	return types.NewErr("%s", msg)
 }
 
-func (c *evalCtx) lookupTable(name string) (*table, ref.Val) {
+func (c *evalCtx) lookupTable(name string) (*Table, ref.Val) {
 	t, ok := c.tables[name]
 	if !ok {
 		return nil, types.NewErr("no table %q", name)
@@ -154,26 +159,26 @@ func searchCost(n int) uint64 { return uint64(bits.Len(uint(n))) + 1 }
 
 // callCost bounds the cost of one lookup in t, apart from the
 // finer-than-key scans, which scanBound bounds per evaluation.
-func (t *table) callCost() uint64 {
-	switch t.match {
-	case matchExact:
-		return 3 * searchCost(len(t.entries))
-	case matchHSPrefix:
-		return (maxKeyDigits-minKeyDigits+1)*3*searchCost(len(t.entries)) + memoRows
+func (t *Table) callCost() uint64 {
+	switch t.Match {
+	case MatchExact:
+		return 3 * searchCost(len(t.Entries))
+	case MatchHSPrefix:
+		return (maxKeyDigits-minKeyDigits+1)*3*searchCost(len(t.Entries)) + memoRows
 	}
-	return uint64(len(t.entries))
+	return uint64(len(t.Entries))
 }
 
 // keyStart returns the index of the first row whose key is not below key.
-func (t *table) keyStart(key string) int {
-	return sort.Search(len(t.entries), func(i int) bool { return t.entries[i].Key >= key })
+func (t *Table) keyStart(key string) int {
+	return sort.Search(len(t.Entries), func(i int) bool { return t.Entries[i].Key >= key })
 }
 
 // row returns the row with key key in force on d, or nil, in three binary
 // searches.
-func (t *table) row(key string, d iorules.Date) *tableEntry {
+func (t *Table) row(key string, d iorules.Date) *Entry {
 	lo := t.keyStart(key)
-	rows := t.entries[lo:]
+	rows := t.Entries[lo:]
 	rows = rows[:sort.Search(len(rows), func(i int) bool { return rows[i].Key != key })]
 	// The windows of one key are disjoint and in order of start: the row
 	// in force, if any, is the last to start on or before d.
@@ -190,11 +195,11 @@ func (t *table) row(key string, d iorules.Date) *tableEntry {
 // prefixLookup is the answer of an hs_prefix table for one code on one
 // date.
 type prefixLookup struct {
-	best *tableEntry // the row of the longest key that prefixes the code
+	best *Entry // the row of the longest key that prefixes the code
 	// finer counts the rows in force below the code; named are the first
 	// of them, in key order.
 	finer int
-	named [maxNamedRows]*tableEntry
+	named [maxNamedRows]*Entry
 	// disagree reports that a row below the code differs from best, or
 	// that there is no best.
 	disagree bool
@@ -206,10 +211,10 @@ type prefixLookup struct {
 func (r *prefixLookup) fails() bool { return r.best == nil || r.disagree }
 
 // why explains a failed lookup of key in t on d.
-func (r *prefixLookup) why(t *table, key string, d iorules.Date) string {
+func (r *prefixLookup) why(t *Table, key string, d iorules.Date) string {
 	if !r.disagree {
 		return fmt.Sprintf("table %s has no entry covering HS code %s in force on %s",
-			t.name, iorules.HSCode(key).String(), d)
+			t.Name, iorules.HSCode(key).String(), d)
 	}
 	var rows strings.Builder
 	for i, e := range r.named[:min(r.finer, maxNamedRows)] {
@@ -222,7 +227,7 @@ func (r *prefixLookup) why(t *table, key string, d iorules.Date) string {
 		fmt.Fprintf(&rows, " and %d more rows", r.finer-maxNamedRows)
 	}
 	return fmt.Sprintf("HS code %s is not precise enough: table %s distinguishes %s; declare the full national tariff line",
-		iorules.HSCode(key).String(), t.name, rows.String())
+		iorules.HSCode(key).String(), t.Name, rows.String())
 }
 
 // lookupPrefix answers for key on d: the row of the longest key that
@@ -230,16 +235,16 @@ func (r *prefixLookup) why(t *table, key string, d iorules.Date) string {
 // rows below key are contiguous; each is examined once per key, and the
 // keys of one length have disjoint sets of rows below them, so the lookups
 // of one evaluation examine at most t.scanBound of them.
-func (t *table) lookupPrefix(key string, d iorules.Date) prefixLookup {
+func (t *Table) lookupPrefix(key string, d iorules.Date) prefixLookup {
 	var r prefixLookup
 	for l := min(len(key), maxKeyDigits); l >= minKeyDigits && r.best == nil; l-- {
 		r.best = t.row(key[:l], d)
-		r.cost += 3 * searchCost(len(t.entries))
+		r.cost += 3 * searchCost(len(t.Entries))
 	}
 	// The table splits below the declared code: the missing digits decide
 	// the value unless every finer row agrees with it.
-	for i := t.keyStart(key); i < len(t.entries) && strings.HasPrefix(t.entries[i].Key, key); i++ {
-		e := t.entries[i]
+	for i := t.keyStart(key); i < len(t.Entries) && strings.HasPrefix(t.Entries[i].Key, key); i++ {
+		e := t.Entries[i]
 		r.cost++
 		r.scanned++
 		if len(e.Key) == len(key) || !e.inForce(d) {
@@ -259,7 +264,7 @@ func (t *table) lookupPrefix(key string, d iorules.Date) prefixLookup {
 // prefix returns the answer of hs_prefix table t for key. An answer that
 // examined more than memoRows rows below the code is kept for the rest of
 // the evaluation, so that each row is scanned at most once per code.
-func (c *evalCtx) prefix(t *table, key string) prefixLookup {
+func (c *evalCtx) prefix(t *Table, key string) prefixLookup {
 	k := prefixKey{t, key, c.date}
 	if r, ok := c.rec.prefix[k]; ok {
 		c.rec.cost = 1
@@ -278,22 +283,22 @@ func (c *evalCtx) prefix(t *table, key string) prefixLookup {
 
 // find returns the row of t that applies to key on the evaluation date, or
 // an explanation of why none can be chosen.
-func (c *evalCtx) find(t *table, key string) (*tableEntry, string) {
-	switch t.match {
-	case matchExact:
+func (c *evalCtx) find(t *Table, key string) (*Entry, string) {
+	switch t.Match {
+	case MatchExact:
 		c.rec.cost = t.callCost()
 		if e := t.row(key, c.date); e != nil {
 			return e, ""
 		}
-		return nil, fmt.Sprintf("table %s has no entry for %q in force on %s", t.name, key, c.date)
-	case matchHSPrefix:
+		return nil, fmt.Sprintf("table %s has no entry for %q in force on %s", t.Name, key, c.date)
+	case MatchHSPrefix:
 		r := c.prefix(t, key)
 		if r.fails() {
 			return nil, r.why(t, key, c.date)
 		}
 		return r.best, ""
 	}
-	return nil, fmt.Sprintf("table %s cannot be looked up by key", t.name)
+	return nil, fmt.Sprintf("table %s cannot be looked up by key", t.Name)
 }
 
 func (c *evalCtx) table(name, key string) ref.Val {
@@ -314,18 +319,18 @@ func (c *evalCtx) hasEntry(name, key string) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	switch t.match {
-	case matchExact:
+	switch t.Match {
+	case MatchExact:
 		e, _ := c.find(t, key)
 		return types.Bool(e != nil)
-	case matchHSPrefix:
+	case MatchHSPrefix:
 		// An entry exists when a row covers the code; a finer split below
 		// the code also counts, so that the following table() call reports
 		// the missing digits instead of the rule silently skipping.
 		r := c.prefix(t, key)
 		return types.Bool(r.best != nil || r.finer > 0)
 	}
-	return types.NewErr("table %s cannot be looked up by key", t.name)
+	return types.NewErr("table %s cannot be looked up by key", t.Name)
 }
 
 // lookupCosts makes a runtime cost limit count what each table lookup
@@ -356,7 +361,7 @@ func (c *evalCtx) tiered(name string, n int64) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	if t.match != matchTiers {
+	if t.Match != MatchTiers {
 		return types.NewErr("table %s is not a tiers table", name)
 	}
 	if n < 0 || n > maxTierUnits {
@@ -364,7 +369,7 @@ func (c *evalCtx) tiered(name string, n int64) ref.Val {
 	}
 	var total exact.Dec
 	c.rec.cost = t.callCost()
-	for _, e := range t.entries {
+	for _, e := range t.Entries {
 		if !e.inForce(c.date) {
 			continue
 		}

@@ -1,9 +1,10 @@
-package markets
+package policy
 
 import (
 	"encoding/binary"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/types"
@@ -18,8 +19,9 @@ import (
 // once per distinct combination ("class") and reuses the answer for the
 // other lines of the class. Which fields a condition reads is found from
 // its checked expression when the policy loads; a condition that reads
-// anything else of the line (line values, quantities, amounts, held(), or
-// the item as a whole) is evaluated on every line, as before.
+// anything else of the line (line values, quantities, amounts, the item as
+// a whole) or calls a helper that reads the line without a class key
+// (contextFunction.readsItem without lineKey) is evaluated on every line.
 
 // keyFields are the item fields a memoized condition may read, with how
 // each is written into a class key. A condition reading hs4 or hs6 is
@@ -39,21 +41,6 @@ var keyFields = map[string]func([]byte, *iorules.Item) []byte{
 	"encryption": func(b []byte, it *iorules.Item) []byte {
 		return strconv.AppendBool(strconv.AppendBool(b, it.Encryption.Present), it.Encryption.MassMarket)
 	},
-	// held stands for what held() reads of the line: the approvals held
-	// for it and its model (approvals.LineStatus).
-	heldKey: func(b []byte, it *iorules.Item) []byte {
-		b = appendKeyString(b, it.Model)
-		b = binary.AppendUvarint(b, uint64(len(it.ApprovalsHeld)))
-		for _, h := range it.ApprovalsHeld {
-			b = appendKeyString(b, h.ID)
-			b = appendKeyString(b, h.ValidUntil.String())
-			b = binary.AppendUvarint(b, uint64(len(h.Models)))
-			for _, m := range h.Models {
-				b = appendKeyString(b, m)
-			}
-		}
-		return b
-	},
 	"radio": func(b []byte, it *iorules.Item) []byte {
 		for _, r := range it.Radio {
 			b = appendKeyString(b, string(r))
@@ -62,9 +49,25 @@ var keyFields = map[string]func([]byte, *iorules.Item) []byte{
 	},
 }
 
-// heldKey is the key field of the approvals held for a line, which held()
-// reads; no item field has this name.
-const heldKey = "(held)"
+// appendHeldKey writes into a class key what held() reads of the line: the
+// approvals held for it and its model (approvals.LineStatus).
+func appendHeldKey(b []byte, it *iorules.Item) []byte {
+	b = appendKeyString(b, it.Model)
+	b = binary.AppendUvarint(b, uint64(len(it.ApprovalsHeld)))
+	for _, h := range it.ApprovalsHeld {
+		b = appendKeyString(b, h.ID)
+		b = appendKeyString(b, h.ValidUntil.String())
+		b = binary.AppendUvarint(b, uint64(len(h.Models)))
+		for _, m := range h.Models {
+			b = appendKeyString(b, m)
+		}
+	}
+	return b
+}
+
+// helperKey is the class-key field of what the helper named name reads of
+// the line; no item field has such a name.
+func helperKey(name string) string { return name + "()" }
 
 // appendKeyString appends s after its length.
 func appendKeyString(b []byte, s string) []byte {
@@ -73,7 +76,7 @@ func appendKeyString(b []byte, s string) []byte {
 
 // itemKey returns the item fields the checked expression reads, sorted,
 // and whether its value depends on the line through those fields alone.
-func itemKey(nav ast.NavigableExpr) ([]string, bool) {
+func itemKey(nav ast.NavigableExpr, functions map[string]*contextFunction) ([]string, bool) {
 	var fields []string
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		switch n.AsIdent() {
@@ -104,11 +107,13 @@ func itemKey(nav ast.NavigableExpr) ([]string, bool) {
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
-		switch n.AsCall().FunctionName() {
-		case "held":
-			fields = append(fields, heldKey) // reads the line's approvals
-		case "has_document":
-			return nil, false // reads which lines a document covers
+		f := helperCalled(n, functions)
+		switch {
+		case f == nil || !f.readsItem:
+		case f.lineKey != nil:
+			fields = append(fields, helperKey(f.name))
+		default:
+			return nil, false // reads the line in a way no key captures
 		}
 	}
 	slices.Sort(fields)
@@ -168,8 +173,18 @@ func classOf(keys []string, index map[string]int32, key []byte) (int32, bool) {
 	return 0, false
 }
 
-// classSetIndex returns the index of fields in p.classSets, adding it.
-func classSetIndex(p *policy, fields []string) int {
+// helperCalled returns the helper n calls, nil when n calls none.
+func helperCalled(n ast.NavigableExpr, functions map[string]*contextFunction) *contextFunction {
+	call := n.AsCall()
+	if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar {
+		return nil
+	}
+	return functions[call.FunctionName()]
+}
+
+// classSetIndex returns the index of fields in p.classSets, adding it;
+// functions are the helpers, whose lineKey writes their fields.
+func classSetIndex(p *Policy, fields []string, functions map[string]*contextFunction) int {
 	for i, set := range p.classSets {
 		if slices.Equal(set, fields) {
 			return i
@@ -179,6 +194,9 @@ func classSetIndex(p *policy, fields []string) int {
 	appenders := make([]func([]byte, *iorules.Item) []byte, len(fields))
 	for i, f := range fields {
 		appenders[i] = keyFields[f]
+		if name, ok := strings.CutSuffix(f, "()"); ok {
+			appenders[i] = functions[name].lineKey
+		}
 	}
 	p.classKeys = append(p.classKeys, appenders)
 	return len(p.classSets) - 1
@@ -194,35 +212,35 @@ type ruleAnswer struct {
 
 // classesOf returns the class of every item for the class set, computing
 // it on first use in the evaluation.
-func (ev *evaluation) classesOf(set int) ([]int32, int) {
-	if ev.classes == nil {
-		ev.classes = make([][]int32, len(ev.pol.classSets))
-		ev.classCount = make([]int, len(ev.pol.classSets))
+func (r *Run) classesOf(set int) ([]int32, int) {
+	if r.classes == nil {
+		r.classes = make([][]int32, len(r.pol.classSets))
+		r.classCount = make([]int, len(r.pol.classSets))
 	}
-	if ev.classes[set] == nil {
-		ev.classes[set], ev.classCount[set] = lineClasses(ev.s.Items, ev.pol.classKeys[set])
+	if r.classes[set] == nil {
+		r.classes[set], r.classCount[set] = lineClasses(r.s.Items, r.pol.classKeys[set])
 	}
-	return ev.classes[set], ev.classCount[set]
+	return r.classes[set], r.classCount[set]
 }
 
 // itemRuleFires evaluates an item-scope condition on item i, which is
 // bound, reusing the answer for an earlier line of the same class when
 // the condition allows it. A condition that cannot be evaluated is
 // reported and counts as not fired.
-func (ev *evaluation) itemRuleFires(r *rule, i int, answers []ruleAnswer, classes []int32) bool {
+func (r *Run) itemRuleFires(rl *Rule, i int, answers []ruleAnswer, classes []int32) bool {
 	if answers == nil {
-		return ev.check(r, ev.lineOf(i))
+		return r.check(rl, r.lineOf(i))
 	}
 	a := &answers[classes[i]]
 	if !a.done {
 		a.done = true
-		val, reason := ev.run(r.when, r.id, "the condition", ev.lineOf(i))
+		val, reason := r.run(rl.when, rl.ID, "the condition", r.lineOf(i))
 		a.fires, a.failure = reason == nil && val == types.True, reason
 	}
 	if a.failure != nil {
-		failure := *infoOnly(r, a.failure)
-		failure.Lines = ev.lineOf(i)
-		ev.ruleFailed(r.id, &failure)
+		failure := *infoOnly(rl, a.failure)
+		failure.Lines = r.lineOf(i)
+		r.ruleFailed(rl.ID, &failure)
 	}
 	return a.fires
 }
@@ -238,7 +256,7 @@ type itemRead struct {
 // item as a whole, held()) whose value may differ between lines that share
 // the group_by fields. hs4 and hs6 are fixed by hs_code, hs4 by hs6; every
 // field is fixed when lines are grouped one per line.
-func groupVariantReads(nav ast.NavigableExpr, groupBy []string) []itemRead {
+func groupVariantReads(nav ast.NavigableExpr, groupBy []string, functions map[string]*contextFunction) []itemRead {
 	if slices.Contains(groupBy, "line") {
 		return nil
 	}
@@ -266,8 +284,8 @@ func groupVariantReads(nav ast.NavigableExpr, groupBy []string) []itemRead {
 		}
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
-		if n.AsCall().FunctionName() == "held" {
-			out = append(out, itemRead{id: n.ID(), what: "held(), which reads the line's approvals,", field: "line"})
+		if f := helperCalled(n, functions); f != nil && f.readsItem && !f.perGroup {
+			out = append(out, itemRead{id: n.ID(), what: f.name + "(), which reads " + f.reads + ",", field: "line"})
 		}
 	}
 	return out
