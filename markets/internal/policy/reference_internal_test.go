@@ -1,4 +1,4 @@
-package markets
+package policy
 
 import (
 	"os"
@@ -25,7 +25,7 @@ var calledName = regexp.MustCompile(`([a-z_][a-z0-9_]*)\(`)
 // backticks. It reads the declarations from the environment itself, so a
 // new helper or field cannot be added without documenting it.
 func TestPolicyReferenceCoversEnvironment(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "docs", "policy.md"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "policy.md"))
 	require.NoError(t, err)
 	named := map[string]bool{}
 	inFence := false
@@ -46,7 +46,7 @@ func TestPolicyReferenceCoversEnvironment(t *testing.T) {
 			}
 		}
 	}
-	env, err := newEnvironment()
+	env, err := NewEnvironment(0)
 	require.NoError(t, err)
 	base, err := cel.NewEnv(ext.Strings())
 	require.NoError(t, err)
@@ -72,8 +72,8 @@ func TestPolicyReferenceCoversEnvironment(t *testing.T) {
 			need("field of "+ot.name, f)
 		}
 	}
-	for _, v := range append(append([]string{kindApproval, kindDecline, kindCondition, kindInfo, kindImporter,
-		scopeItem, scopeShipment, scopeGroup, scopeDeclaration, matchExact, matchHSPrefix, matchTiers,
+	for _, v := range append(append([]string{KindApproval, KindDecline, KindCondition, KindInfo, KindImporter,
+		ScopeItem, ScopeShipment, ScopeGroup, ScopeDeclaration, MatchExact, MatchHSPrefix, MatchTiers,
 		"half_up", "half_even"}, groupFields...), policyKeys(t)...) {
 		need("keyword", v)
 	}
