@@ -81,7 +81,9 @@ type evalConfig struct {
 func newEvalConfig(opts []EvalOption) evalConfig {
 	var cfg evalConfig
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	return cfg
 }
@@ -109,7 +111,12 @@ func WithReferencePrices(refs []valuation.ReferencePrice, tolerance decimal.Deci
 func New(opts ...Option) (*Engine, error) {
 	o := options{fsys: Embedded()}
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.fsys == nil {
+		return nil, ErrNoPolicies
 	}
 	env, err := policy.NewEnvironment(o.costLimit)
 	if err != nil {
@@ -168,16 +175,17 @@ func (e *Engine) Markets() []iorules.Country { return slices.Clone(e.order) }
 
 // PolicyInfo describes a loaded policy.
 type PolicyInfo struct {
-	Market        iorules.Country
-	Name          string
-	Currency      iorules.Currency
-	Version       string
-	File          string
-	SHA256        string
-	EffectiveFrom iorules.Date
-	EffectiveTo   iorules.Date
-	Rules         []string // rule ids, in policy order
-	Taxes         []string // tax ids, in chain order
+	// PolicyRef identifies the policy as every decision cites it (market,
+	// version, file, content hash, window).
+	PolicyRef
+	// Name is the market's name as the policy gives it.
+	Name string
+	// Currency is the currency the policy computes every amount in.
+	Currency iorules.Currency
+	// Rules are the rule ids, in policy order.
+	Rules []string
+	// Taxes are the tax ids, in chain order.
+	Taxes []string
 }
 
 // Policy describes the policy of a market.
@@ -186,8 +194,7 @@ func (e *Engine) Policy(market iorules.Country) (PolicyInfo, bool) {
 	if !ok {
 		return PolicyInfo{}, false
 	}
-	info := PolicyInfo{Market: p.Market, Name: p.Name, Currency: p.Currency, Version: p.Version,
-		File: p.File, SHA256: p.Digest, EffectiveFrom: p.EffectiveFrom, EffectiveTo: p.EffectiveTo}
+	info := PolicyInfo{PolicyRef: policyRef(p), Name: p.Name, Currency: p.Currency}
 	for _, r := range p.Rules {
 		info.Rules = append(info.Rules, r.ID)
 	}

@@ -1,6 +1,7 @@
 package markets
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -46,6 +47,12 @@ type UnknownMarketError struct {
 	Market iorules.Country
 }
 
+// Error names the market.
 func (e *UnknownMarketError) Error() string {
 	return fmt.Sprintf("no policy for market %q", string(e.Market))
 }
+
+// ErrNoPolicies is returned by New when WithPolicies was given a nil file
+// system: there is nothing to load, and falling back to the embedded
+// policies would evaluate against policies the caller did not ask for.
+var ErrNoPolicies = errors.New("markets: WithPolicies(nil): no file system to load policies from")

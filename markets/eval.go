@@ -105,12 +105,14 @@ func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decisi
 // destination. It returns an error only for an invalid shipment (a joined
 // error of *iorules.FieldError) or an unknown market (*UnknownMarketError).
 func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, opts ...EvalOption) (Decision, error) {
+	// An invalid shipment gets its field errors whatever the market: a
+	// shipment without a destination must not read as an unknown market.
+	if err := s.Validate(); err != nil {
+		return Decision{}, err
+	}
 	pol, ok := e.policies[market]
 	if !ok {
 		return Decision{}, &UnknownMarketError{Market: market}
-	}
-	if err := s.Validate(); err != nil {
-		return Decision{}, err
 	}
 	cfg := newEvalConfig(opts)
 	return e.prequalifyWith(pol, s, screenFor(market, s, &cfg), &cfg)
@@ -125,6 +127,12 @@ func screenFor(market iorules.Country, s iorules.Shipment, cfg *evalConfig) expo
 	return exportctl.Screen(s, cfg.screening)
 }
 
+// policyRef identifies pol as a decision cites it.
+func policyRef(pol *policy.Policy) PolicyRef {
+	return PolicyRef{Market: pol.Market, Version: pol.Version, File: pol.File, SHA256: pol.Digest,
+		EffectiveFrom: pol.EffectiveFrom, EffectiveTo: pol.EffectiveTo}
+}
+
 // prequalifyWith evaluates a validated shipment against one policy, given
 // the export-control screening of the shipment and the call's evaluation
 // options (reference prices; the audit digests, cached across markets).
@@ -133,8 +141,7 @@ func (e *Engine) prequalifyWith(pol *policy.Policy, s iorules.Shipment, screen e
 		ShipmentID: s.ID, Market: pol.Market, Currency: pol.Currency, AsOf: s.Date,
 		Reasons: make([]iorules.Reason, 0, 32), Approvals: []approvals.Approval{}, Taxes: []Tax{},
 		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: slices.Clone(pol.NotEvaluated),
-		Policy: PolicyRef{Market: pol.Market, Version: pol.Version, File: pol.File, SHA256: pol.Digest,
-			EffectiveFrom: pol.EffectiveFrom, EffectiveTo: pol.EffectiveTo},
+		Policy: policyRef(pol),
 	}
 	ev := &evaluation{pol: pol, s: &s, d: d}
 	ev.run.Start(e.env, pol, &s, ev, policy.RunOptions{NoMemo: e.noMemo, Explain: cfg.explain})
