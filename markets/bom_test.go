@@ -17,7 +17,7 @@ import (
 // a market once its policy rates every line.
 var bomIncomplete = map[iorules.Country]bool{
 	"EG": true, "IN": true, "MY": true, "PH": true,
-	"RS": true, "UZ": true,
+	"RS": true, "TR": true, "UZ": true,
 }
 
 // TestBillOfMaterialsEveryTaxComputed evaluates the same twenty-line
