@@ -16,7 +16,7 @@ import (
 // listed here must still be incomplete, so the list cannot go stale: remove
 // a market once its policy rates every line.
 var bomIncomplete = map[iorules.Country]bool{
-	"EG": true, "IN": true, "MY": true, "PH": true,
+	"IN": true, "MY": true, "PH": true,
 	"RS": true, "TR": true, "UZ": true,
 }
 
