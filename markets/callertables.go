@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/exact"
 	"github.com/iorules/iorules/internal/strictjson"
-	"github.com/iorules/iorules/markets/internal/exact"
 	"github.com/shopspring/decimal"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/google/cel-go/parser"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 )
 
 // ctxVar is the hidden variable through which the helper functions reach the

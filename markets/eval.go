@@ -15,7 +15,7 @@ import (
 	"github.com/iorules/iorules/approvals"
 	"github.com/iorules/iorules/classify"
 	"github.com/iorules/iorules/exportctl"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
 )
