@@ -16,11 +16,16 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// MaxItems is the most item lines a shipment may have (and the most lines a
+// document may list). DecodeShipment and Validate reject more; packages
+// that bound their work by a shipment's size, such as the static cost
+// estimate of markets, assume it.
+const MaxItems = 10_000
+
 // Limits that keep a shipment within what a real consignment looks like and
 // what the library can process cheaply. They apply to DecodeShipment and to
 // Validate alike.
 const (
-	maxItems         = 10_000
 	maxQuantity      = 10_000_000
 	maxLineNumber    = 1_000_000
 	maxRegistrations = 50
@@ -110,8 +115,8 @@ func validateShipment(p *problems, s Shipment) {
 	}
 	validateSubdivision(p, root.leaf("destination_subdivision"), s.Destination, s.DestinationSubdivision)
 
-	enum(p, root.leaf("incoterm"), s.Incoterm, Incoterms)
-	enum(p, root.leaf("transport_mode"), s.TransportMode, TransportModes)
+	enum(p, root.leaf("incoterm"), s.Incoterm, incoterms)
+	enum(p, root.leaf("transport_mode"), s.TransportMode, transportModes)
 	p.currency(root.leaf("currency"), s.Currency)
 	validateRates(p, s)
 
@@ -131,8 +136,8 @@ func validateShipment(p *problems, s Shipment) {
 	case len(s.Items) == 0:
 		p.add(items, "required: at least one item")
 		return
-	case len(s.Items) > maxItems:
-		p.addf(items, "must list at most %d items, not %d", maxItems, len(s.Items))
+	case len(s.Items) > MaxItems:
+		p.addf(items, "must list at most %d items, not %d", MaxItems, len(s.Items))
 		return
 	}
 	var small [smallShipment]lineAt
@@ -199,7 +204,7 @@ func validateDocuments(p *problems, docs []Document, lines lineIndex) {
 	for i := range docs {
 		doc := &docs[i]
 		di := at.at(i)
-		enum(p, di.leaf("type"), doc.Type, DocumentTypes)
+		enum(p, di.leaf("type"), doc.Type, documentTypes)
 		p.name(di.leaf("reference"), doc.Reference, maxCodeLen, false)
 		if !doc.Date.IsZero() && (doc.Date.Before(minShipmentDate) || doc.Date.After(maxShipmentDate)) {
 			p.addf(di.field("date"), "must be between %s and %s, not %s", minShipmentDate, maxShipmentDate, doc.Date)
@@ -213,8 +218,8 @@ func validateDocuments(p *problems, docs []Document, lines lineIndex) {
 			}
 		}
 		dl := di.field("lines")
-		if len(doc.Lines) > maxItems {
-			p.addf(dl, "must list at most %d lines, not %d", maxItems, len(doc.Lines))
+		if len(doc.Lines) > MaxItems {
+			p.addf(dl, "must list at most %d lines, not %d", MaxItems, len(doc.Lines))
 			continue
 		}
 		for j, n := range doc.Lines {
@@ -447,7 +452,7 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 	p.name(at.leaf("sku"), it.SKU, maxCodeLen, false)
 	p.name(at.leaf("model"), it.Model, maxCodeLen, false)
 	p.requiredText(at.leaf("description"), it.Description, maxDescriptionLen)
-	enum(p, at.leaf("category"), it.Category, Categories)
+	enum(p, at.leaf("category"), it.Category, categories)
 
 	switch {
 	case it.HSCode == "":
@@ -466,14 +471,14 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 	if it.NetWeightKg != nil {
 		p.amount(at.leaf("net_weight_kg"), *it.NetWeightKg, false, maxWeight)
 	}
-	enum(p, at.leaf("condition"), it.Condition, Conditions)
+	enum(p, at.leaf("condition"), it.Condition, conditions)
 	p.country(at.leaf("country_of_origin"), it.CountryOfOrigin, true)
 
 	for i, r := range it.Radio {
 		switch {
 		case !r.IsValid():
-			radios := at.field("radio")
-			enum(p, radios.leafAt(i), r, Radios)
+			field := at.field("radio")
+			enum(p, field.leafAt(i), r, radios)
 		case slices.Contains(it.Radio[:i], r):
 			p.addf(at.field("radio").at(i), "duplicate radio %q", r)
 		}

@@ -170,8 +170,8 @@ func newEnvironment() (*environment, error) {
 // literal naming a known document type, so a misspelt type is a load error
 // rather than a rule that always fires.
 func checkDocumentType(eh parser.ExprHelper, arg ast.Expr) *common.Error {
-	names := make([]string, len(iorules.DocumentTypes))
-	for i, t := range iorules.DocumentTypes {
+	names := make([]string, len(iorules.DocumentTypes()))
+	for i, t := range iorules.DocumentTypes() {
 		names[i] = string(t)
 	}
 	if arg.Kind() != ast.LiteralKind {

@@ -213,7 +213,7 @@ func randomShipment(r *rand.Rand) (iorules.Shipment, Basis, iorules.Currency) {
 	}
 	s := iorules.Shipment{
 		ID: "R", Destination: m.country, Currency: cur,
-		Incoterm: iorules.Incoterms[r.IntN(len(iorules.Incoterms))],
+		Incoterm: iorules.Incoterms()[r.IntN(len(iorules.Incoterms()))],
 		Charges: iorules.Charges{
 			OriginInland: amount(), Freight: amount(), Insurance: amount(),
 			DestinationHandling: amount(), DestinationInland: amount(),
@@ -268,7 +268,7 @@ func FuzzValue(f *testing.F) {
 		}
 		s := iorules.Shipment{
 			ID: "F", Destination: "VN", Currency: "USD",
-			Incoterm:      iorules.Incoterms[int(term)%len(iorules.Incoterms)],
+			Incoterm:      iorules.Incoterms()[int(term)%len(iorules.Incoterms())],
 			ExchangeRates: map[iorules.Currency]decimal.Decimal{"USD": decimal.New(rate, erate)},
 			Charges:       iorules.Charges{Freight: decimal.New(fr, efr), Insurance: decimal.New(fr/3, efr)},
 			Items: []iorules.Item{
