@@ -3,6 +3,7 @@ package iorules_test
 import (
 	"bytes"
 	"encoding/json"
+	"iter"
 	"reflect"
 	"slices"
 	"strings"
@@ -131,17 +132,8 @@ func leaves(t reflect.Type, prefix string) []leafField {
 		case t.Kind() == reflect.Slice:
 			walk(t.Elem(), path+"[0]", append(slices.Clip(steps), -1))
 		case t.Kind() == reflect.Struct:
-			for i := range t.NumField() {
-				f := t.Field(i)
-				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-				if !f.IsExported() || name == "-" {
-					continue
-				}
-				p := name
-				if path != "" {
-					p = path + "." + name
-				}
-				walk(f.Type, p, append(slices.Clip(steps), i))
+			for i, p := range jsonFields(t, path) {
+				walk(t.Field(i).Type, p, append(slices.Clip(steps), i))
 			}
 		default:
 			panic("leaves: " + t.String())
@@ -149,6 +141,26 @@ func leaves(t reflect.Type, prefix string) []leafField {
 	}
 	walk(t, prefix, nil)
 	return out
+}
+
+// jsonFields yields the index and the JSON path of each field of the
+// struct type t that JSON carries, t being at path.
+func jsonFields(t reflect.Type, path string) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			if !yield(i, name) {
+				return
+			}
+		}
+	}
 }
 
 var (
@@ -206,16 +218,7 @@ func fill(t *testing.T, v reflect.Value, path string) {
 		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
 		fill(t, v.Index(0), path+"[0]")
 	case reflect.Struct:
-		for i := range v.NumField() {
-			f := v.Type().Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" {
-				continue
-			}
-			p := name
-			if path != "" {
-				p = path + "." + name
-			}
+		for i, p := range jsonFields(v.Type(), path) {
 			fill(t, v.Field(i), p)
 		}
 	default:
