@@ -45,7 +45,7 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) ([
 	for i, x := range weights {
 		w[i] = exact.FromDecimal(x)
 	}
-	shares := allocate(exact.FromDecimal(total), w, places)
+	shares := allocate(exact.FromDecimal(total), w, places, w)
 	out := make([]decimal.Decimal, len(shares))
 	for i, x := range shares {
 		out[i] = x.Decimal()
@@ -53,10 +53,13 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) ([
 	return out, nil
 }
 
-// allocate is Allocate for the checked inputs of Allocate.
-func allocate(total exact.Dec, weights []exact.Dec, places int32) []exact.Dec {
+// allocate is Allocate for the checked inputs of Allocate. It writes the
+// shares to shares, of the length of weights, and returns it; shares may be
+// weights itself, whose weight i is read only before share i is written.
+func allocate(total exact.Dec, weights []exact.Dec, places int32, shares []exact.Dec) []exact.Dec {
 	if len(weights) == 1 {
-		return []exact.Dec{total}
+		shares[0] = total
+		return shares
 	}
 	negative := total.Sign() < 0
 	if negative {
@@ -70,9 +73,7 @@ func allocate(total exact.Dec, weights []exact.Dec, places int32) []exact.Dec {
 	if equal {
 		sum = exact.New(int64(len(weights)), 0)
 	}
-	// One block of scratch space for the shares and the remainders.
-	scratch := make([]exact.Dec, 2*len(weights))
-	shares, rems := scratch[:len(weights)], scratch[len(weights):]
+	rems := make([]exact.Dec, len(weights))
 	left := total
 	for i, w := range weights {
 		if equal {

@@ -294,7 +294,10 @@ func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.
 	// Into dest: every figure converted and rounded once. Freight and
 	// insurance are split in dest.
 	fr, ins := convert(amounts[freight]), convert(amounts[insurance])
-	freightShares, insuranceShares := allocate(fr, weights, places), allocate(ins, weights, places)
+	// One block for the shares of both.
+	shares := make([]exact.Dec, 2*len(weights))
+	freightShares := allocate(fr, weights, places, shares[:len(weights)])
+	insuranceShares := allocate(ins, weights, places, shares[len(weights):])
 	v := Valuation{
 		Basis:               basis,
 		Currency:            dest,
