@@ -312,25 +312,31 @@ func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.
 
 	// A line's invoice value is w × rate; its FOB and customs values are
 	// (w + x × w / invoice) × rate, where x takes the invoice value to
-	// them: w × (invoice + x) × rate / invoice, rounded once. When every
-	// line is worth nothing, the lines share x equally: 1 × x × rate / n.
-	// When x is zero the figure is the invoice value.
-	withShare := func(w, x exact.Dec) exact.Dec {
+	// them: w × num / den with num = (invoice + x) × rate and den =
+	// invoice, rounded once. When every line is worth nothing, the lines
+	// share x equally: 1 × x × rate / n. When x is zero the figure is the
+	// invoice value.
+	fraction := func(x exact.Dec) (num, den exact.Dec) {
 		if invoice.IsZero() {
-			return exact.New(1, 0).MulDivRound(x.Mul(atRate), exact.New(int64(len(weights)), 0), places)
+			return x.Mul(atRate), exact.New(int64(len(weights)), 0)
 		}
-		return w.MulDivRound(invoice.Add(x).Mul(atRate), invoice, places)
+		return invoice.Add(x).Mul(atRate), invoice
 	}
+	fobNum, fobDen := fraction(toFOB)
+	customsNum, customsDen := fraction(toCustoms)
 	var totals [3]exact.Dec // invoice, FOB and customs value
 	for i, it := range s.Items {
 		w := weights[i]
 		inv := convert(w)
+		if invoice.IsZero() {
+			w = exact.New(1, 0)
+		}
 		fob, customs := inv, inv
 		if !toFOB.IsZero() {
-			fob = withShare(w, toFOB)
+			fob = w.MulDivRound(fobNum, fobDen, places)
 		}
 		if !toCustoms.IsZero() {
-			customs = withShare(w, toCustoms)
+			customs = w.MulDivRound(customsNum, customsDen, places)
 		}
 		totals[0], totals[1], totals[2] = totals[0].Add(inv), totals[1].Add(fob), totals[2].Add(customs)
 		v.Lines[i] = Line{
