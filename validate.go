@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -209,15 +210,7 @@ func validateRates(p *problems, s Shipment) {
 		return
 	}
 	local := s.Destination.Currency()
-	// The codes in order; a shipment gives a rate or two, which fit in buf
-	// on the stack.
-	var buf [4]Currency
-	codes := buf[:0]
-	for c := range s.ExchangeRates {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	for _, c := range codes {
+	for _, c := range slices.Sorted(maps.Keys(s.ExchangeRates)) {
 		at := rates.leaf(string(c))
 		if !c.IsValid() {
 			p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
