@@ -25,11 +25,15 @@ const (
 	CIF Incoterm = "CIF" // Cost, Insurance and Freight
 )
 
-// Incoterms lists every valid Incoterm in the order of the Incoterms 2020 rules.
-var Incoterms = []Incoterm{EXW, FCA, CPT, CIP, DAP, DPU, DDP, FAS, FOB, CFR, CIF}
+// incoterms is every valid Incoterm in the order of the Incoterms 2020 rules.
+var incoterms = []Incoterm{EXW, FCA, CPT, CIP, DAP, DPU, DDP, FAS, FOB, CFR, CIF}
+
+// Incoterms returns every valid Incoterm in the order of the Incoterms 2020
+// rules, in a new slice the caller may change.
+func Incoterms() []Incoterm { return slices.Clone(incoterms) }
 
 // IsValid reports whether t is an Incoterms 2020 rule.
-func (t Incoterm) IsValid() bool { return slices.Contains(Incoterms, t) }
+func (t Incoterm) IsValid() bool { return slices.Contains(incoterms, t) }
 
 // TransportMode is how the goods cross into the destination.
 type TransportMode string
@@ -42,11 +46,15 @@ const (
 	TransportRail TransportMode = "rail"
 )
 
-// TransportModes lists every valid TransportMode.
-var TransportModes = []TransportMode{TransportSea, TransportAir, TransportRoad, TransportRail}
+// transportModes is every valid TransportMode.
+var transportModes = []TransportMode{TransportSea, TransportAir, TransportRoad, TransportRail}
+
+// TransportModes returns every valid TransportMode, in a new slice the
+// caller may change.
+func TransportModes() []TransportMode { return slices.Clone(transportModes) }
 
 // IsValid reports whether m is a known transport mode.
-func (m TransportMode) IsValid() bool { return slices.Contains(TransportModes, m) }
+func (m TransportMode) IsValid() bool { return slices.Contains(transportModes, m) }
 
 // Category is the kind of product a line carries. It drives which approvals
 // apply and which HS subheadings the line can lawfully fall in.
@@ -122,8 +130,8 @@ const (
 	CategoryOther Category = "other"
 )
 
-// Categories lists every valid Category.
-var Categories = []Category{
+// categories is every valid Category.
+var categories = []Category{
 	CategoryServer, CategoryStorage, CategorySwitch, CategoryRouter,
 	CategoryWirelessAccessPoint, CategoryFirewall, CategoryGPUAccelerator,
 	CategoryGPUServer, CategoryTransceiver, CategoryUPS, CategoryPDU,
@@ -133,8 +141,12 @@ var Categories = []Category{
 	CategoryKeyboardKVM, CategoryOther,
 }
 
+// Categories returns every valid Category, in a new slice the caller may
+// change.
+func Categories() []Category { return slices.Clone(categories) }
+
 // IsValid reports whether c is a known category.
-func (c Category) IsValid() bool { return slices.Contains(Categories, c) }
+func (c Category) IsValid() bool { return slices.Contains(categories, c) }
 
 // Condition is whether goods are new, refurbished or used.
 type Condition string
@@ -146,11 +158,15 @@ const (
 	ConditionUsed        Condition = "used"
 )
 
-// Conditions lists every valid Condition.
-var Conditions = []Condition{ConditionNew, ConditionRefurbished, ConditionUsed}
+// conditions is every valid Condition.
+var conditions = []Condition{ConditionNew, ConditionRefurbished, ConditionUsed}
+
+// Conditions returns every valid Condition, in a new slice the caller may
+// change.
+func Conditions() []Condition { return slices.Clone(conditions) }
 
 // IsValid reports whether c is a known condition.
-func (c Condition) IsValid() bool { return slices.Contains(Conditions, c) }
+func (c Condition) IsValid() bool { return slices.Contains(conditions, c) }
 
 // Radio is a radio technology an item contains.
 type Radio string
@@ -166,11 +182,14 @@ const (
 	RadioOther     Radio = "other"
 )
 
-// Radios lists every valid Radio.
-var Radios = []Radio{RadioWiFi, RadioBluetooth, RadioCellular, RadioLoRa, RadioZigbee, RadioNFC, RadioOther}
+// radios is every valid Radio.
+var radios = []Radio{RadioWiFi, RadioBluetooth, RadioCellular, RadioLoRa, RadioZigbee, RadioNFC, RadioOther}
+
+// Radios returns every valid Radio, in a new slice the caller may change.
+func Radios() []Radio { return slices.Clone(radios) }
 
 // IsValid reports whether r is a known radio technology.
-func (r Radio) IsValid() bool { return slices.Contains(Radios, r) }
+func (r Radio) IsValid() bool { return slices.Contains(radios, r) }
 
 // HSCode is a Harmonized System code held as its digits only: an HS-6
 // subheading ("847150") or a national tariff line of up to 12 digits

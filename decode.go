@@ -167,7 +167,7 @@ func (d *decoder) shipment(raw json.RawMessage) Shipment {
 		case "related_party":
 			d.boolean(at, v, &s.RelatedParty)
 		case "items":
-			d.array(at, v, maxItems, "items", func(i int, at fieldPath, v json.RawMessage) {
+			d.array(at, v, MaxItems, "items", func(i int, at fieldPath, v json.RawMessage) {
 				s.Items = append(s.Items, d.item(at, v))
 			})
 		case "documents":
@@ -350,7 +350,7 @@ func (d *decoder) item(at fieldPath, raw json.RawMessage) Item {
 		case "country_of_origin":
 			text(d, at, v, &it.CountryOfOrigin)
 		case "radio":
-			it.Radio = append(it.Radio, textList[Radio](d, at, v, 2*len(Radios), "radio technologies")...)
+			it.Radio = append(it.Radio, textList[Radio](d, at, v, 2*len(radios), "radio technologies")...)
 		case "encryption":
 			it.Encryption = d.encryption(at, v)
 		case "eccn":
@@ -432,7 +432,7 @@ func (d *decoder) tradeDocument(at fieldPath, raw json.RawMessage) Document {
 		case "models":
 			doc.Models = append(doc.Models, textList[string](d, at, v, maxModels, "models")...)
 		case "lines":
-			d.array(at, v, maxItems, "lines", func(_ int, at fieldPath, v json.RawMessage) {
+			d.array(at, v, MaxItems, "lines", func(_ int, at fieldPath, v json.RawMessage) {
 				var n int
 				d.integer(at, v, &n)
 				doc.Lines = append(doc.Lines, n)

@@ -543,7 +543,7 @@ func TestDecodeShipmentTooManyItems(t *testing.T) {
 		`"charges":{"origin_inland":"0","freight":"0","insurance":"0","destination_handling":"0","destination_inland":"0"},` +
 		`"exporter":{"name":"A","country":"US"},"importer_of_record":{"name":"B","country":"BR"},` +
 		`"end_user":{"name":"C","country":"BR"},"items":[`)
-	for i := range maxItems + 1 {
+	for i := range MaxItems + 1 {
 		if i > 0 {
 			b.WriteByte(',')
 		}

@@ -34,15 +34,19 @@ const (
 	DocumentCertificateOfOrigin DocumentType = "certificate_of_origin"
 )
 
-// DocumentTypes lists every valid DocumentType.
-var DocumentTypes = []DocumentType{
+// documentTypes is every valid DocumentType.
+var documentTypes = []DocumentType{
 	DocumentCommercialInvoice, DocumentPackingList, DocumentSpecification, DocumentDeclarationOfConformity,
 	DocumentCertificate, DocumentEndUserCertificate, DocumentAirwayBill, DocumentBillOfLading,
 	DocumentCertificateOfOrigin,
 }
 
+// DocumentTypes returns every valid DocumentType, in a new slice the caller
+// may change.
+func DocumentTypes() []DocumentType { return slices.Clone(documentTypes) }
+
 // IsValid reports whether t is a known document type.
-func (t DocumentType) IsValid() bool { return slices.Contains(DocumentTypes, t) }
+func (t DocumentType) IsValid() bool { return slices.Contains(documentTypes, t) }
 
 // Document is one trade document in hand for the shipment.
 type Document struct {

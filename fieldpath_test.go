@@ -1,25 +1,21 @@
 package iorules
 
 import (
-	"fmt"
 	"math/big"
 	"math/rand/v2"
-	"regexp"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
-// TestFieldPathDeep checks a path deeper than the segments a fieldPath
-// holds inline: it renders, compares and nests like a shallow one, and
-// extending it leaves the paths it was extended from as they were.
+// TestFieldPathDeep checks that paths render, compare and nest at any
+// depth, and that extending a path leaves the paths it was extended from
+// as they were.
 func TestFieldPathDeep(t *testing.T) {
 	var root fieldPath
-	base := root.field("a").at(1).field("b").at(2).field("c").at(3) // inlinePathSegs segments
-	require.Equal(t, inlinePathSegs, base.n)
+	base := root.field("a").at(1).field("b").at(2).field("c").at(3)
+	require.Len(t, base, 6)
 	x := base.field("x").at(4)
 	y := base.field("y").at(5)
 	xx := x.field("deeper")
@@ -28,10 +24,10 @@ func TestFieldPathDeep(t *testing.T) {
 	require.Equal(t, "a[1].b[2].c[3].y[5]", y.String())
 	require.Equal(t, "a[1].b[2].c[3].x[4].deeper", xx.String())
 	require.Equal(t, `a[1].b[2].c[3].x[4]["odd key"]`, x.key("odd key").String())
-	require.True(t, xx.hasPrefix(&x))
-	require.True(t, xx.hasPrefix(&base))
-	require.False(t, xx.hasPrefix(&y))
-	require.False(t, base.hasPrefix(&x))
+	require.True(t, xx.hasPrefix(x))
+	require.True(t, xx.hasPrefix(base))
+	require.False(t, xx.hasPrefix(y))
+	require.False(t, base.hasPrefix(x))
 	require.Equal(t, -1, comparePaths(x, y))
 	require.Equal(t, -1, comparePaths(x, xx))
 	require.Equal(t, 1, comparePaths(y, xx))
@@ -59,30 +55,6 @@ func TestProblemsWithout(t *testing.T) {
 		got = append(got, x.path.String()+": "+x.msg)
 	}
 	require.Equal(t, []string{"items[0].unit_value: a", "items[10].line: d"}, got)
-}
-
-// TestIdentifierMatchers compares the hand-written matchers with the
-// regular expressions they stand for, on random strings near their shape.
-func TestIdentifierMatchers(t *testing.T) {
-	scheme := regexp.MustCompile(`^[a-z]{2}\.[a-z0-9_]+$`)
-	r := rand.New(rand.NewPCG(4, 4))
-	const alphabet = "abyzABYZ019_.-\n é"
-	randomString := func() string {
-		var b strings.Builder
-		for range r.IntN(9) {
-			b.WriteByte(alphabet[r.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
-	tests := []string{"", "br.radar", "br.", "b.radar", "br.radar\n", "BR-SP", "BR-", "BR-SPX", "BR-SPXY", "br-sp",
-		"BR-1", "BR.SP", "xx.a_1", "xx.A"}
-	for range 50_000 {
-		tests = append(tests, randomString())
-	}
-	for _, s := range tests {
-		require.Equal(t, scheme.MatchString(s), isSchemeID(s), "%q", s)
-		require.Equal(t, subdivisionForm.MatchString(s), isSubdivisionForm(s), "%q", s)
-	}
 }
 
 // TestComparePositive compares comparePositive with decimal's Cmp on
@@ -129,10 +101,10 @@ func TestComparePositive(t *testing.T) {
 }
 
 // TestValidateLongShipment checks duplicate lines and document lines in a
-// shipment longer than the line index Validate keeps on the stack.
+// shipment of a hundred lines.
 func TestValidateLongShipment(t *testing.T) {
 	s := goShipment()
-	for i := 2; len(s.Items) < 3*smallShipment; i++ {
+	for i := 2; len(s.Items) < 100; i++ {
 		it := s.Items[1]
 		it.Line = i + 1
 		s.Items = append(s.Items, it)
@@ -152,24 +124,4 @@ func TestValidateLongShipment(t *testing.T) {
 		"documents[0].lines[4]: duplicate line 7",
 	}
 	require.Equal(t, want, lines(t, s.Validate()))
-}
-
-// TestLineIndex checks the line index against a linear search.
-func TestLineIndex(t *testing.T) {
-	r := rand.New(rand.NewPCG(6, 6))
-	for range 2000 {
-		items := make([]Item, r.IntN(3*smallShipment))
-		for i := range items {
-			items[i].Line = r.IntN(len(items)+2) - 1
-		}
-		index := indexLines(nil, items)
-		for line := -1; line <= len(items)+2; line++ {
-			want := slices.IndexFunc(items, func(it Item) bool { return it.Line == line && line > 0 })
-			got, ok := index.first(line)
-			require.Equal(t, want >= 0, ok, fmt.Sprint(line))
-			if ok {
-				require.Equal(t, want, got, fmt.Sprint(line))
-			}
-		}
-	}
 }

@@ -197,10 +197,6 @@ type HeldApproval struct {
 	Models []string `json:"models,omitempty"`
 }
 
-// Importer returns the importer of record. It exists so that policy code
-// reads as the domain does.
-func (s Shipment) Importer() Party { return s.ImporterOfRecord }
-
 // InvoiceValue returns the sum of every line's value, unrounded, in the
 // shipment currency.
 func (s Shipment) InvoiceValue() decimal.Decimal {

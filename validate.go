@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -16,11 +17,16 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// MaxItems is the most item lines a shipment may have (and the most lines a
+// document may list). DecodeShipment and Validate reject more; packages
+// that bound their work by a shipment's size, such as the static cost
+// estimate of markets, assume it.
+const MaxItems = 10_000
+
 // Limits that keep a shipment within what a real consignment looks like and
 // what the library can process cheaply. They apply to DecodeShipment and to
 // Validate alike.
 const (
-	maxItems         = 10_000
 	maxQuantity      = 10_000_000
 	maxLineNumber    = 1_000_000
 	maxRegistrations = 50
@@ -110,8 +116,8 @@ func validateShipment(p *problems, s Shipment) {
 	}
 	validateSubdivision(p, root.leaf("destination_subdivision"), s.Destination, s.DestinationSubdivision)
 
-	enum(p, root.leaf("incoterm"), s.Incoterm, Incoterms)
-	enum(p, root.leaf("transport_mode"), s.TransportMode, TransportModes)
+	enum(p, root.leaf("incoterm"), s.Incoterm, incoterms)
+	enum(p, root.leaf("transport_mode"), s.TransportMode, transportModes)
 	p.currency(root.leaf("currency"), s.Currency)
 	validateRates(p, s)
 
@@ -131,66 +137,30 @@ func validateShipment(p *problems, s Shipment) {
 	case len(s.Items) == 0:
 		p.add(items, "required: at least one item")
 		return
-	case len(s.Items) > maxItems:
-		p.addf(items, "must list at most %d items, not %d", maxItems, len(s.Items))
+	case len(s.Items) > MaxItems:
+		p.addf(items, "must list at most %d items, not %d", MaxItems, len(s.Items))
 		return
 	}
-	var small [smallShipment]lineAt
-	buf := small[:0]
-	if len(s.Items) > len(small) {
-		buf = make([]lineAt, 0, len(s.Items))
-	}
-	lines := indexLines(buf, s.Items)
+	first := make(map[int]int, len(s.Items)) // the index of the first item of each line number
 	for i := range s.Items {
 		it := &s.Items[i]
 		at := items.at(i)
-		validateItem(p, &at, it)
+		validateItem(p, at, it)
 		if it.Line <= 0 {
 			continue
 		}
-		if j, ok := lines.first(it.Line); ok && j < i {
+		if j, ok := first[it.Line]; ok {
 			p.addf(at.field("line"), "duplicate line number %d (also %s)", it.Line, items.at(j).field("line"))
+			continue
 		}
+		first[it.Line] = i
 	}
-	validateDocuments(p, s.Documents, lines)
-}
-
-// smallShipment is the number of items whose line index Validate keeps on
-// the stack; a longer shipment allocates it.
-const smallShipment = 32
-
-// lineAt is an item's line number and its index in Shipment.Items.
-type lineAt struct{ line, index int }
-
-// lineIndex finds an item by line number: the positive line numbers of a
-// shipment's items with their indices, sorted by line and then by index. It
-// stands in for a map, which would cost allocations even for a few lines.
-type lineIndex []lineAt
-
-// indexLines indexes the items with a positive line number, appending to
-// buf.
-func indexLines(buf []lineAt, items []Item) lineIndex {
-	for i := range items {
-		if items[i].Line > 0 {
-			buf = append(buf, lineAt{items[i].Line, i})
-		}
-	}
-	slices.SortFunc(buf, func(a, b lineAt) int { return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.index, b.index)) })
-	return buf
-}
-
-// first returns the index of the first item with the given line number,
-// and whether there is one.
-func (x lineIndex) first(line int) (int, bool) {
-	k, found := slices.BinarySearchFunc(x, line, func(e lineAt, line int) int { return cmp.Compare(e.line, line) })
-	if !found {
-		return 0, false
-	}
-	return x[k].index, true
+	validateDocuments(p, s.Documents, first)
 }
 
 // validateDocuments checks the documents in hand against the items' lines.
-func validateDocuments(p *problems, docs []Document, lines lineIndex) {
+// lines maps each line number to the index of its first item.
+func validateDocuments(p *problems, docs []Document, lines map[int]int) {
 	at := fieldPath{}.field("documents")
 	if len(docs) > maxDocuments {
 		p.addf(at, "must list at most %d documents, not %d", maxDocuments, len(docs))
@@ -199,7 +169,7 @@ func validateDocuments(p *problems, docs []Document, lines lineIndex) {
 	for i := range docs {
 		doc := &docs[i]
 		di := at.at(i)
-		enum(p, di.leaf("type"), doc.Type, DocumentTypes)
+		enum(p, di.leaf("type"), doc.Type, documentTypes)
 		p.name(di.leaf("reference"), doc.Reference, maxCodeLen, false)
 		if !doc.Date.IsZero() && (doc.Date.Before(minShipmentDate) || doc.Date.After(maxShipmentDate)) {
 			p.addf(di.field("date"), "must be between %s and %s, not %s", minShipmentDate, maxShipmentDate, doc.Date)
@@ -213,12 +183,12 @@ func validateDocuments(p *problems, docs []Document, lines lineIndex) {
 			}
 		}
 		dl := di.field("lines")
-		if len(doc.Lines) > maxItems {
-			p.addf(dl, "must list at most %d lines, not %d", maxItems, len(doc.Lines))
+		if len(doc.Lines) > MaxItems {
+			p.addf(dl, "must list at most %d lines, not %d", MaxItems, len(doc.Lines))
 			continue
 		}
 		for j, n := range doc.Lines {
-			_, known := lines.first(n)
+			_, known := lines[n]
 			switch {
 			case n <= 0:
 				p.add(dl.at(j), "must be greater than 0")
@@ -240,15 +210,7 @@ func validateRates(p *problems, s Shipment) {
 		return
 	}
 	local := s.Destination.Currency()
-	// The codes in order; a shipment gives a rate or two, which fit in buf
-	// on the stack.
-	var buf [4]Currency
-	codes := buf[:0]
-	for c := range s.ExchangeRates {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	for _, c := range codes {
+	for _, c := range slices.Sorted(maps.Keys(s.ExchangeRates)) {
 		at := rates.leaf(string(c))
 		if !c.IsValid() {
 			p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
@@ -282,7 +244,7 @@ func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision
 		}
 		return
 	}
-	if !isSubdivisionForm(string(sub)) {
+	if !subdivisionForm.MatchString(string(sub)) {
 		p.addf(at.path(), "malformed subdivision %q (want an ISO 3166-2 code such as \"BR-SP\")", truncate(string(sub), 40))
 		return
 	}
@@ -303,39 +265,9 @@ func knownSubdivisions(c Country) []Subdivision {
 	return nil
 }
 
-// isSubdivisionForm reports whether s matches subdivisionForm,
-// `^[A-Z]{2}-[A-Z0-9]{1,3}$`, without the cost of a regular expression
-// (TestIdentifierMatchers compares the two).
-func isSubdivisionForm(s string) bool {
-	if len(s) < 4 || len(s) > 6 || !isUpper(s[0]) || !isUpper(s[1]) || s[2] != '-' {
-		return false
-	}
-	for i := 3; i < len(s); i++ {
-		if !isUpper(s[i]) && !isDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// isSchemeID reports whether s has the form of registration schemes and
-// approval ids, "<market>.<name>" in lower case such as "br.radar": the
-// regular expression `^[a-z]{2}\.[a-z0-9_]+$`, without the cost of one.
-func isSchemeID(s string) bool {
-	if len(s) < 4 || !isLower(s[0]) || !isLower(s[1]) || s[2] != '.' {
-		return false
-	}
-	for i := 3; i < len(s); i++ {
-		if !isLower(s[i]) && !isDigit(s[i]) && s[i] != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }
-func isLower(b byte) bool { return 'a' <= b && b <= 'z' }
-func isDigit(b byte) bool { return '0' <= b && b <= '9' }
+// schemeForm is the form of registration schemes and approval ids,
+// "<market>.<name>" in lower case such as "br.radar".
+var schemeForm = regexp.MustCompile(`^[a-z]{2}\.[a-z0-9_]+$`)
 
 // subdivisionExample is the subdivision an error message shows as an example.
 func subdivisionExample(c Country) Subdivision {
@@ -434,10 +366,8 @@ func shareInRange(d decimal.Decimal) bool {
 	return d.Cmp(hundred) <= 0 // the coefficient has about -Exponent digits: the rescale costs what d already does
 }
 
-// validateItem checks one item; at names it (items[i]). Both are passed by
-// pointer as the item and the path are large values and this runs once per
-// line.
-func validateItem(p *problems, at *fieldPath, it *Item) {
+// validateItem checks one item; at names it (items[i]).
+func validateItem(p *problems, at fieldPath, it *Item) {
 	switch {
 	case it.Line <= 0:
 		p.add(at.field("line"), "must be greater than 0")
@@ -447,7 +377,7 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 	p.name(at.leaf("sku"), it.SKU, maxCodeLen, false)
 	p.name(at.leaf("model"), it.Model, maxCodeLen, false)
 	p.requiredText(at.leaf("description"), it.Description, maxDescriptionLen)
-	enum(p, at.leaf("category"), it.Category, Categories)
+	enum(p, at.leaf("category"), it.Category, categories)
 
 	switch {
 	case it.HSCode == "":
@@ -466,14 +396,13 @@ func validateItem(p *problems, at *fieldPath, it *Item) {
 	if it.NetWeightKg != nil {
 		p.amount(at.leaf("net_weight_kg"), *it.NetWeightKg, false, maxWeight)
 	}
-	enum(p, at.leaf("condition"), it.Condition, Conditions)
+	enum(p, at.leaf("condition"), it.Condition, conditions)
 	p.country(at.leaf("country_of_origin"), it.CountryOfOrigin, true)
 
 	for i, r := range it.Radio {
 		switch {
 		case !r.IsValid():
-			radios := at.field("radio")
-			enum(p, radios.leafAt(i), r, Radios)
+			enum(p, at.field("radio").leafAt(i), r, radios)
 		case slices.Contains(it.Radio[:i], r):
 			p.addf(at.field("radio").at(i), "duplicate radio %q", r)
 		}
@@ -581,7 +510,7 @@ func (p *problems) schemeID(at leafPath, s string) {
 	switch {
 	case s == "":
 		p.add(at.path(), "required")
-	case len(s) > maxCodeLen || !isSchemeID(s):
+	case len(s) > maxCodeLen || !schemeForm.MatchString(s):
 		p.addf(at.path(), "must be \"<market>.<name>\" in lower case, such as \"br.radar\"; not %q", truncate(s, 40))
 	}
 }
@@ -673,49 +602,17 @@ func truncate(s string, n int) string {
 }
 
 // A fieldPath names a value inside a shipment: object keys and array
-// indices, from the document root. Validation names thousands of fields of
-// which few are wrong, so a path is a value that holds its segments inline:
-// extending it allocates nothing, and it is rendered as a string only when
-// a problem is reported. Copying one still moves some 170 bytes, so the
-// checks of single fields take a leafPath instead. The zero value is the
-// root.
-type fieldPath struct {
-	inline [inlinePathSegs]pathSeg // the first segments, from the root
-	n      int                     // number of segments, inline and spilled
-	spill  []pathSeg               // the segments after the inline ones
-}
-
-// inlinePathSegs is how many segments a fieldPath holds without allocating.
-// The deepest path the package names has six segments:
-// items[i].approvals_held[j].models[k]. A deeper path still works; its
-// extra segments go to the heap (spill).
-const inlinePathSegs = 6
+// indices, from the document root. Extending a path copies it, so a path
+// never changes once made. The zero value (nil) is the root.
+type fieldPath []pathSeg
 
 type pathSeg struct {
 	key   string // object key, when index < 0
 	index int    // array index, or -1
 }
 
-// push returns fp extended by s. fp itself is unchanged.
-func (fp fieldPath) push(s pathSeg) fieldPath {
-	if fp.n < len(fp.inline) {
-		fp.inline[fp.n] = s
-	} else {
-		// Clip first, so that the append copies the spilled segments rather
-		// than write into an array another path shares.
-		fp.spill = append(slices.Clip(fp.spill), s)
-	}
-	fp.n++
-	return fp
-}
-
-// seg returns the i-th segment from the root, 0 <= i < fp.n.
-func (fp *fieldPath) seg(i int) pathSeg {
-	if i < len(fp.inline) {
-		return fp.inline[i]
-	}
-	return fp.spill[i-len(fp.inline)]
-}
+// push returns fp extended by seg, in a new slice.
+func (fp fieldPath) push(seg pathSeg) fieldPath { return append(slices.Clip(fp), seg) }
 
 // field names the member name of the object fp names.
 func (fp fieldPath) field(name string) fieldPath { return fp.push(pathSeg{key: name, index: -1}) }
@@ -726,34 +623,24 @@ func (fp fieldPath) key(name string) fieldPath { return fp.field(name) }
 // at names element i of the array fp names.
 func (fp fieldPath) at(i int) fieldPath { return fp.push(pathSeg{index: i}) }
 
-// A leafPath names a member or element of the value a fieldPath names,
-// without copying that path: the checks that usually pass take one, and
-// build the full path (path) only to report a problem. It must not outlive
-// the fieldPath it points to.
+// A leafPath names a member or element of the value parent names. The
+// checks of single fields take one, and build its path only to report a
+// problem: most fields are valid.
 type leafPath struct {
-	parent *fieldPath
+	parent fieldPath
 	seg    pathSeg
 }
 
 // leaf names the member name of the object fp names.
-func (fp *fieldPath) leaf(name string) leafPath {
+func (fp fieldPath) leaf(name string) leafPath {
 	return leafPath{parent: fp, seg: pathSeg{key: name, index: -1}}
 }
 
 // leafAt names element i of the array fp names.
-func (fp *fieldPath) leafAt(i int) leafPath { return leafPath{parent: fp, seg: pathSeg{index: i}} }
+func (fp fieldPath) leafAt(i int) leafPath { return leafPath{parent: fp, seg: pathSeg{index: i}} }
 
 // path returns the full path l names.
-//
-// It copies the leaf's key, though strings are immutable, for the sake of
-// escape analysis: the analysis does not tell the fields of a leafPath
-// apart, so if the key itself went into the (heap) problem list, the parent
-// would be assumed to go there too, and every fieldPath a leaf is taken of
-// would be moved to the heap. The copy costs an allocation only when a
-// problem is reported.
-func (l leafPath) path() fieldPath {
-	return l.parent.push(pathSeg{key: strings.Clone(l.seg.key), index: l.seg.index})
-}
+func (l leafPath) path() fieldPath { return l.parent.push(l.seg) }
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
@@ -762,8 +649,8 @@ var plainKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 // word is quoted: `items[0]["odd key"]`.
 func (fp fieldPath) String() string {
 	var b strings.Builder
-	for i := range fp.n {
-		switch s := fp.seg(i); {
+	for _, s := range fp {
+		switch {
 		case s.index >= 0:
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.index))
@@ -783,16 +670,8 @@ func (fp fieldPath) String() string {
 }
 
 // hasPrefix reports whether fp is q or lies inside q.
-func (fp *fieldPath) hasPrefix(q *fieldPath) bool {
-	if q.n > fp.n {
-		return false
-	}
-	for i := range q.n {
-		if fp.seg(i) != q.seg(i) {
-			return false
-		}
-	}
-	return true
+func (fp fieldPath) hasPrefix(q fieldPath) bool {
+	return len(q) <= len(fp) && slices.Equal(fp[:len(q)], q)
 }
 
 // maxProblems caps how many problems one input reports, so that a hostile
@@ -825,7 +704,7 @@ func (p *problems) addf(at fieldPath, format string, args ...any) {
 // without drops the problems at or inside any path in covered.
 func (p *problems) without(covered []problem) {
 	p.list = slices.DeleteFunc(p.list, func(x problem) bool {
-		return slices.ContainsFunc(covered, func(c problem) bool { return x.path.hasPrefix(&c.path) })
+		return slices.ContainsFunc(covered, func(c problem) bool { return x.path.hasPrefix(c.path) })
 	})
 }
 
@@ -854,8 +733,8 @@ func (p *problems) err() error {
 // unknown fields by name.
 func comparePaths(pa, pb fieldPath) int {
 	t := shipmentType
-	for i := 0; i < pa.n && i < pb.n; i++ {
-		x, y := pa.seg(i), pb.seg(i)
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		x, y := pa[i], pb[i]
 		var c int
 		switch {
 		case x.index >= 0 && y.index >= 0:
@@ -870,7 +749,7 @@ func comparePaths(pa, pb fieldPath) int {
 		}
 		t = childType(t, x)
 	}
-	return cmp.Compare(pa.n, pb.n)
+	return cmp.Compare(len(pa), len(pb))
 }
 
 var shipmentType = reflect.TypeFor[Shipment]()

@@ -59,7 +59,7 @@ func TestValidate(t *testing.T) {
 		{"tpp zero", func(s *Shipment) { z := decimal.Zero; s.Items[0].TPP = &z },
 			[]string{"items[0].tpp: must be greater than 0"}},
 		{"too many items", func(s *Shipment) {
-			s.Items = slices.Repeat(s.Items[:1], maxItems+1)
+			s.Items = slices.Repeat(s.Items[:1], MaxItems+1)
 		}, []string{"items: must list at most 10000 items, not 10001"}},
 		{"too many registrations", func(s *Shipment) {
 			s.ImporterOfRecord.Registrations = slices.Repeat([]Registration{{Scheme: "br.radar", ID: "1"}}, maxRegistrations+1)

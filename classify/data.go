@@ -290,7 +290,7 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 		t.categories[c.Category] = categoryFit{any: c.Any, reason: c.Reason, radio: c.Radio, radioReason: c.RadioReason, fits: c.Fits}
 	}
 	var specific []string
-	for _, c := range iorules.Categories {
+	for _, c := range iorules.Categories() {
 		fit, ok := t.categories[c]
 		if !ok {
 			bad("category %s: missing from the fit table", c)

@@ -11,7 +11,7 @@ import (
 func TestEmbeddedDataLoads(t *testing.T) {
 	tb, err := data()
 	require.NoError(t, err)
-	for _, c := range iorules.Categories {
+	for _, c := range iorules.Categories() {
 		require.Contains(t, tb.categories, c)
 	}
 	require.NotEmpty(t, tb.formats)

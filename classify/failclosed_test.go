@@ -128,7 +128,7 @@ func TestRadioCategories(t *testing.T) {
 	tb, err := data()
 	require.NoError(t, err)
 	var radio []iorules.Category
-	for _, c := range iorules.Categories {
+	for _, c := range iorules.Categories() {
 		if tb.categories[c].radio == radioRequired {
 			radio = append(radio, c)
 		}
@@ -169,7 +169,7 @@ func TestBillOfMaterials(t *testing.T) {
 			_, ok := Lookup(hs6)
 			require.True(t, ok, "%s is not in the IT table", hs6)
 			var fits []iorules.Category
-			for _, c := range iorules.Categories {
+			for _, c := range iorules.Categories() {
 				if c == iorules.CategoryOther {
 					continue
 				}

@@ -328,7 +328,7 @@ func TestSchemaAgreesWithDecoder(t *testing.T) {
 			items := m["items"].([]any)
 			proto := item0(m)
 			items = items[:0]
-			for i, c := range iorules.Categories {
+			for i, c := range iorules.Categories() {
 				it := map[string]any{}
 				for k, v := range proto {
 					it[k] = v

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/exact"
 	"github.com/shopspring/decimal"
 )
 
@@ -243,28 +243,34 @@ func Value(s iorules.Shipment, basis Basis, dest iorules.Currency) (Valuation, e
 
 // value computes what the doc comment of Value describes, for the checked
 // inputs of Value; sign is adjustmentSigns of the charges the price
-// includes.
+// includes. It computes on exact.Dec, which gives the coefficients and
+// exponents decimal.Decimal would, on machine words while they fit.
 func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.Decimal, sign [numCharges]int) (Valuation, error) {
-	amounts := chargeAmounts(s.Charges)
-
+	var amounts [numCharges]exact.Dec
+	for ch, a := range chargeAmounts(s.Charges) {
+		amounts[ch] = exact.FromDecimal(a)
+	}
 	places := dest.MinorUnits()
-	c := newConverter(places)
+	atRate := exact.FromDecimal(rate)
+	// convert returns x in dest, rounded once.
+	convert := func(x exact.Dec) exact.Dec { return x.Mul(atRate).Round(places) }
 
 	// The line values in the shipment currency, exact: the weights of
 	// every share of a charge.
-	weights := make([]decimal.Decimal, len(s.Items))
+	weights := make([]exact.Dec, len(s.Items))
+	var invoice exact.Dec
 	for i, it := range s.Items {
-		weights[i] = it.Value()
+		weights[i] = exact.FromDecimal(it.UnitValue).Mul(exact.New(int64(it.Quantity), 0))
 		if weights[i].Sign() < 0 {
 			return Valuation{}, &iorules.FieldError{Path: fmt.Sprintf("items[%d].unit_value", i), Msg: fmt.Sprintf(
 				"the line value %s %s is negative", weights[i], s.Currency)}
 		}
+		invoice = invoice.Add(weights[i])
 	}
-	invoice := c.sum(weights)
 
 	// What moves the invoice value to the FOB value, and to the customs
 	// value, in the shipment currency, exact.
-	toFOB := decimal.Zero
+	var toFOB exact.Dec
 	for ch, sg := range sign {
 		switch sg {
 		case 1:
@@ -285,75 +291,64 @@ func value(s iorules.Shipment, basis Basis, dest iorules.Currency, rate decimal.
 		toCustoms = toCustoms.Add(amounts[freight]).Add(amounts[insurance])
 	}
 
-	// Into dest: every figure converted and rounded once.
-	atRate := newFraction(rate, decimal.NewFromInt(1))
+	// Into dest: every figure converted and rounded once. Freight and
+	// insurance are split in dest.
+	fr, ins := convert(amounts[freight]), convert(amounts[insurance])
+	// One block for the shares of both.
+	shares := make([]exact.Dec, 2*len(weights))
+	freightShares := allocate(fr, weights, places, shares[:len(weights)])
+	insuranceShares := allocate(ins, weights, places, shares[len(weights):])
 	v := Valuation{
 		Basis:               basis,
 		Currency:            dest,
 		SourceCurrency:      s.Currency,
 		ExchangeRate:        rate,
-		Freight:             c.convert(amounts[freight], atRate, nil),
-		Insurance:           c.convert(amounts[insurance], atRate, nil),
-		DestinationHandling: c.convert(amounts[destinationHandling], atRate, nil),
-		DestinationInland:   c.convert(amounts[destinationInland], atRate, nil),
+		Freight:             fr.Decimal(),
+		Insurance:           ins.Decimal(),
+		DestinationHandling: convert(amounts[destinationHandling]).Decimal(),
+		DestinationInland:   convert(amounts[destinationInland]).Decimal(),
 		Lines:               make([]Line, len(s.Items)),
-	}
-	// Freight and insurance are split in dest.
-	freightShares, err := Allocate(v.Freight, weights, places)
-	if err != nil {
-		return Valuation{}, err
-	}
-	insuranceShares, err := Allocate(v.Insurance, weights, places)
-	if err != nil {
-		return Valuation{}, err
 	}
 
 	// A line's invoice value is w × rate; its FOB and customs values are
 	// (w + x × w / invoice) × rate, where x takes the invoice value to
-	// them: w × (invoice + x) × rate / invoice. When every line is worth
-	// nothing, the lines share x equally: 1 × x × rate / n. When x is zero
-	// the figure is the invoice value.
-	withShare := func(x decimal.Decimal) *fraction {
-		switch {
-		case x.IsZero():
-			return nil
-		case invoice.IsZero():
-			return newFraction(x.Mul(rate), decimal.NewFromInt(int64(len(weights))))
-		}
-		return newFraction(invoice.Add(x).Mul(rate), invoice)
-	}
-	fobShare, customsShare := withShare(toFOB), withShare(toCustoms)
-	one := decimal.NewFromInt(1)
-	var totals [3]big.Int // invoice, FOB and customs value, in units of 10^-places
-	for i, it := range s.Items {
-		share := weights[i]
+	// them: w × num / den with num = (invoice + x) × rate and den =
+	// invoice, rounded once. When every line is worth nothing, the lines
+	// share x equally: 1 × x × rate / n. When x is zero the figure is the
+	// invoice value.
+	fraction := func(x exact.Dec) (num, den exact.Dec) {
 		if invoice.IsZero() {
-			share = one
+			return x.Mul(atRate), exact.New(int64(len(weights)), 0)
 		}
-		l := Line{
+		return invoice.Add(x).Mul(atRate), invoice
+	}
+	fobNum, fobDen := fraction(toFOB)
+	customsNum, customsDen := fraction(toCustoms)
+	var totals [3]exact.Dec // invoice, FOB and customs value
+	for i, it := range s.Items {
+		w := weights[i]
+		inv := convert(w)
+		if invoice.IsZero() {
+			w = exact.New(1, 0)
+		}
+		fob, customs := inv, inv
+		if !toFOB.IsZero() {
+			fob = w.MulDivRound(fobNum, fobDen, places)
+		}
+		if !toCustoms.IsZero() {
+			customs = w.MulDivRound(customsNum, customsDen, places)
+		}
+		totals[0], totals[1], totals[2] = totals[0].Add(inv), totals[1].Add(fob), totals[2].Add(customs)
+		v.Lines[i] = Line{
 			Line:         it.Line,
-			InvoiceValue: c.convert(weights[i], atRate, &totals[0]),
-			Freight:      freightShares[i],
-			Insurance:    insuranceShares[i],
+			InvoiceValue: inv.Decimal(),
+			FOBValue:     fob.Decimal(),
+			Freight:      freightShares[i].Decimal(),
+			Insurance:    insuranceShares[i].Decimal(),
+			CustomsValue: customs.Decimal(),
 		}
-		l.FOBValue, l.CustomsValue = l.InvoiceValue, l.InvoiceValue
-		if fobShare != nil {
-			l.FOBValue = c.convert(share, fobShare, &totals[1])
-		}
-		if customsShare != nil {
-			l.CustomsValue = c.convert(share, customsShare, &totals[2])
-		}
-		v.Lines[i] = l
 	}
-	if fobShare == nil {
-		totals[1].Set(&totals[0])
-	}
-	if customsShare == nil {
-		totals[2].Set(&totals[0])
-	}
-	v.InvoiceValue = decimal.NewFromBigInt(&totals[0], -places)
-	v.FOBValue = decimal.NewFromBigInt(&totals[1], -places)
-	v.CustomsValue = decimal.NewFromBigInt(&totals[2], -places)
+	v.InvoiceValue, v.FOBValue, v.CustomsValue = totals[0].Decimal(), totals[1].Decimal(), totals[2].Decimal()
 	return v, nil
 }
 

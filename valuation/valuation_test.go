@@ -74,7 +74,7 @@ func TestValueIncoterms(t *testing.T) {
 		{iorules.DPU, "1580.00", "1900.00"}, // − everything after the export port
 		{iorules.DDP, "1580.00", "1900.00"},
 	}
-	require.Len(t, tests, len(iorules.Incoterms))
+	require.Len(t, tests, len(iorules.Incoterms()))
 	for _, tt := range tests {
 		t.Run(string(tt.term), func(t *testing.T) {
 			s := shipment("BR", "BRL", "", tt.term, ch, line{1, "2000.00"})
@@ -122,7 +122,7 @@ func TestValueNothingCountedTwice(t *testing.T) {
 		iorules.DDP: {"origin_inland", "freight", "insurance", "destination_handling", "destination_inland"},
 	}
 	ch := charges("50", "300.25", "20.10", "40", "60")
-	for _, term := range iorules.Incoterms {
+	for _, term := range iorules.Incoterms() {
 		t.Run(string(term), func(t *testing.T) {
 			price := d("1000")
 			for _, c := range sellerPays[term] {
@@ -393,7 +393,7 @@ func TestValueProperties(t *testing.T) {
 		if cur != m.currency {
 			rate = decimal.New(1+r.Int64N(100_000_000), -int32(r.IntN(7))).String()
 		}
-		term := iorules.Incoterms[r.IntN(len(iorules.Incoterms))]
+		term := iorules.Incoterms()[r.IntN(len(iorules.Incoterms()))]
 		ch := iorules.Charges{
 			OriginInland: money(cur, 10_000), Freight: money(cur, 100_000), Insurance: money(cur, 10_000),
 			DestinationHandling: money(cur, 10_000), DestinationInland: money(cur, 10_000),

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 	"github.com/shopspring/decimal"
 )
 

@@ -36,8 +36,10 @@ type Issue struct {
 // of at most MaxLines lines; an item-scope expression runs once per line, so
 // its estimate is multiplied by MaxLines.
 const (
-	// MaxLines is the largest shipment the cost estimate assumes.
-	MaxLines = 10_000
+	// MaxLines is the largest shipment the cost estimate assumes. It is
+	// iorules.MaxItems, the most lines a valid shipment has, so that the
+	// bound holds for every shipment Prequalify accepts.
+	MaxLines = iorules.MaxItems
 	// maxExpressionCost bounds one evaluation of one expression.
 	maxExpressionCost = 1_000_000
 	// maxPerShipmentCost bounds one expression over a whole shipment.

@@ -16,7 +16,7 @@ import (
 	"github.com/google/cel-go/parser"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 )
 
 // ctxVar is the hidden variable through which the helper functions reach the
@@ -232,8 +232,8 @@ func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, er
 // literal naming a known document type, so a misspelt type is a load error
 // rather than a rule that always fires.
 func checkDocumentType(eh parser.ExprHelper, arg ast.Expr) *common.Error {
-	names := make([]string, len(iorules.DocumentTypes))
-	for i, t := range iorules.DocumentTypes {
+	names := make([]string, len(iorules.DocumentTypes()))
+	for i, t := range iorules.DocumentTypes() {
 		names[i] = string(t)
 	}
 	if arg.Kind() != ast.LiteralKind {

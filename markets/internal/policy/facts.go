@@ -3,7 +3,7 @@ package policy
 import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 )
 
 // missingFact is the error an expression gets when it reads a value that

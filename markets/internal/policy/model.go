@@ -7,7 +7,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 )
 
 // The records policies read. Each is built once per evaluation (shipment,

@@ -11,7 +11,7 @@ import (
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/interpreter"
 	"github.com/iorules/iorules"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 )
 
 // How a table matches its keys.

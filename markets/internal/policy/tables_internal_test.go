@@ -10,7 +10,7 @@ import (
 
 	celtypes "github.com/google/cel-go/common/types"
 	"github.com/iorules/iorules"
-	"github.com/iorules/iorules/markets/internal/exact"
+	"github.com/iorules/iorules/internal/exact"
 	"github.com/stretchr/testify/require"
 )
 

@@ -1,4 +1,5 @@
-// Package exact is the decimal arithmetic of the evaluation hot path.
+// Package exact is the decimal arithmetic of the hot paths: the policy
+// evaluation of markets and the customs valuation of valuation.
 //
 // A Dec is coefficient × 10^exponent. While the coefficient fits in an
 // int64 the arithmetic is done on machine words, without allocating;
@@ -310,4 +311,82 @@ func (x Dec) DivRound(y Dec, places int32) Dec {
 		}
 	}
 	return FromDecimal(x.Decimal().DivRound(y.Decimal(), places))
+}
+
+// MulDivRound returns x × y / z rounded to places decimal places, half away
+// from zero, with one rounding: the same coefficient and exponent as
+// decimal.Decimal's x.Mul(y).DivRound(z, places), but on machine words
+// while the product fits 128 bits and the quotient an int64. Like
+// DivRound, it panics when z is zero; callers check first.
+func (x Dec) MulDivRound(y, z Dec, places int32) Dec {
+	if x.big == nil && y.big == nil && z.big == nil && z.coef != 0 && places != math.MinInt32 {
+		if q, ok := mulDivRound(x, y, z, places); ok {
+			return q
+		}
+	}
+	return FromDecimal(x.Decimal().Mul(y.Decimal()).DivRound(z.Decimal(), places))
+}
+
+// mulDivRound is MulDivRound on words, or false when a figure does not fit.
+func mulDivRound(x, y, z Dec, places int32) (Dec, bool) {
+	// x × y / z = (|xc × yc| × 10^e / |zc|) × 10^-places, up to the sign.
+	e := int64(x.exp) + int64(y.exp) - int64(z.exp) + int64(places)
+	if e < -maxDigits || e > maxDigits {
+		return Dec{}, false
+	}
+	hi, lo := bits.Mul64(abs(x.coef), abs(y.coef))
+	b := abs(z.coef)
+	if e < 0 {
+		var over uint64
+		if over, b = bits.Mul64(b, uint64(pow10[-e])); over != 0 {
+			return Dec{}, false
+		}
+	} else if e > 0 {
+		p := uint64(pow10[e])
+		over, h := bits.Mul64(hi, p)
+		carry, l := bits.Mul64(lo, p)
+		var c uint64
+		if h, c = bits.Add64(h, carry, 0); over != 0 || c != 0 {
+			return Dec{}, false
+		}
+		hi, lo = h, l
+	}
+	if hi >= b { // the quotient does not fit 64 bits
+		return Dec{}, false
+	}
+	q, r := bits.Div64(hi, lo, b)
+	if q >= math.MaxInt64 {
+		return Dec{}, false // too large for a coefficient, once rounded
+	}
+	if r >= b-r { // 2r >= b without overflowing: away from zero
+		q++
+	}
+	c := int64(q)
+	if (x.coef < 0) != (y.coef < 0) != (z.coef < 0) && c != 0 {
+		c = -c
+	}
+	return Dec{coef: c, exp: -places}, true
+}
+
+// QuoRem returns the quotient of x by y truncated to places decimal places
+// and the remainder x - y × q, with the coefficients and exponents of
+// decimal.Decimal.QuoRem. Like it, QuoRem panics when y is zero; callers
+// check first.
+func (x Dec) QuoRem(y Dec, places int32) (Dec, Dec) {
+	if x.big == nil && y.big == nil && y.coef != 0 && places != math.MinInt32 {
+		e := int64(x.exp) - int64(y.exp) + int64(places)
+		a, b, rexp := x.coef, y.coef, int64(x.exp)
+		ok := true
+		if e < 0 {
+			b, ok = scaleUp(b, -e)
+		} else {
+			a, ok = scaleUp(a, e)
+			rexp = int64(y.exp) - int64(places)
+		}
+		if ok && rexp >= math.MinInt32 && rexp <= math.MaxInt32 {
+			return Dec{coef: a / b, exp: -places}, Dec{coef: a % b, exp: int32(rexp)}
+		}
+	}
+	q, r := x.Decimal().QuoRem(y.Decimal(), places)
+	return FromDecimal(q), FromDecimal(r)
 }

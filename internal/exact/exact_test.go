@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -79,6 +80,14 @@ func checkAll(t *testing.T, a, b decimal.Decimal, places int32) {
 	same(t, fmt.Sprintf("RoundBank(%s, %d)", a, places), x.RoundBank(places), a.RoundBank(places))
 	if !b.IsZero() {
 		same(t, fmt.Sprintf("DivRound(%s, %s, %d)", a, b, places), x.DivRound(y, places), a.DivRound(b, places))
+		q, r := x.QuoRem(y, places)
+		wq, wr := a.QuoRem(b, places)
+		same(t, fmt.Sprintf("QuoRem(%s, %s, %d) quotient", a, b, places), q, wq)
+		same(t, fmt.Sprintf("QuoRem(%s, %s, %d) remainder", a, b, places), r, wr)
+		for _, m := range []decimal.Decimal{a, b, a.Neg()} {
+			same(t, fmt.Sprintf("MulDivRound(%s, %s, %s, %d)", a, m, b, places),
+				x.MulDivRound(FromDecimal(m), y, places), a.Mul(m).DivRound(b, places))
+		}
 	}
 }
 
@@ -135,4 +144,56 @@ func FuzzMatchesDecimal(f *testing.F) {
 		}
 		checkAll(t, a, b, places)
 	})
+}
+
+// TestMulDivRoundRoundsOnce checks MulDivRound against rationals rounded
+// once, half away from zero, on random operands of any sign, size and
+// exponent: it is how valuation converts a line with its share of the
+// charges, so one rounding of the exact quotient is its contract, whatever
+// path (words or shopspring/decimal) computes it.
+func TestMulDivRoundRoundsOnce(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 8))
+	number := func() decimal.Decimal {
+		var x decimal.Decimal
+		switch r.IntN(4) {
+		case 0: // beyond an int64
+			c := new(big.Int).Lsh(big.NewInt(r.Int64()), uint(r.IntN(80)))
+			x = decimal.NewFromBigInt(c, int32(r.IntN(30))-20)
+		case 1: // ends in a half, so rounding matters
+			x = decimal.New(r.Int64N(1_000_000)*10+5, -int32(r.IntN(8)))
+		default:
+			x = decimal.New(r.Int64N(1_000_000_000_000), int32(r.IntN(16))-12)
+		}
+		if r.IntN(5) == 0 {
+			x = x.Neg()
+		}
+		return x
+	}
+	for places := range int32(4) {
+		for n := range 3000 {
+			x, y, z := number(), number(), number()
+			if z.IsZero() {
+				z = decimal.New(7, -1)
+			}
+			want := roundRat(new(big.Rat).Quo(new(big.Rat).Mul(x.Rat(), y.Rat()), z.Rat()), places)
+			got := FromDecimal(x).MulDivRound(FromDecimal(y), FromDecimal(z), places)
+			require.Equal(t, -places, got.Exponent(), "case %d", n)
+			require.True(t, want.Equal(got.Decimal()), "case %d: %s × %s / %s to %d places: %s, want %s",
+				n, x, y, z, places, got, want)
+		}
+	}
+}
+
+// roundRat rounds x to places decimal places, half away from zero.
+func roundRat(x *big.Rat, places int32) decimal.Decimal {
+	scaled := new(big.Rat).Mul(x, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil)))
+	num := new(big.Int).Abs(scaled.Num())
+	q, rem := new(big.Int).QuoRem(num, scaled.Denom(), new(big.Int))
+	if rem.Lsh(rem, 1).Cmp(scaled.Denom()) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if x.Sign() < 0 {
+		q.Neg(q)
+	}
+	return decimal.NewFromBigInt(q, -places)
 }
