@@ -108,13 +108,13 @@ func verdict(res Result) string {
 }
 
 type want struct {
-	det      string   // determination of the first line
-	verdict  string   // clear | conditional | decline; "" = not checked
-	rule     string   // deciding rule of the first line; "" = not checked
-	codes    []string // reason codes that must be present
-	notCodes []string // reason codes that must be absent
-	msg      string   // a substring some reason message or source must contain
-	licence  *bool    // Result.LicenceRequired; nil = not checked
+	det      Determination // determination of the first line
+	verdict  string        // clear | conditional | decline; "" = not checked
+	rule     string        // deciding rule of the first line; "" = not checked
+	codes    []string      // reason codes that must be present
+	notCodes []string      // reason codes that must be absent
+	msg      string        // a substring some reason message or source must contain
+	licence  *bool         // Result.LicenceRequired; nil = not checked
 }
 
 func codes(res Result) []string {

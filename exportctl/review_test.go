@@ -111,7 +111,10 @@ func TestAffiliatesRule(t *testing.T) {
 	t.Run("data windows", func(t *testing.T) {
 		d, err := loadEmbedded()
 		require.NoError(t, err)
-		type win struct{ Status, Confidence string }
+		type win struct {
+			Status     string
+			Confidence iorules.Confidence
+		}
 		var got []win
 		for _, day := range []string{"2025-09-29", "2025-11-09", "2025-11-10", "2026-11-09", "2026-11-10", "2027-12-31"} {
 			r, ok := d.ruleOn(ruleAffiliates, iorules.MustParseDate(day))
@@ -119,9 +122,9 @@ func TestAffiliatesRule(t *testing.T) {
 			got = append(got, win{r.status, r.confidence})
 		}
 		want := []win{
-			{statusInForce, confirmed}, {statusInForce, confirmed},
-			{statusSuspended, confirmed}, {statusSuspended, confirmed},
-			{statusInForce, unconfirmed}, {statusInForce, unconfirmed},
+			{statusInForce, iorules.ConfidenceConfirmed}, {statusInForce, iorules.ConfidenceConfirmed},
+			{statusSuspended, iorules.ConfidenceConfirmed}, {statusSuspended, iorules.ConfidenceConfirmed},
+			{statusInForce, iorules.ConfidenceUnconfirmed}, {statusInForce, iorules.ConfidenceUnconfirmed},
 		}
 		require.Empty(t, cmp.Diff(want, got))
 		require.Equal(t, "2026-12-02", d.reviewedThrough.String(), "the data-review date")
