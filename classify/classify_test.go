@@ -89,11 +89,12 @@ func TestCheckCategories(t *testing.T) {
 // TestCheckFormats checks every market's national code length: the full
 // length passes, another length is invalid, HS-6 alone passes with a note.
 func TestCheckFormats(t *testing.T) {
+	confirmed, unconfirmed := iorules.ConfidenceConfirmed, iorules.ConfidenceUnconfirmed
 	tests := []struct {
 		market     iorules.Country
 		digits     []int
 		wrong      int
-		confidence string
+		confidence iorules.Confidence
 	}{
 		{"BR", []int{8}, 10, confirmed},
 		{"TR", []int{12}, 10, unconfirmed},
@@ -330,7 +331,7 @@ func TestSuggest(t *testing.T) {
 				require.NotEmpty(t, cand.Description, cand.HSCode)
 				require.NotEmpty(t, cand.Reason, cand.HSCode)
 				require.NotEmpty(t, cand.Source, cand.HSCode)
-				require.Contains(t, []string{confirmed, unconfirmed}, cand.Confidence)
+				require.True(t, cand.Confidence.IsValid(), cand.HSCode)
 				// A suggested subheading must pass Check for its category.
 				code := strings.ReplaceAll(cand.HSCode, ".", "")
 				if len(code) == 4 {
