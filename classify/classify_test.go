@@ -372,19 +372,53 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+// TestConcurrentUse calls the package from many goroutines at once and
+// checks that each gets the same answers as a call made alone: a data race
+// shows under -race, and a shared result corrupted by another goroutine
+// shows without it.
 func TestConcurrentUse(t *testing.T) {
+	type answers struct {
+		Results  []Result
+		Reasons  []iorules.Reason
+		Suggest  []Candidate
+		Format   NationalFormat
+		FormatOK bool
+	}
+	markets := []iorules.Country{"BR", "TR", "US", "EG"}
+	ask := func(market iorules.Country) answers {
+		var a answers
+		a.Results, a.Reasons = CheckShipment(market, iorules.Shipment{Items: []iorules.Item{
+			item(1, iorules.CategoryServer, "847150"), item(2, iorules.CategoryGPUServer, "84715010"),
+			item(3, iorules.CategorySwitch, "851762"),
+		}})
+		a.Suggest = Suggest(iorules.CategoryGPUServer)
+		a.Format, a.FormatOK = Format(market)
+		return a
+	}
+	want := map[iorules.Country]answers{}
+	for _, m := range markets {
+		want[m] = ask(m)
+	}
 	var wg sync.WaitGroup
 	for i := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			market := []iorules.Country{"BR", "TR", "US", "EG"}[i%4]
+		wg.Go(func() {
+			market := markets[i%len(markets)]
 			for range 50 {
-				_, _ = CheckShipment(market, iorules.Shipment{Items: []iorules.Item{item(1, iorules.CategoryServer, "847150")}})
-				_ = Suggest(iorules.CategoryGPUServer)
-				_, _ = Format(market)
+				got := ask(market)
+				if diff := cmp.Diff(want[market], got); diff != "" {
+					t.Errorf("goroutine %d, %s: the answer differs from the one given alone (-alone +concurrent):\n%s", i, market, diff)
+					return
+				}
+				// Mutating what one call returned must not reach another.
+				if len(got.Results) > 0 {
+					got.Results[0].Message = "mutated"
+				}
+				if len(got.Suggest) > 0 {
+					got.Suggest[0].Reason = "mutated"
+				}
+				got.Format.Digits = append(got.Format.Digits[:0], 99)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

@@ -3,6 +3,7 @@ package classify
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,20 +16,33 @@ import (
 )
 
 // referencePath is the whole HS 2022 nomenclature (section, hscode,
-// description, parent, level), kept outside the module and never copied in.
-var referencePath = filepath.Join("..", "..", "shared", "reference", "hs2022.csv")
+// description, parent, level), kept outside the module and never copied in:
+// ../shared/reference/hs2022.csv beside the clone, or the file that
+// IORULES_HS2022_CSV names.
+func referencePath() string {
+	if p := os.Getenv("IORULES_HS2022_CSV"); p != "" {
+		return p
+	}
+	return filepath.Join("..", "..", "shared", "reference", "hs2022.csv")
+}
+
+// requireReference is the environment variable that turns a missing
+// reference file from a skip into a failure; .ci/run sets it.
+const requireReference = "IORULES_REQUIRE_REFERENCE"
 
 type refRow struct {
 	code, description, parent, level string
 }
 
-// readReference loads the reference nomenclature, or skips the test when
-// the file is not there.
+// readReference loads the reference nomenclature. When the file is not
+// there it skips the test, saying so loudly, or fails it when
+// IORULES_REQUIRE_REFERENCE=1.
 func readReference(t *testing.T) map[string]refRow {
 	t.Helper()
-	f, err := os.Open(referencePath)
+	path := referencePath()
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("reference nomenclature %s not present", referencePath)
+		missingReference(t, path)
 	}
 	require.NoError(t, err)
 	defer f.Close()
@@ -90,6 +104,23 @@ func TestCodeListMatchesReference(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("embedded code list differs from the reference (-reference +embedded):\n%s", diff)
 	}
+}
+
+// missingReference skips (or, when IORULES_REQUIRE_REFERENCE=1, fails) a
+// test whose reference file is absent, naming the file and how to run it.
+func missingReference(t testing.TB, path string) {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	msg := fmt.Sprintf("REFERENCE FILE MISSING: %s is not there, so %s did not check the HS data against the HS 2022 nomenclature. "+
+		"Run it with the shared reference beside the clone (../shared/reference/hs2022.csv) or with IORULES_HS2022_CSV=/path/to/hs2022.csv; "+
+		"CI sets %s=1 so that this fails instead.", abs, t.Name(), requireReference)
+	if os.Getenv(requireReference) == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
 
 func normalisedText(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
