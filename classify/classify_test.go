@@ -2,8 +2,6 @@ package classify
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,10 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func item(line int, c iorules.Category, code string) iorules.Item {
 	return iorules.Item{Line: line, Category: c, HSCode: iorules.HSCode(code)}
@@ -270,15 +267,7 @@ func TestCheckShipmentGolden(t *testing.T) {
 			}{results, reasons}, "", "  ")
 			require.NoError(t, err)
 			got = append(got, '\n')
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				require.NoError(t, os.WriteFile(path, got, 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./classify -run Golden -update to create it")
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s differs (-golden +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tt.golden), got)
 		})
 	}
 }

@@ -1,10 +1,8 @@
 package exportctl
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
@@ -21,25 +19,6 @@ func TestEmbeddedDataLoads(t *testing.T) {
 	r := d.rules[ruleAIDiffusion][0]
 	require.Equal(t, statusNotEnforced, r.status)
 	require.Equal(t, "2025-05-13", r.statusSince.String())
-}
-
-// loadErr loads the embedded data with one replacement and returns the error.
-func loadErr(t *testing.T, file, old, new string) error {
-	t.Helper()
-	m := fstest.MapFS{}
-	entries, err := fs.ReadDir(embedded, "data")
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := fs.ReadFile(embedded, "data/"+e.Name())
-		require.NoError(t, err)
-		if e.Name() == file {
-			require.Contains(t, string(b), old)
-			b = []byte(strings.Replace(string(b), old, new, 1))
-		}
-		m[e.Name()] = &fstest.MapFile{Data: b}
-	}
-	_, err = loadData(m)
-	return err
 }
 
 func TestDataValidation(t *testing.T) {
@@ -64,7 +43,7 @@ func TestDataValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := loadErr(t, tc.file, tc.old, tc.new)
+			_, err := loadEdited(t, tc.file, tc.old, tc.new)
 			require.Error(t, err)
 			require.Contains(t, err.Error(), tc.want)
 		})

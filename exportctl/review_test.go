@@ -264,13 +264,13 @@ func TestA5A6CarveOut(t *testing.T) {
 
 	// Were Israel's A:6 membership confirmed, the line would need no
 	// licence for the advanced-computing reason.
-	confirmedA6 := altData(t, "groups.yaml",
+	confirmedA6 := mustLoadEdited(t, "groups.yaml",
 		"source: \"15 CFR 740 Supp. 1 (the eCFR reproduction's A:6 table was lossy)\"\n        confidence: unconfirmed",
 		"source: \"15 CFR 740 Supp. 1\"\n        confidence: confirmed")
 	check(t, confirmedA6.screen(s, Options{}), want{det: DeterminationNLR, rule: ruleCarveOut, msg: "which 15 CFR 742.6(a)(6) excludes", licence: ptr(false)})
 
 	// And were the exclusion itself unconfirmed, it would not apply.
-	both := altData(t, "rules.yaml", "status: in_force\n    effective_from: 2023-11-17\n    confidence: confirmed\n    note: relaxes a requirement",
+	both := mustLoadEdited(t, "rules.yaml", "status: in_force\n    effective_from: 2023-11-17\n    confidence: confirmed\n    note: relaxes a requirement",
 		"status: in_force\n    effective_from: 2023-11-17\n    confidence: unconfirmed\n    note: relaxes a requirement")
 	res = both.screen(s, Options{})
 	check(t, res, want{det: DeterminationLicenceRequired, msg: "the exclusion is unconfirmed"})

@@ -2,36 +2,12 @@ package exportctl
 
 import (
 	"errors"
-	"io/fs"
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/iorules/iorules"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-// altData loads the embedded data with one textual replacement in one file,
-// to show what the engine would do if a fact changed.
-func altData(t *testing.T, file, old, new string) *dataset {
-	t.Helper()
-	m := fstest.MapFS{}
-	entries, err := fs.ReadDir(embedded, "data")
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := fs.ReadFile(embedded, "data/"+e.Name())
-		require.NoError(t, err)
-		if e.Name() == file {
-			require.Contains(t, string(b), old)
-			b = []byte(strings.Replace(string(b), old, new, 1))
-		}
-		m[e.Name()] = &fstest.MapFile{Data: b}
-	}
-	d, err := loadData(m)
-	require.NoError(t, err)
-	return d
-}
 
 // TestTraps has one case per known trap of export-control pre-qualification
 // (a place where the CFR text, the enforced law and the facts a shipment
@@ -53,7 +29,7 @@ func TestTraps(t *testing.T) {
 
 		// Were the status in force, the same shipment would need a licence:
 		// the status, not the presence of the record, decides.
-		enforced := altData(t, "rules.yaml", "status: not_enforced", "status: in_force")
+		enforced := mustLoadEdited(t, "rules.yaml", "status: not_enforced", "status: in_force")
 		check(t, enforced.screen(s, Options{}), want{det: DeterminationLicenceRequired, rule: ruleAIDiffusion})
 	})
 
