@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/iorules/iorules"
+	tppcalc "github.com/iorules/iorules/exportctl/tpp"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -94,12 +95,12 @@ func TestTraps(t *testing.T) {
 	})
 
 	t.Run("08 sparsity and precision in TPP", func(t *testing.T) {
-		_, err := MaxTPP(Throughput{TOPS: decimal.NewFromInt(3958), BitLength: 8, Sparse: true})
-		require.ErrorIs(t, err, ErrSparseTOPS)
-		got, err := MaxTPP(
-			Throughput{TOPS: decimal.NewFromInt(989), BitLength: 16},
-			Throughput{TOPS: decimal.NewFromInt(1979), BitLength: 8},
-			Throughput{TOPS: decimal.RequireFromString("66.9"), BitLength: 64},
+		_, err := tppcalc.Max(tppcalc.Throughput{TOPS: decimal.NewFromInt(3958), BitLength: 8, Sparse: true})
+		require.ErrorIs(t, err, tppcalc.ErrSparseTOPS)
+		got, err := tppcalc.Max(
+			tppcalc.Throughput{TOPS: decimal.NewFromInt(989), BitLength: 16},
+			tppcalc.Throughput{TOPS: decimal.NewFromInt(1979), BitLength: 8},
+			tppcalc.Throughput{TOPS: decimal.RequireFromString("66.9"), BitLength: 64},
 		)
 		require.NoError(t, err)
 		require.Equal(t, "15832", got.String())
