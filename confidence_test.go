@@ -3,6 +3,7 @@ package iorules_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,4 +93,16 @@ func TestConfidenceDecoding(t *testing.T) {
 		var r record
 		require.Error(t, json.Unmarshal([]byte(`{"confidence":1}`), &r))
 	})
+}
+
+// A confidence decodes from the data as written; anything else is a field
+// error.
+func ExampleParseConfidence() {
+	c, _ := iorules.ParseConfidence("unconfirmed")
+	fmt.Println(c, c.IsConfirmed())
+	_, err := iorules.ParseConfidence("likely")
+	fmt.Println(err)
+	// Output:
+	// unconfirmed false
+	// confidence: want confirmed or unconfirmed, not "likely"
 }

@@ -2,6 +2,7 @@ package iorules_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/iorules/iorules"
@@ -110,4 +111,20 @@ func TestParseWindow(t *testing.T) {
 		require.NoError(t, iorules.Window{}.Validate())
 		require.NoError(t, win("", "2025-06-01").Validate())
 	})
+}
+
+// A rule in force from 2025-01-01 with no end, and a rate that held for
+// 2025 only: they share that year, and a window that ends before it starts
+// is refused.
+func ExampleWindow() {
+	rule, _ := iorules.ParseWindow("2025-01-01", "")
+	rate, _ := iorules.ParseWindow("2025-01-01", "2025-12-31")
+	fmt.Println(rule.Covers(iorules.MustParseDate("2030-06-01")), rate.Covers(iorules.MustParseDate("2026-01-01")))
+	fmt.Println(rule.Overlaps(rate))
+	_, err := iorules.ParseWindow("2026-02-02", "2020-02-02")
+	fmt.Println(err)
+	// Output:
+	// true false
+	// true
+	// effective_to: 2020-02-02 is before effective_from 2026-02-02
 }
