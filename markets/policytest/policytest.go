@@ -303,18 +303,17 @@ func runCase(engine *markets.Engine, market iorules.Country, f fileSpec, c caseS
 // market the cases evaluate unless a case names another.
 func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src []byte) {
 	t.Helper()
-	f, err := decodeFile(src)
-	if err != nil {
+	suite, err := ParseSuite(src)
+	switch {
+	case suite == nil:
 		t.Fatalf("%v", err)
+	case err != nil:
+		t.Errorf("%v", err) // a name empty or repeated: the cases still run
 	}
 	fired := map[string]bool{}
-	names := map[string]bool{}
-	for _, c := range f.Cases {
-		if err := checkName(names, c.Name); err != nil {
-			t.Errorf("%v", err)
-		}
+	for _, c := range suite.spec.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			r := runCase(engine, market, f, c)
+			r := runCase(engine, market, suite.spec, c)
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
