@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,11 +13,10 @@ import (
 	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // sample returns the valid sample shipment of testdata/ as JSON.
 func sample(t testing.TB) []byte {
@@ -618,13 +616,7 @@ func TestMarshalShipment(t *testing.T) {
 	require.NoError(t, err)
 	got, err := json.MarshalIndent(s, "", "  ")
 	require.NoError(t, err)
-	golden := filepath.Join("testdata", "shipment_marshaled.golden.json")
-	if *update {
-		require.NoError(t, os.WriteFile(golden, append(got, '\n'), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err)
-	require.Equal(t, string(want), string(got)+"\n")
+	golden.Check(t, filepath.Join("testdata", "shipment_marshaled.golden.json"), string(got)+"\n")
 
 	again, err := DecodeShipment(bytes.NewReader(got))
 	require.NoError(t, err)

@@ -51,11 +51,13 @@ type Requirement struct {
 	// policy does not know it.
 	LeadTimeDays *int
 	Source       string
-	Confidence   string
-	Rule         string // the policy rule that raised it
-	Note         string // the policy's message, if any
-	Unblock      string // how to obtain it, if the policy says
-	Line         int
+	// Confidence is "confirmed" or "unconfirmed", as the policy rates its
+	// source (an iorules.Confidence, which Merge copies to the Approval).
+	Confidence string
+	Rule       string // the policy rule that raised it
+	Note       string // the policy's message, if any
+	Unblock    string // how to obtain it, if the policy says
+	Line       int
 }
 
 // Approval is one approval the shipment needs, merged over the lines that
@@ -74,8 +76,10 @@ type Approval struct {
 	// approvals.
 	References []string `json:"references,omitempty"`
 	Source     string   `json:"source"`
-	Confidence string   `json:"confidence,omitempty"`
-	Rule       string   `json:"rule,omitempty"`
+	// Confidence says whether the policy checked its source; empty when the
+	// requirement does not say.
+	Confidence iorules.Confidence `json:"confidence,omitempty"`
+	Rule       string             `json:"rule,omitempty"`
 	// Note is the policy's explanation of the requirement, if it gives one.
 	Note string `json:"note,omitempty"`
 	// Unblock says how to obtain the approval, if the policy says.
@@ -142,7 +146,7 @@ func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 			a = &Approval{
 				ID: r.ID, Authority: r.Authority, Title: r.Title, Stage: r.Stage,
 				BeforeShipment: r.Stage == BeforeShipment, LeadTimeDays: cloneDays(r.LeadTimeDays),
-				Status: status, Source: r.Source, Confidence: r.Confidence, Rule: r.Rule,
+				Status: status, Source: r.Source, Confidence: iorules.Confidence(r.Confidence), Rule: r.Rule,
 				Note: r.Note, Unblock: r.Unblock,
 			}
 			merged[k] = a

@@ -1,6 +1,8 @@
 package approvals_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -73,6 +75,22 @@ func TestMergeSplitsByStatusAndSorts(t *testing.T) {
 		{"tr.tareks", approvals.StatusHeld, []int{1, 4}, []string{"T-1", "T-9"}},
 	}
 	require.Empty(t, cmp.Diff(want, rows))
+}
+
+// TestMergeConfidence checks that the approval carries the requirement's
+// confidence as an iorules.Confidence, written as before in JSON.
+func TestMergeConfidence(t *testing.T) {
+	got := approvals.Merge(shipment(), []approvals.Requirement{
+		{ID: "tr.tareks", Stage: approvals.BeforeClearance, Confidence: "unconfirmed", Line: 3},
+		{ID: "tr.imei", Stage: approvals.AfterClearance, Line: 3},
+	})
+	require.Len(t, got, 2)
+	require.Equal(t, iorules.Confidence(""), got[0].Confidence, "tr.imei states none")
+	require.Equal(t, iorules.ConfidenceUnconfirmed, got[1].Confidence)
+	b, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(b), `"confidence":"unconfirmed"`))
+	require.NotContains(t, string(b), `"confidence":""`)
 }
 
 func TestEarliestShipDate(t *testing.T) {

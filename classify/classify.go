@@ -60,7 +60,7 @@ type Candidate struct {
 	Source string `json:"source"`
 	// Confidence is "confirmed" when the code's own wording covers the
 	// product, "unconfirmed" when the fit rests on rulings not verified.
-	Confidence string `json:"confidence"`
+	Confidence iorules.Confidence `json:"confidence"`
 }
 
 // Subheading is an HS 2022 subheading of the IT table.
@@ -148,9 +148,9 @@ func CheckShipment(market iorules.Country, s iorules.Shipment) ([]Result, []ioru
 	}
 
 	var reasons []iorules.Reason
-	if !s.Date.IsZero() && (s.Date.Before(t.from) || (!t.to.IsZero() && s.Date.After(t.to))) {
-		window := t.from.String() + " to " + t.to.String()
-		if t.toConfidence == unconfirmed {
+	if !s.Date.IsZero() && !t.window.Covers(s.Date) {
+		window := t.window.From.String() + " to " + t.window.To.String()
+		if t.toConfidence == iorules.ConfidenceUnconfirmed {
 			window += " (end date unconfirmed)"
 		}
 		reasons = append(reasons, iorules.Reason{
@@ -242,7 +242,7 @@ func Suggest(c iorules.Category) []Candidate {
 			Description: t.describe(f.Code),
 			Reason:      f.Reason,
 			Source:      f.Source,
-			Confidence:  f.Confidence,
+			Confidence:  f.confidence,
 		})
 	}
 	return out
@@ -298,7 +298,7 @@ func (t *table) check(market iorules.Country, it *iorules.Item) (Result, finding
 	var problems []string
 	if len(code) > 6 && known && !slices.Contains(format.Digits, len(code)) {
 		p := fmt.Sprintf("%s has %d digits, but a full %s for %s has %s", res.Declared, len(code), format.Name, market, digitsText(format.Digits))
-		if format.Confidence == unconfirmed {
+		if format.Confidence == iorules.ConfidenceUnconfirmed {
 			p += " (length unconfirmed)"
 		}
 		problems = append(problems, p)
@@ -350,7 +350,7 @@ func (t *table) check(market iorules.Country, it *iorules.Item) (Result, finding
 			res.Status = StatusOK
 			res.Expected = []string{f.dotted}
 			res.Message = d6 + " fits category " + string(it.Category) + ": " + f.Reason
-			if f.Confidence == unconfirmed {
+			if f.confidence == iorules.ConfidenceUnconfirmed {
 				res.Message = strings.TrimSuffix(res.Message, ".") + "; " + unconfirmedFitAdvice + "."
 				fd.fitNote, fd.fitSource = unconfirmedFitAdvice, f.Source
 			}

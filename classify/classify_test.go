@@ -2,8 +2,6 @@ package classify
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,10 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func item(line int, c iorules.Category, code string) iorules.Item {
 	return iorules.Item{Line: line, Category: c, HSCode: iorules.HSCode(code)}
@@ -89,11 +86,12 @@ func TestCheckCategories(t *testing.T) {
 // TestCheckFormats checks every market's national code length: the full
 // length passes, another length is invalid, HS-6 alone passes with a note.
 func TestCheckFormats(t *testing.T) {
+	confirmed, unconfirmed := iorules.ConfidenceConfirmed, iorules.ConfidenceUnconfirmed
 	tests := []struct {
 		market     iorules.Country
 		digits     []int
 		wrong      int
-		confidence string
+		confidence iorules.Confidence
 	}{
 		{"BR", []int{8}, 10, confirmed},
 		{"TR", []int{12}, 10, unconfirmed},
@@ -269,15 +267,7 @@ func TestCheckShipmentGolden(t *testing.T) {
 			}{results, reasons}, "", "  ")
 			require.NoError(t, err)
 			got = append(got, '\n')
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				require.NoError(t, os.WriteFile(path, got, 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./classify -run Golden -update to create it")
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s differs (-golden +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tt.golden), got)
 		})
 	}
 }
@@ -330,7 +320,7 @@ func TestSuggest(t *testing.T) {
 				require.NotEmpty(t, cand.Description, cand.HSCode)
 				require.NotEmpty(t, cand.Reason, cand.HSCode)
 				require.NotEmpty(t, cand.Source, cand.HSCode)
-				require.Contains(t, []string{confirmed, unconfirmed}, cand.Confidence)
+				require.True(t, cand.Confidence.IsValid(), cand.HSCode)
 				// A suggested subheading must pass Check for its category.
 				code := strings.ReplaceAll(cand.HSCode, ".", "")
 				if len(code) == 4 {
@@ -371,19 +361,53 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+// TestConcurrentUse calls the package from many goroutines at once and
+// checks that each gets the same answers as a call made alone: a data race
+// shows under -race, and a shared result corrupted by another goroutine
+// shows without it.
 func TestConcurrentUse(t *testing.T) {
+	type answers struct {
+		Results  []Result
+		Reasons  []iorules.Reason
+		Suggest  []Candidate
+		Format   NationalFormat
+		FormatOK bool
+	}
+	markets := []iorules.Country{"BR", "TR", "US", "EG"}
+	ask := func(market iorules.Country) answers {
+		var a answers
+		a.Results, a.Reasons = CheckShipment(market, iorules.Shipment{Items: []iorules.Item{
+			item(1, iorules.CategoryServer, "847150"), item(2, iorules.CategoryGPUServer, "84715010"),
+			item(3, iorules.CategorySwitch, "851762"),
+		}})
+		a.Suggest = Suggest(iorules.CategoryGPUServer)
+		a.Format, a.FormatOK = Format(market)
+		return a
+	}
+	want := map[iorules.Country]answers{}
+	for _, m := range markets {
+		want[m] = ask(m)
+	}
 	var wg sync.WaitGroup
 	for i := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			market := []iorules.Country{"BR", "TR", "US", "EG"}[i%4]
+		wg.Go(func() {
+			market := markets[i%len(markets)]
 			for range 50 {
-				_, _ = CheckShipment(market, iorules.Shipment{Items: []iorules.Item{item(1, iorules.CategoryServer, "847150")}})
-				_ = Suggest(iorules.CategoryGPUServer)
-				_, _ = Format(market)
+				got := ask(market)
+				if diff := cmp.Diff(want[market], got); diff != "" {
+					t.Errorf("goroutine %d, %s: the answer differs from the one given alone (-alone +concurrent):\n%s", i, market, diff)
+					return
+				}
+				// Mutating what one call returned must not reach another.
+				if len(got.Results) > 0 {
+					got.Results[0].Message = "mutated"
+				}
+				if len(got.Suggest) > 0 {
+					got.Suggest[0].Reason = "mutated"
+				}
+				got.Format.Digits = append(got.Format.Digits[:0], 99)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

@@ -22,12 +22,6 @@ var formatsYAML []byte
 //go:embed data/hs2022_codes.txt
 var codeList []byte
 
-// Confidence values used in the data files.
-const (
-	confirmed   = "confirmed"
-	unconfirmed = "unconfirmed"
-)
-
 // nomenclatureFile is the shape of data/nomenclature.yaml.
 type nomenclatureFile struct {
 	Edition               string        `yaml:"edition"`
@@ -82,7 +76,8 @@ type fitRow struct {
 	Source     string `yaml:"source"`
 	Confidence string `yaml:"confidence"`
 
-	dotted string // Code in dotted form, set by load
+	dotted     string             // Code in dotted form, set by load
+	confidence iorules.Confidence // Confidence, parsed by load
 }
 
 // formatsFile is the shape of data/formats.yaml.
@@ -118,8 +113,8 @@ type categoryFit struct {
 type table struct {
 	edition       string
 	editionSource string
-	from, to      iorules.Date
-	toConfidence  string
+	window        iorules.Window // the dates the edition is kept for
+	toConfidence  iorules.Confidence
 	headings      map[string]headingRow // by four digits
 	subs          map[string]subRow     // by six digits
 	exists        map[string]bool       // every HS 2022 subheading of the listed chapters
@@ -157,7 +152,6 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 	t := &table{
 		edition:       nf.Edition,
 		editionSource: nf.Source,
-		toConfidence:  nf.EffectiveToConfidence,
 		headings:      map[string]headingRow{},
 		subs:          map[string]subRow{},
 		exists:        map[string]bool{},
@@ -171,17 +165,18 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 	if nf.Edition == "" || nf.Source == "" {
 		bad("nomenclature: edition and source are required")
 	}
+	if nf.EffectiveFrom == "" {
+		bad("nomenclature: effective_from: required")
+	}
 	var err error
-	if t.from, err = iorules.ParseDate(nf.EffectiveFrom); err != nil {
-		bad("nomenclature: effective_from: %v", err)
+	t.window, err = iorules.ParseWindow(nf.EffectiveFrom, nf.EffectiveTo)
+	for _, fe := range iorules.FieldErrors(err) {
+		bad("nomenclature: %v", fe)
 	}
 	if nf.EffectiveTo != "" {
-		if t.to, err = iorules.ParseDate(nf.EffectiveTo); err != nil {
-			bad("nomenclature: effective_to: %v", err)
+		if t.toConfidence, err = iorules.ParseConfidence(nf.EffectiveToConfidence); err != nil {
+			bad("nomenclature: effective_to_confidence %q: want confirmed or unconfirmed", nf.EffectiveToConfidence)
 		}
-	}
-	if nf.EffectiveTo != "" && !validConfidence(nf.EffectiveToConfidence) {
-		bad("nomenclature: effective_to_confidence %q: want confirmed or unconfirmed", nf.EffectiveToConfidence)
 	}
 
 	for _, ch := range nf.CodeListChapters {
@@ -270,6 +265,8 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 		seen := map[string]bool{}
 		for i, f := range c.Fits {
 			c.Fits[i].dotted = dotted(f.Code)
+			confidence, confErr := iorules.ParseConfidence(f.Confidence)
+			c.Fits[i].confidence = confidence
 			switch {
 			case len(f.Code) == 4 && t.headings[f.Code].Heading == "",
 				len(f.Code) == 6 && t.subs[f.Code].HS6 == "",
@@ -277,7 +274,7 @@ func load(nomenclature, formats, codes []byte) (*table, error) {
 				bad("category %s: fit %q is not a heading or subheading of the table", c.Category, f.Code)
 			case f.Reason == "" || f.Source == "":
 				bad("category %s: fit %s needs a reason and a source", c.Category, f.Code)
-			case !validConfidence(f.Confidence):
+			case confErr != nil:
 				bad("category %s: fit %s: confidence %q", c.Category, f.Code, f.Confidence)
 			case seen[f.Code]:
 				bad("category %s: fit %s repeated", c.Category, f.Code)
@@ -337,15 +334,15 @@ func (r formatRow) toFormat(market iorules.Country) (NationalFormat, error) {
 		Tariff:            r.Tariff,
 		Digits:            slices.Clone(r.Digits),
 		Edition:           r.Edition,
-		EditionConfidence: r.EditionConfidence,
+		EditionConfidence: iorules.Confidence(r.EditionConfidence),
 		Source:            r.Source,
-		Confidence:        r.Confidence,
+		Confidence:        iorules.Confidence(r.Confidence),
 		Note:              r.Note,
 	}
 	switch {
 	case f.Name == "" || f.Tariff == "" || f.Edition == "" || f.Source == "":
 		return f, errors.New("name, tariff, edition and source are required")
-	case !validConfidence(f.Confidence) || !validConfidence(f.EditionConfidence):
+	case !f.Confidence.IsValid() || !f.EditionConfidence.IsValid():
 		return f, fmt.Errorf("confidence %q / edition_confidence %q: want confirmed or unconfirmed", f.Confidence, f.EditionConfidence)
 	case !slices.IsSorted(f.Digits) || len(slices.Compact(slices.Clone(f.Digits))) != len(f.Digits):
 		return f, errors.New("digits must be ascending without repeats")
@@ -357,8 +354,6 @@ func (r formatRow) toFormat(market iorules.Country) (NationalFormat, error) {
 	}
 	return f, nil
 }
-
-func validConfidence(c string) bool { return c == confirmed || c == unconfirmed }
 
 // isDigits reports whether s is exactly n ASCII digits.
 func isDigits(s string, n int) bool {

@@ -23,15 +23,15 @@ type NationalFormat struct {
 	Digits []int `json:"digits"`
 	// Edition is the HS edition the tariff follows, such as "HS 2022".
 	Edition string `json:"edition"`
-	// EditionConfidence is "confirmed" or "unconfirmed" for Edition.
-	EditionConfidence string `json:"edition_confidence"`
+	// EditionConfidence says whether Edition was checked against the tariff.
+	EditionConfidence iorules.Confidence `json:"edition_confidence"`
 	// Source cites where the format comes from.
 	Source string `json:"source"`
 	// Confidence is "confirmed" when Digits follows from the cited national
 	// tariff instrument, the nomenclature it is built on or lines of the
 	// tariff as published, "unconfirmed" when it rests on a secondary
 	// description only.
-	Confidence string `json:"confidence"`
+	Confidence iorules.Confidence `json:"confidence"`
 	// Note says what is and is not confirmed, when that needs words.
 	Note string `json:"note,omitempty"`
 }

@@ -3,6 +3,7 @@ package classify
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,20 +16,33 @@ import (
 )
 
 // referencePath is the whole HS 2022 nomenclature (section, hscode,
-// description, parent, level), kept outside the module and never copied in.
-var referencePath = filepath.Join("..", "..", "shared", "reference", "hs2022.csv")
+// description, parent, level), kept outside the module and never copied in:
+// ../shared/reference/hs2022.csv beside the clone, or the file that
+// IORULES_HS2022_CSV names.
+func referencePath() string {
+	if p := os.Getenv("IORULES_HS2022_CSV"); p != "" {
+		return p
+	}
+	return filepath.Join("..", "..", "shared", "reference", "hs2022.csv")
+}
+
+// requireReference is the environment variable that turns a missing
+// reference file from a skip into a failure; .ci/run sets it.
+const requireReference = "IORULES_REQUIRE_REFERENCE"
 
 type refRow struct {
 	code, description, parent, level string
 }
 
-// readReference loads the reference nomenclature, or skips the test when
-// the file is not there.
+// readReference loads the reference nomenclature. When the file is not
+// there it skips the test, saying so loudly, or fails it when
+// IORULES_REQUIRE_REFERENCE=1.
 func readReference(t *testing.T) map[string]refRow {
 	t.Helper()
-	f, err := os.Open(referencePath)
+	path := referencePath()
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("reference nomenclature %s not present", referencePath)
+		missingReference(t, path)
 	}
 	require.NoError(t, err)
 	defer f.Close()
@@ -48,22 +62,25 @@ func TestNomenclatureAgainstReference(t *testing.T) {
 	tb, err := data()
 	require.NoError(t, err)
 
+	// Each heading and subheading of the table, with what the reference
+	// must say of it.
+	type entry struct {
+		kind, code, level, parent, description string
+	}
+	var entries []entry
 	for _, h := range tb.headings {
-		t.Run("heading "+h.Heading, func(t *testing.T) {
-			r, ok := ref[h.Heading]
-			require.True(t, ok, "heading %s is not in HS 2022", h.Heading)
-			require.Equal(t, "4", r.level)
-			require.Equal(t, h.Chapter, r.parent, "heading %s sits under chapter %s, not %s", h.Heading, r.parent, h.Chapter)
-			require.NotEqual(t, normalisedText(r.description), normalisedText(h.Description), "description must be our own words")
-		})
+		entries = append(entries, entry{"heading", h.Heading, "4", h.Chapter, h.Description})
 	}
 	for _, s := range tb.subs {
-		t.Run("subheading "+s.HS6, func(t *testing.T) {
-			r, ok := ref[s.HS6]
-			require.True(t, ok, "subheading %s is not in HS 2022", s.HS6)
-			require.Equal(t, "6", r.level)
-			require.Equal(t, s.Heading, r.parent, "subheading %s sits under %s, not %s", s.HS6, r.parent, s.Heading)
-			require.NotEqual(t, normalisedText(r.description), normalisedText(s.Description), "description must be our own words")
+		entries = append(entries, entry{"subheading", s.HS6, "6", s.Heading, s.Description})
+	}
+	for _, e := range entries {
+		t.Run(e.kind+" "+e.code, func(t *testing.T) {
+			r, ok := ref[e.code]
+			require.True(t, ok, "%s %s is not in HS 2022", e.kind, e.code)
+			require.Equal(t, e.level, r.level)
+			require.Equal(t, e.parent, r.parent, "%s %s sits under %s, not %s", e.kind, e.code, r.parent, e.parent)
+			require.NotEqual(t, normalisedText(r.description), normalisedText(e.description), "description must be our own words")
 		})
 	}
 }
@@ -90,6 +107,23 @@ func TestCodeListMatchesReference(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("embedded code list differs from the reference (-reference +embedded):\n%s", diff)
 	}
+}
+
+// missingReference skips (or, when IORULES_REQUIRE_REFERENCE=1, fails) a
+// test whose reference file is absent, naming the file and how to run it.
+func missingReference(t testing.TB, path string) {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	msg := fmt.Sprintf("REFERENCE FILE MISSING: %s is not there, so %s did not check the HS data against the HS 2022 nomenclature. "+
+		"Run it with the shared reference beside the clone (../shared/reference/hs2022.csv) or with IORULES_HS2022_CSV=/path/to/hs2022.csv; "+
+		"CI sets %s=1 so that this fails instead.", abs, t.Name(), requireReference)
+	if os.Getenv(requireReference) == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
 
 func normalisedText(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }

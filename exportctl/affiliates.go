@@ -38,7 +38,7 @@ func (e *eval) affiliates(items []iorules.Item, opts Options) {
 	if !reached {
 		return // foreign-made goods shipped from abroad: whether the EAR reaches them is asked per line
 	}
-	t := e.d.affiliatesTexts[r.from]
+	t := e.d.affiliatesTexts[r.From]
 	var open, unscreened, settled []string
 	for _, p := range e.parties() {
 		who := p.role
@@ -195,8 +195,8 @@ func newAffiliatesText(r rule) affiliatesText {
 		threshold = v
 	}
 	pct := threshold.String()
-	since := "in force from " + r.from.String()
-	if r.confidence != confirmed {
+	since := "in force from " + r.From.String()
+	if !r.confidence.IsConfirmed() {
 		since += "; unconfirmed, as a later extension of its suspension would not be reflected"
 	}
 	return affiliatesText{

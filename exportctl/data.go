@@ -19,69 +19,53 @@ import (
 //go:embed data/*.yaml
 var embedded embed.FS
 
-// Rule and data statuses and confidences, as written in the YAML.
+// Rule statuses, as written in the YAML.
 const (
 	statusInForce     = "in_force"
 	statusNotEnforced = "not_enforced"
 	statusSuspended   = "suspended"
 	statusSuperseded  = "superseded"
-
-	confirmed   = "confirmed"
-	unconfirmed = "unconfirmed"
 )
-
-// window is the span of days a fact holds: from its first day to its last
-// day inclusive; a zero to means open-ended.
-type window struct {
-	from, to iorules.Date
-}
-
-func (w window) covers(d iorules.Date) bool {
-	if d.Before(w.from) {
-		return false
-	}
-	return w.to.IsZero() || !d.After(w.to)
-}
 
 // membership is one country's membership of a group over a window.
 type membership struct {
-	window
-	country    iorules.Country
-	source     string
-	confidence string
-	note       string
+	iorules.Window // from its first day; a zero To means open-ended
+	country        iorules.Country
+	source         string
+	confidence     iorules.Confidence
+	note           string
 }
 
 // rule is one period of a legal rule the engine applies or reports.
 type rule struct {
-	window
-	id          string
-	title       string
-	regime      string
-	source      string
-	status      string
-	statusSince iorules.Date
-	confidence  string
-	note        string
-	params      map[string]decimal.Decimal
-	categories  []iorules.Category
-	countries   []iorules.Country
+	iorules.Window // from its first day; a zero To means open-ended
+	id             string
+	title          string
+	regime         string
+	source         string
+	status         string
+	statusSince    iorules.Date
+	confidence     iorules.Confidence
+	note           string
+	params         map[string]decimal.Decimal
+	categories     []iorules.Category
+	countries      []iorules.Country
 }
 
 // embargo is one embargoed place over a window.
 type embargo struct {
-	window
-	id           string
-	place        string
-	country      iorules.Country
-	subdivisions []iorules.Subdivision
-	reach        string // any_origin | ear_subject
-	treatment    string // decline | syria_2025 | confirm_region
-	parties      bool
-	exporter     string // exporterDecline | exporterReview | exporterNone
-	sources      map[string]string
-	confidence   string
-	note         string
+	iorules.Window // from its first day; a zero To means open-ended
+	id             string
+	place          string
+	country        iorules.Country
+	subdivisions   []iorules.Subdivision
+	reach          string // any_origin | ear_subject
+	treatment      string // decline | syria_2025 | confirm_region
+	parties        bool
+	exporter       string // exporterDecline | exporterReview | exporterNone
+	sources        map[string]string
+	confidence     iorules.Confidence
+	note           string
 }
 
 // What an exporter in an embargoed place means (embargoes.yaml exporter).
@@ -94,17 +78,17 @@ const (
 // originMeasure is a prohibition on goods by their origin (embargoes.yaml
 // origin_measures).
 type originMeasure struct {
-	window
-	id           string
-	place        string
-	country      iorules.Country
-	chapters     []string          // HS chapters; none: every chapter
-	destinations []iorules.Country // none (and no groups): any destination
-	destGroups   []Group
-	treatment    string // treatDecline | exporterReview
-	source       string
-	text         string
-	confidence   string
+	iorules.Window // from its first day; a zero To means open-ended
+	id             string
+	place          string
+	country        iorules.Country
+	chapters       []string          // HS chapters; none: every chapter
+	destinations   []iorules.Country // none (and no groups): any destination
+	destGroups     []Group
+	treatment      string // treatDecline | exporterReview
+	source         string
+	text           string
+	confidence     iorules.Confidence
 }
 
 // chplItem is one HS-6 subheading of the Common High Priority List.
@@ -112,7 +96,7 @@ type chplItem struct {
 	hs6         string
 	tier        string
 	description string
-	confidence  string
+	confidence  iorules.Confidence
 	note        string
 }
 
@@ -123,19 +107,19 @@ type listEffect struct {
 	effect     iorules.Severity
 	affiliates bool // the Affiliates rule treats an entity the list's parties own 50 % or more as listed
 	source     string
-	confidence string
+	confidence iorules.Confidence
 }
 
 // dataset is the immutable, validated data the engine reads.
 type dataset struct {
-	coverage        window
+	coverage        iorules.Window // From only: the first shipment date the data covers
 	reviewedThrough iorules.Date
 	groups          map[Group][]membership
 	rules           map[string][]rule
 	embargoes       []embargo
 	originMeasures  []originMeasure
 	chpl            map[string]chplItem
-	chplWindow      window
+	chplWindow      iorules.Window
 	chplSource      string
 	lists           []listEffect
 
@@ -291,25 +275,23 @@ func loadData(fsys fs.FS) (*dataset, error) {
 	bad := func(file, rec, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s: %s", file, rec, fmt.Sprintf(format, args...)))
 	}
-	win := func(file, rec, from, to string) window {
-		var w window
-		var err error
-		if w.from, err = iorules.ParseDate(from); err != nil {
-			bad(file, rec, "effective_from: %v", err)
+	// Every window has a first day; a missing effective_to means open-ended.
+	win := func(file, rec, from, to string) iorules.Window {
+		if from == "" {
+			bad(file, rec, "effective_from: required")
 		}
-		if to != "" {
-			if w.to, err = iorules.ParseDate(to); err != nil {
-				bad(file, rec, "effective_to: %v", err)
-			} else if w.to.Before(w.from) {
-				bad(file, rec, "effective_to %s is before effective_from %s", to, from)
-			}
+		w, err := iorules.ParseWindow(from, to)
+		for _, fe := range iorules.FieldErrors(err) {
+			bad(file, rec, "%v", fe)
 		}
 		return w
 	}
-	conf := func(file, rec, c string) {
-		if c != confirmed && c != unconfirmed {
+	conf := func(file, rec, c string) iorules.Confidence {
+		parsed, err := iorules.ParseConfidence(c)
+		if err != nil {
 			bad(file, rec, "confidence must be confirmed or unconfirmed, got %q", c)
 		}
+		return parsed
 	}
 	src := func(file, rec, s string) {
 		if strings.TrimSpace(s) == "" {
@@ -330,7 +312,7 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		errs = append(errs, err)
 	} else {
 		var err error
-		if d.coverage.from, err = iorules.ParseDate(gf.Coverage.From); err != nil {
+		if d.coverage.From, err = iorules.ParseDate(gf.Coverage.From); err != nil {
 			bad("groups.yaml", "coverage", "from: %v", err)
 		}
 		if d.reviewedThrough, err = iorules.ParseDate(gf.Coverage.ReviewedThrough); err != nil {
@@ -347,12 +329,12 @@ func loadData(fsys fs.FS) (*dataset, error) {
 			for i, m := range g.Members {
 				rec := fmt.Sprintf("%s members[%d]", g.ID, i)
 				w := win("groups.yaml", rec, m.EffectiveFrom, m.EffectiveTo)
-				conf("groups.yaml", rec, m.Confidence)
+				confidence := conf("groups.yaml", rec, m.Confidence)
 				src("groups.yaml", rec, m.Source)
 				for _, c := range m.Countries {
 					d.groups[id] = append(d.groups[id], membership{
-						window: w, country: country("groups.yaml", rec, c),
-						source: m.Source, confidence: m.Confidence, note: m.Note,
+						Window: w, country: country("groups.yaml", rec, c),
+						source: m.Source, confidence: confidence, note: m.Note,
 					})
 				}
 			}
@@ -374,15 +356,15 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		default:
 			bad("rules.yaml", rec, "status must be in_force, not_enforced, suspended or superseded, got %q", r.Status)
 		}
-		conf("rules.yaml", rec, r.Confidence)
+		confidence := conf("rules.yaml", rec, r.Confidence)
 		src("rules.yaml", rec, r.Source)
 		if r.Regime != regimeEAR && r.Regime != regimeEU && r.Regime != regimeUK {
 			bad("rules.yaml", rec, "regime must be %q, %q or %q, got %q", regimeEAR, regimeEU, regimeUK, r.Regime)
 		}
 		out := rule{
-			window: win("rules.yaml", rec, r.EffectiveFrom, r.EffectiveTo),
+			Window: win("rules.yaml", rec, r.EffectiveFrom, r.EffectiveTo),
 			id:     r.ID, title: r.Title, regime: r.Regime, source: r.Source,
-			status: r.Status, confidence: r.Confidence, note: r.Note,
+			status: r.Status, confidence: confidence, note: r.Note,
 			params: map[string]decimal.Decimal{},
 		}
 		if r.StatusSince != "" {
@@ -408,7 +390,7 @@ func loadData(fsys fs.FS) (*dataset, error) {
 			out.countries = append(out.countries, country("rules.yaml", rec, c))
 		}
 		for _, prev := range d.rules[r.ID] {
-			if overlaps(prev.window, out.window) {
+			if prev.Overlaps(out.Window) {
 				bad("rules.yaml", rec, "window overlaps another record of the same rule")
 			}
 		}
@@ -423,10 +405,10 @@ func loadData(fsys fs.FS) (*dataset, error) {
 	for i, e := range ef.Embargoes {
 		rec := fmt.Sprintf("embargoes[%d] %s", i, e.ID)
 		out := embargo{
-			window: win("embargoes.yaml", rec, e.EffectiveFrom, e.EffectiveTo),
+			Window: win("embargoes.yaml", rec, e.EffectiveFrom, e.EffectiveTo),
 			id:     e.ID, place: e.Place, country: country("embargoes.yaml", rec, e.Country),
 			reach: e.Reach, treatment: e.Treatment, parties: e.Parties, exporter: e.Exporter,
-			sources: e.Sources, confidence: e.Confidence, note: e.Note,
+			sources: e.Sources, confidence: conf("embargoes.yaml", rec, e.Confidence), note: e.Note,
 		}
 		switch {
 		case !e.Parties && e.Exporter == "":
@@ -436,7 +418,6 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		case !e.Parties && e.Exporter != exporterNone:
 			bad("embargoes.yaml", rec, "exporter %s needs parties: true", e.Exporter)
 		}
-		conf("embargoes.yaml", rec, e.Confidence)
 		if e.Reach != reachAnyOrigin && e.Reach != reachEARSubject {
 			bad("embargoes.yaml", rec, "reach must be any_origin or ear_subject, got %q", e.Reach)
 		}
@@ -464,7 +445,7 @@ func loadData(fsys fs.FS) (*dataset, error) {
 			bad("embargoes.yaml", rec, "parties cannot be tested against a subdivision")
 		}
 		for _, prev := range d.embargoes {
-			if prev.id == out.id && overlaps(prev.window, out.window) {
+			if prev.id == out.id && prev.Overlaps(out.Window) {
 				bad("embargoes.yaml", rec, "window overlaps another record of the same embargo")
 			}
 		}
@@ -473,11 +454,11 @@ func loadData(fsys fs.FS) (*dataset, error) {
 	for i, m := range ef.OriginMeasures {
 		rec := fmt.Sprintf("origin_measures[%d] %s", i, m.ID)
 		out := originMeasure{
-			window: win("embargoes.yaml", rec, m.EffectiveFrom, m.EffectiveTo),
+			Window: win("embargoes.yaml", rec, m.EffectiveFrom, m.EffectiveTo),
 			id:     m.ID, place: m.Place, country: country("embargoes.yaml", rec, m.Country),
-			chapters: m.Chapters, treatment: m.Treatment, source: m.Source, text: m.Text, confidence: m.Confidence,
+			chapters: m.Chapters, treatment: m.Treatment, source: m.Source, text: m.Text,
+			confidence: conf("embargoes.yaml", rec, m.Confidence),
 		}
-		conf("embargoes.yaml", rec, m.Confidence)
 		src("embargoes.yaml", rec, m.Source)
 		if m.ID == "" || m.Place == "" || strings.TrimSpace(m.Text) == "" {
 			bad("embargoes.yaml", rec, "id, place and text are required")
@@ -523,8 +504,8 @@ func loadData(fsys fs.FS) (*dataset, error) {
 			if _, dup := d.chpl[it.HS6]; dup {
 				bad("chpl.yaml", rec, "listed twice")
 			}
-			conf("chpl.yaml", rec, it.Confidence)
-			d.chpl[it.HS6] = chplItem{hs6: it.HS6, tier: it.Tier, description: it.Description, confidence: it.Confidence, note: it.Note}
+			confidence := conf("chpl.yaml", rec, it.Confidence)
+			d.chpl[it.HS6] = chplItem{hs6: it.HS6, tier: it.Tier, description: it.Description, confidence: confidence, note: it.Note}
 		}
 	}
 
@@ -539,9 +520,9 @@ func loadData(fsys fs.FS) (*dataset, error) {
 		if sev != iorules.SeverityDecline && sev != iorules.SeverityCondition {
 			bad("lists.yaml", rec, "effect must be decline or condition, got %q", l.Effect)
 		}
-		conf("lists.yaml", rec, l.Confidence)
+		confidence := conf("lists.yaml", rec, l.Confidence)
 		src("lists.yaml", rec, l.Source)
-		d.lists = append(d.lists, listEffect{code: l.Code, names: l.Names, effect: sev, affiliates: l.Affiliates, source: l.Source, confidence: l.Confidence})
+		d.lists = append(d.lists, listEffect{code: l.Code, names: l.Names, effect: sev, affiliates: l.Affiliates, source: l.Source, confidence: confidence})
 	}
 
 	for _, id := range requiredRules {
@@ -581,14 +562,8 @@ func (d *dataset) index() {
 	d.reviewedNote = reviewedNote(d.reviewedThrough)
 	d.affiliatesTexts = map[iorules.Date]affiliatesText{}
 	for _, r := range d.rules[ruleAffiliates] {
-		d.affiliatesTexts[r.from] = newAffiliatesText(r)
+		d.affiliatesTexts[r.From] = newAffiliatesText(r)
 	}
-}
-
-func overlaps(a, b window) bool {
-	aEndsBeforeB := !a.to.IsZero() && a.to.Before(b.from)
-	bEndsBeforeA := !b.to.IsZero() && b.to.Before(a.from)
-	return !aEndsBeforeB && !bEndsBeforeA
 }
 
 // decodeYAML decodes one file strictly: unknown fields are errors.
@@ -609,7 +584,7 @@ func decodeYAML(fsys fs.FS, name string, v any) error {
 // status.
 func (d *dataset) ruleOn(id string, day iorules.Date) (rule, bool) {
 	for _, r := range d.rules[id] {
-		if r.covers(day) {
+		if r.Covers(day) {
 			return r, true
 		}
 	}
@@ -633,7 +608,7 @@ func (d *dataset) member(g Group, c iorules.Country, day iorules.Date) (membersh
 		return membership{}, false
 	}
 	for _, m := range d.memberships[c] {
-		if m.group == g && m.covers(day) {
+		if m.group == g && m.Covers(day) {
 			return m.membership, true
 		}
 	}

@@ -1,10 +1,8 @@
 package exportctl
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
@@ -23,25 +21,6 @@ func TestEmbeddedDataLoads(t *testing.T) {
 	require.Equal(t, "2025-05-13", r.statusSince.String())
 }
 
-// loadErr loads the embedded data with one replacement and returns the error.
-func loadErr(t *testing.T, file, old, new string) error {
-	t.Helper()
-	m := fstest.MapFS{}
-	entries, err := fs.ReadDir(embedded, "data")
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := fs.ReadFile(embedded, "data/"+e.Name())
-		require.NoError(t, err)
-		if e.Name() == file {
-			require.Contains(t, string(b), old)
-			b = []byte(strings.Replace(string(b), old, new, 1))
-		}
-		m[e.Name()] = &fstest.MapFile{Data: b}
-	}
-	_, err = loadData(m)
-	return err
-}
-
 func TestDataValidation(t *testing.T) {
 	cases := []struct {
 		name, file, old, new, want string
@@ -49,7 +28,10 @@ func TestDataValidation(t *testing.T) {
 		{"missing source", "rules.yaml", `source: "15 CFR 740.17(b)(1)-(b)(3)"`, `source: ""`, "source is missing"},
 		{"bad confidence", "groups.yaml", "confidence: confirmed\n        note: removed on 2026-02-03", "confidence: maybe\n        note: removed on 2026-02-03", "confidence must be confirmed or unconfirmed"},
 		{"bad status", "rules.yaml", "status: not_enforced", "status: rescinded", "status must be in_force, not_enforced, suspended or superseded"},
-		{"window backwards", "groups.yaml", "effective_to: 2026-02-02", "effective_to: 2020-02-02", "is before effective_from"},
+		{"window backwards", "groups.yaml", "effective_to: 2026-02-02", "effective_to: 2020-02-02", "groups.yaml: D:5 members[4]: effective_to: 2020-02-02 is before effective_from 2023-11-17"},
+		{"no first day", "groups.yaml", "countries: [KH]\n        effective_from: 2023-11-17", "countries: [KH]", "groups.yaml: D:5 members[4]: effective_from: required"},
+		{"date that does not exist", "groups.yaml", "effective_to: 2026-02-02", "effective_to: 2026-02-30", `groups.yaml: D:5 members[4]: effective_to: invalid date "2026-02-30"`},
+		{"missing confidence", "groups.yaml", "confidence: confirmed\n        note: removed on 2026-02-03", "note: removed on 2026-02-03", `confidence must be confirmed or unconfirmed, got ""`},
 		{"unknown field", "chpl.yaml", "tier: \"1\"", "tierr: \"1\"", "field tierr not found"},
 		{"unknown country", "embargoes.yaml", "country: CU", "country: XX", "unknown country \"XX\""},
 		{"overlapping rule records", "rules.yaml", "  - id: exportctl.ear.740.2\n", "  - id: exportctl.ear.enc\n", "overlaps another record"},
@@ -61,7 +43,7 @@ func TestDataValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := loadErr(t, tc.file, tc.old, tc.new)
+			_, err := loadEdited(t, tc.file, tc.old, tc.new)
 			require.Error(t, err)
 			require.Contains(t, err.Error(), tc.want)
 		})
@@ -108,7 +90,7 @@ func TestCountryGroups(t *testing.T) {
 	for _, m := range CountryGroups("CN", testDay) {
 		got = append(got, m.Group)
 		require.NotEmpty(t, m.Source)
-		require.Contains(t, []string{confirmed, unconfirmed}, m.Confidence)
+		require.True(t, m.Confidence.IsValid(), m.Confidence)
 	}
 	require.Empty(t, cmp.Diff([]Group{GroupD1, GroupD3, GroupD4, GroupD5, GroupCHPLDiversion}, got))
 	require.Nil(t, CountryGroups("ZZ", testDay))
@@ -117,7 +99,7 @@ func TestCountryGroups(t *testing.T) {
 	require.Equal(t, GroupD1, kh[0].Group)
 	require.Equal(t, GroupD5, kh[1].Group)
 	require.Equal(t, "2026-02-02", kh[1].EffectiveTo.String())
-	require.Equal(t, confirmed, kh[1].Confidence)
+	require.Equal(t, iorules.ConfidenceConfirmed, kh[1].Confidence)
 }
 
 // TestEveryReasonIsSourced runs a spread of shipments and checks that every

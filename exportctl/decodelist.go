@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/internal/strictjson"
@@ -89,7 +88,7 @@ func listedParty(d *strictjson.Decoder, at string, raw json.RawMessage) ListedPa
 			var c string
 			if d.String(at, v, &c) {
 				if p.Country = iorules.Country(c); !p.Country.IsValid() {
-					d.Addf(at, "unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"CN\")", truncateName(c, 40))
+					d.Addf(at, "unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"CN\")", strictjson.Truncate(c, 40))
 				}
 			}
 		case "list":
@@ -150,14 +149,4 @@ func listErrors(ps []strictjson.Problem) error {
 		errs[i] = &iorules.FieldError{Path: p.Path, Msg: p.Msg}
 	}
 	return errors.Join(errs...)
-}
-
-func truncateName(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }

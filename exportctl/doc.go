@@ -7,7 +7,8 @@
 // of each line and the country shipped from: UNSCR 2397 for DPRK goods, the
 // US import bans, the EU's Russian and Belarusian import bans), the
 // Common High Priority List, restricted-party screening against a list the
-// caller supplies, and TPP for advanced-computing items.
+// caller supplies, and the TPP thresholds of advanced-computing items
+// (computing a chip's TPP from its datasheet is package exportctl/tpp).
 //
 // Screen is the entry point. Every determination cites its legal source;
 // the rules, country groups, embargoes and the CHPL are effective-dated data

@@ -133,7 +133,7 @@ func (e *eval) noRussiaClause(it iorules.Item) (finding, bool) {
 		return finding{}, false
 	}
 	msg := fmt.Sprintf("HS %s is a Common High Priority (Annex XL) item sold to %s, outside the Union and the Annex VIII partners: the contract must prohibit re-export to Russia and use in Russia, with adequate remedies.", iorules.HSCode(item.hs6), dest)
-	if item.confidence != confirmed {
+	if !item.confidence.IsConfirmed() {
 		msg += " Unconfirmed: the subheading's place on the list."
 	}
 	return finding{

@@ -242,14 +242,14 @@ func (e *eval) carveOut(cls classification, groups []string) (finding, bool) {
 		}
 	}
 	also := strings.Join(in, " and ")
-	if co.confidence == confirmed && sure && !e.dg.e1 && !e.dg.e2 {
+	if co.confidence.IsConfirmed() && sure && !e.dg.e1 && !e.dg.e2 {
 		return finding{
 			determination: DeterminationNLR, severity: iorules.SeverityInfo, code: CodeNLR, rule: ruleCarveOut, source: co.source,
 			message: fmt.Sprintf("%s to %s: %s is in %s but also in %s, which 15 CFR 742.6(a)(6) excludes; no licence required for the advanced-computing reason.", cls.eccn, dest, dest, strings.Join(groups, " and "), also),
 		}, true
 	}
 	why := "its membership of " + also + " is unconfirmed"
-	if co.confidence != confirmed {
+	if !co.confidence.IsConfirmed() {
 		why = "the exclusion is unconfirmed"
 	}
 	return finding{

@@ -49,29 +49,3 @@ func ExampleScreen() {
 	// decline export_licence_denial exportctl.ear.3a090.hq [1]
 	// condition restricted_party_match exportctl.screening []
 }
-
-// TPP from a datasheet: the dense FP8 and BF16 figures of an H100 SXM5.
-// TPP is the highest over the supported precisions; a sparse figure is
-// refused rather than halved.
-func ExampleTPP() {
-	fp8, _ := exportctl.TPP(decimal.NewFromInt(1979), 8)
-	bf16, _ := exportctl.TPP(decimal.NewFromInt(989), 16)
-	fmt.Println("FP8:", fp8, "BF16:", bf16)
-
-	best, _ := exportctl.MaxTPP(
-		exportctl.Throughput{TOPS: decimal.NewFromInt(989), BitLength: 16},
-		exportctl.Throughput{TOPS: decimal.NewFromInt(1979), BitLength: 8},
-	)
-	fmt.Println("TPP:", best, "meets 3A090.a (TPP >= 4800):", best.GreaterThanOrEqual(decimal.NewFromInt(4800)))
-
-	pd, _ := exportctl.PerformanceDensity(best, decimal.NewFromInt(814))
-	fmt.Println("performance density:", pd)
-
-	_, err := exportctl.MaxTPP(exportctl.Throughput{TOPS: decimal.NewFromInt(3958), BitLength: 8, Sparse: true})
-	fmt.Println(err)
-	// Output:
-	// FP8: 15832 BF16: 15824
-	// TPP: 15832 meets 3A090.a (TPP >= 4800): true
-	// performance density: 19.449631
-	// throughput 0 (3958 TOPS at 8 bits): exportctl: TOPS quoted with sparsity; supply the dense figure
-}

@@ -3,7 +3,6 @@ package exportctl
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +11,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // goldenCase is a testdata/cases file: a shipment and the screening options.
 type goldenCase struct {
@@ -58,13 +56,7 @@ func TestGolden(t *testing.T) {
 			got, err := json.MarshalIndent(goldenOut{res, res.Reasons}, "", "  ")
 			require.NoError(t, err)
 			got = append(got, '\n')
-			golden := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				require.NoError(t, os.WriteFile(golden, got, 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -run TestGolden -update to create it")
-			require.Empty(t, cmp.Diff(string(want), string(got)))
+			golden.Check(t, filepath.Join("testdata", "golden", name+".json"), got)
 		})
 	}
 }

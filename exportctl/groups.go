@@ -53,8 +53,8 @@ type GroupMembership struct {
 	EffectiveTo iorules.Date `json:"effective_to,omitzero"`
 	// Source is the legal or documentary source.
 	Source string `json:"source"`
-	// Confidence is "confirmed" or "unconfirmed".
-	Confidence string `json:"confidence"`
+	// Confidence says whether the entry was checked against its source.
+	Confidence iorules.Confidence `json:"confidence"`
 	// Note qualifies the entry where needed.
 	Note string `json:"note,omitempty"`
 }
@@ -76,7 +76,7 @@ func (d *dataset) countryGroups(c iorules.Country, on iorules.Date) []GroupMembe
 	for _, g := range publicGroups {
 		if m, ok := d.member(g, c, on); ok {
 			out = append(out, GroupMembership{
-				Group: g, Country: c, EffectiveFrom: m.from, EffectiveTo: m.to,
+				Group: g, Country: c, EffectiveFrom: m.From, EffectiveTo: m.To,
 				Source: m.source, Confidence: m.confidence, Note: m.note,
 			})
 		}
@@ -114,7 +114,7 @@ func (d *dataset) destGroups(c iorules.Country, on iorules.Date) destGroups {
 	for i, set := range [...]*bool{&g.a5, &g.a6, &g.d1, &g.d4, &g.d5, &g.macau, &g.e1, &g.e2, &b, &reviewed, &d3} {
 		if m, ok := d.member(destGroupsTested[i], c, on); ok {
 			*set = true
-			if m.confidence != confirmed {
+			if !m.confidence.IsConfirmed() {
 				g.unconfirmed |= 1 << i
 			}
 		}

@@ -1,14 +1,44 @@
 package exportctl
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/iorules/iorules"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
+
+// loadEdited loads the embedded data with one textual replacement in one
+// file (the old text must be there), to show what the loader says of a
+// fault or what the engine would do if a fact changed.
+func loadEdited(t *testing.T, file, old, new string) (*dataset, error) {
+	t.Helper()
+	m := fstest.MapFS{}
+	entries, err := fs.ReadDir(embedded, "data")
+	require.NoError(t, err)
+	for _, e := range entries {
+		b, err := fs.ReadFile(embedded, "data/"+e.Name())
+		require.NoError(t, err)
+		if e.Name() == file {
+			require.Contains(t, string(b), old)
+			b = []byte(strings.Replace(string(b), old, new, 1))
+		}
+		m[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	return loadData(m)
+}
+
+// mustLoadEdited is loadEdited for an edit that must still load.
+func mustLoadEdited(t *testing.T, file, old, new string) *dataset {
+	t.Helper()
+	d, err := loadEdited(t, file, old, new)
+	require.NoError(t, err)
+	return d
+}
 
 // testDay is after every rule change in the data and before nothing that
 // matters: mid-2026.
@@ -108,13 +138,13 @@ func verdict(res Result) string {
 }
 
 type want struct {
-	det      string   // determination of the first line
-	verdict  string   // clear | conditional | decline; "" = not checked
-	rule     string   // deciding rule of the first line; "" = not checked
-	codes    []string // reason codes that must be present
-	notCodes []string // reason codes that must be absent
-	msg      string   // a substring some reason message or source must contain
-	licence  *bool    // Result.LicenceRequired; nil = not checked
+	det      Determination // determination of the first line
+	verdict  string        // clear | conditional | decline; "" = not checked
+	rule     string        // deciding rule of the first line; "" = not checked
+	codes    []string      // reason codes that must be present
+	notCodes []string      // reason codes that must be absent
+	msg      string        // a substring some reason message or source must contain
+	licence  *bool         // Result.LicenceRequired; nil = not checked
 }
 
 func codes(res Result) []string {

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/iorules/iorules"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -86,7 +87,7 @@ func parseNames(f yNamesFile) (*nameTables, error) {
 	if strings.TrimSpace(f.Source) == "" {
 		bad("source is missing")
 	}
-	if f.Confidence != confirmed && f.Confidence != unconfirmed {
+	if _, err := iorules.ParseConfidence(f.Confidence); err != nil {
 		bad("confidence must be confirmed or unconfirmed, got %q", f.Confidence)
 	}
 	latin := func(s string) bool {

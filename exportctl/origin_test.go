@@ -26,8 +26,8 @@ func TestEmbargoOriginAndParties(t *testing.T) {
 		name    string
 		s       iorules.Shipment
 		verdict string
-		det     string // of line 1
-		rule    string // deciding rule of line 1
+		det     Determination // of line 1
+		rule    string        // deciding rule of line 1
 		code    string
 		msg     string // in a reason's message
 		source  string // in that reason's source

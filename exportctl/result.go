@@ -49,8 +49,9 @@ type LineResult struct {
 	// ECCN is the line's classification as stated (canonical form when it
 	// parses); "" when none was stated.
 	ECCN string `json:"eccn"`
-	// Determination is one of the Determination constants.
-	Determination string `json:"determination"`
+	// Determination is the line's outcome, one of the Determination
+	// constants.
+	Determination Determination `json:"determination"`
 	// LicenceRequired is true for licence_required, presumption_of_denial
 	// and embargoed.
 	LicenceRequired bool `json:"licence_required"`
@@ -64,40 +65,45 @@ type LineResult struct {
 	Message string `json:"message"`
 }
 
+// Determination is the export-control outcome for one line: whether it may
+// leave its origin, and under which licence exception or authorisation. It is
+// written in JSON as the constant's value ("licence_required").
+type Determination string
+
 // Determinations, from the most to the least restrictive.
 const (
 	// DeterminationEmbargoed: the destination or a party is under an
 	// embargo or sanctions prohibition.
-	DeterminationEmbargoed = "embargoed"
+	DeterminationEmbargoed Determination = "embargoed"
 	// DeterminationDenial: a licence is required and would be reviewed
 	// under a presumption of denial.
-	DeterminationDenial = "presumption_of_denial"
+	DeterminationDenial Determination = "presumption_of_denial"
 	// DeterminationLicenceRequired: a licence must be obtained first.
-	DeterminationLicenceRequired = "licence_required"
+	DeterminationLicenceRequired Determination = "licence_required"
 	// DeterminationReview: the library cannot settle the line from its
 	// data (a Country Chart check); a person must.
-	DeterminationReview = "review"
+	DeterminationReview Determination = "review"
 	// DeterminationNeedsFacts: a fact is missing (ECCN, TPP, headquarters,
 	// US content).
-	DeterminationNeedsFacts = "needs_facts"
+	DeterminationNeedsFacts Determination = "needs_facts"
 	// DeterminationNAC: Licence Exception NAC, with prior notification to BIS.
-	DeterminationNAC = "licence_exception_NAC"
+	DeterminationNAC Determination = "licence_exception_NAC"
 	// DeterminationACA: Licence Exception ACA.
-	DeterminationACA = "licence_exception_ACA"
+	DeterminationACA Determination = "licence_exception_ACA"
 	// DeterminationENC: Licence Exception ENC.
-	DeterminationENC = "licence_exception_ENC"
+	DeterminationENC Determination = "licence_exception_ENC"
 	// DeterminationSPP: Licence Exception SPP (Syria, EAR99 items).
-	DeterminationSPP = "licence_exception_SPP"
+	DeterminationSPP Determination = "licence_exception_SPP"
 	// DeterminationEU001: Union General Export Authorisation EU001.
-	DeterminationEU001 = "general_authorisation_EU001"
+	DeterminationEU001 Determination = "general_authorisation_EU001"
 	// DeterminationNLR: no licence required.
-	DeterminationNLR = "NLR"
+	DeterminationNLR Determination = "NLR"
 )
 
 // determinationRank orders the determinations from the least (NLR, 1) to
 // the most restrictive (embargoed, 9); the licence exceptions other than
 // NAC rank alike.
-func determinationRank(det string) int {
+func determinationRank(det Determination) int {
 	switch det {
 	case DeterminationEmbargoed:
 		return 9
@@ -119,7 +125,7 @@ func determinationRank(det string) int {
 	return 0
 }
 
-func isException(det string) bool {
+func isException(det Determination) bool {
 	switch det {
 	case DeterminationNAC, DeterminationACA, DeterminationENC, DeterminationSPP:
 		return true
@@ -172,7 +178,7 @@ const (
 type finding struct {
 	line          int
 	regime        string
-	determination string
+	determination Determination
 	severity      iorules.Severity
 	code          string
 	rule          string
@@ -296,7 +302,7 @@ func decide(fs []finding) (finding, bool) {
 	return best, found
 }
 
-func licenceNeeded(det string) bool {
+func licenceNeeded(det Determination) bool {
 	switch det {
 	case DeterminationLicenceRequired, DeterminationDenial, DeterminationEmbargoed:
 		return true

@@ -111,7 +111,10 @@ func TestAffiliatesRule(t *testing.T) {
 	t.Run("data windows", func(t *testing.T) {
 		d, err := loadEmbedded()
 		require.NoError(t, err)
-		type win struct{ Status, Confidence string }
+		type win struct {
+			Status     string
+			Confidence iorules.Confidence
+		}
 		var got []win
 		for _, day := range []string{"2025-09-29", "2025-11-09", "2025-11-10", "2026-11-09", "2026-11-10", "2027-12-31"} {
 			r, ok := d.ruleOn(ruleAffiliates, iorules.MustParseDate(day))
@@ -119,9 +122,9 @@ func TestAffiliatesRule(t *testing.T) {
 			got = append(got, win{r.status, r.confidence})
 		}
 		want := []win{
-			{statusInForce, confirmed}, {statusInForce, confirmed},
-			{statusSuspended, confirmed}, {statusSuspended, confirmed},
-			{statusInForce, unconfirmed}, {statusInForce, unconfirmed},
+			{statusInForce, iorules.ConfidenceConfirmed}, {statusInForce, iorules.ConfidenceConfirmed},
+			{statusSuspended, iorules.ConfidenceConfirmed}, {statusSuspended, iorules.ConfidenceConfirmed},
+			{statusInForce, iorules.ConfidenceUnconfirmed}, {statusInForce, iorules.ConfidenceUnconfirmed},
 		}
 		require.Empty(t, cmp.Diff(want, got))
 		require.Equal(t, "2026-12-02", d.reviewedThrough.String(), "the data-review date")
@@ -261,13 +264,13 @@ func TestA5A6CarveOut(t *testing.T) {
 
 	// Were Israel's A:6 membership confirmed, the line would need no
 	// licence for the advanced-computing reason.
-	confirmedA6 := altData(t, "groups.yaml",
+	confirmedA6 := mustLoadEdited(t, "groups.yaml",
 		"source: \"15 CFR 740 Supp. 1 (the eCFR reproduction's A:6 table was lossy)\"\n        confidence: unconfirmed",
 		"source: \"15 CFR 740 Supp. 1\"\n        confidence: confirmed")
 	check(t, confirmedA6.screen(s, Options{}), want{det: DeterminationNLR, rule: ruleCarveOut, msg: "which 15 CFR 742.6(a)(6) excludes", licence: ptr(false)})
 
 	// And were the exclusion itself unconfirmed, it would not apply.
-	both := altData(t, "rules.yaml", "status: in_force\n    effective_from: 2023-11-17\n    confidence: confirmed\n    note: relaxes a requirement",
+	both := mustLoadEdited(t, "rules.yaml", "status: in_force\n    effective_from: 2023-11-17\n    confidence: confirmed\n    note: relaxes a requirement",
 		"status: in_force\n    effective_from: 2023-11-17\n    confidence: unconfirmed\n    note: relaxes a requirement")
 	res = both.screen(s, Options{})
 	check(t, res, want{det: DeterminationLicenceRequired, msg: "the exclusion is unconfirmed"})

@@ -256,9 +256,9 @@ func (e *eval) checkPreconditions(items []iorules.Item) bool {
 		return stop(CodeFactsMissing, "The destination country is missing or invalid.", "the destination country")
 	case !e.s.Origin.IsValid():
 		return stop(CodeFactsMissing, "The origin country is missing or invalid.", "the origin country")
-	case e.on.Before(e.d.coverage.from):
+	case e.on.Before(e.d.coverage.From):
 		return stop(CodeDataWindow,
-			fmt.Sprintf("The export-control data covers shipments from %s; %s is earlier.", e.d.coverage.from, e.on),
+			fmt.Sprintf("The export-control data covers shipments from %s; %s is earlier.", e.d.coverage.From, e.on),
 			"a determination made against the rules in force on the shipment date")
 	}
 	if e.on.After(e.d.reviewedThrough) {
@@ -319,7 +319,7 @@ func (e *eval) ruleSource(id string) string {
 // in, as of the shipment date.
 func (e *eval) findEmbargoHits() {
 	for _, em := range e.d.embargoes {
-		if !em.covers(e.on) {
+		if !em.Covers(e.on) {
 			continue
 		}
 		if em.country == e.s.Destination {
@@ -546,7 +546,7 @@ func (e *eval) embargoLine(it iorules.Item) {
 	if e.s.Destination == "UA" && len(e.destHits) == 0 {
 		var sources []string
 		for _, em := range e.d.embargoes {
-			if em.country == "UA" && em.treatment == treatDecline && em.covers(e.on) {
+			if em.country == "UA" && em.treatment == treatDecline && em.Covers(e.on) {
 				sources = append(sources, e.embargoSource(em))
 			}
 		}
@@ -593,7 +593,7 @@ func (e *eval) endUserCertificate(n int) int {
 // covers the line settles it: the finding is then a note naming the
 // certificate.
 func (e *eval) chplLine(it iorules.Item) {
-	if e.blocked() || !e.d.chplWindow.covers(e.on) {
+	if e.blocked() || !e.d.chplWindow.Covers(e.on) {
 		return
 	}
 	item, ok := e.d.chpl[it.HSCode.HS6()]
@@ -608,10 +608,10 @@ func (e *eval) chplLine(it iorules.Item) {
 		return
 	}
 	var doubts []string
-	if item.confidence != confirmed {
+	if !item.confidence.IsConfirmed() {
 		doubts = append(doubts, "the subheading's place on the list")
 	}
-	if m.confidence != confirmed {
+	if !m.confidence.IsConfirmed() {
 		doubts = append(doubts, "the destination's diversion-risk listing")
 	}
 	head := fmt.Sprintf("HS %s (%s) is on the Common High Priority List (tier %s) and %s is a Russia-diversion risk",
@@ -774,8 +774,8 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func confidenceNote(c string) string {
-	if c == confirmed {
+func confidenceNote(c iorules.Confidence) string {
+	if c.IsConfirmed() {
 		return ""
 	}
 	return " (source unconfirmed)"
@@ -789,7 +789,7 @@ func (e *eval) originLine(it iorules.Item) {
 	var declined []iorules.Country
 	for pass := 0; pass < 2; pass++ { // declines first
 		for _, m := range e.d.originMeasures {
-			if (m.treatment == treatDecline) != (pass == 0) || !m.covers(e.on) || !e.destinationIn(m) {
+			if (m.treatment == treatDecline) != (pass == 0) || !m.Covers(e.on) || !e.destinationIn(m) {
 				continue
 			}
 			if pass == 1 && slices.Contains(declined, m.country) {

@@ -2,36 +2,13 @@ package exportctl
 
 import (
 	"errors"
-	"io/fs"
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/iorules/iorules"
+	tppcalc "github.com/iorules/iorules/exportctl/tpp"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-// altData loads the embedded data with one textual replacement in one file,
-// to show what the engine would do if a fact changed.
-func altData(t *testing.T, file, old, new string) *dataset {
-	t.Helper()
-	m := fstest.MapFS{}
-	entries, err := fs.ReadDir(embedded, "data")
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := fs.ReadFile(embedded, "data/"+e.Name())
-		require.NoError(t, err)
-		if e.Name() == file {
-			require.Contains(t, string(b), old)
-			b = []byte(strings.Replace(string(b), old, new, 1))
-		}
-		m[e.Name()] = &fstest.MapFile{Data: b}
-	}
-	d, err := loadData(m)
-	require.NoError(t, err)
-	return d
-}
 
 // TestTraps has one case per known trap of export-control pre-qualification
 // (a place where the CFR text, the enforced law and the facts a shipment
@@ -53,7 +30,7 @@ func TestTraps(t *testing.T) {
 
 		// Were the status in force, the same shipment would need a licence:
 		// the status, not the presence of the record, decides.
-		enforced := altData(t, "rules.yaml", "status: not_enforced", "status: in_force")
+		enforced := mustLoadEdited(t, "rules.yaml", "status: not_enforced", "status: in_force")
 		check(t, enforced.screen(s, Options{}), want{det: DeterminationLicenceRequired, rule: ruleAIDiffusion})
 	})
 
@@ -118,12 +95,12 @@ func TestTraps(t *testing.T) {
 	})
 
 	t.Run("08 sparsity and precision in TPP", func(t *testing.T) {
-		_, err := MaxTPP(Throughput{TOPS: decimal.NewFromInt(3958), BitLength: 8, Sparse: true})
-		require.ErrorIs(t, err, ErrSparseTOPS)
-		got, err := MaxTPP(
-			Throughput{TOPS: decimal.NewFromInt(989), BitLength: 16},
-			Throughput{TOPS: decimal.NewFromInt(1979), BitLength: 8},
-			Throughput{TOPS: decimal.RequireFromString("66.9"), BitLength: 64},
+		_, err := tppcalc.Max(tppcalc.Throughput{TOPS: decimal.NewFromInt(3958), BitLength: 8, Sparse: true})
+		require.ErrorIs(t, err, tppcalc.ErrSparseTOPS)
+		got, err := tppcalc.Max(
+			tppcalc.Throughput{TOPS: decimal.NewFromInt(989), BitLength: 16},
+			tppcalc.Throughput{TOPS: decimal.NewFromInt(1979), BitLength: 8},
+			tppcalc.Throughput{TOPS: decimal.RequireFromString("66.9"), BitLength: 64},
 		)
 		require.NoError(t, err)
 		require.Equal(t, "15832", got.String())

@@ -16,19 +16,28 @@ var ratesYAML []byte
 
 // rateBands is the plausibility data of data/rates.yaml.
 type rateBands struct {
-	AsOf        string                     `yaml:"as_of"`
+	AsOf        iorules.Date               `yaml:"as_of"`
 	Tolerance   string                     `yaml:"tolerance"`
 	Source      string                     `yaml:"source"`
-	Confidence  string                     `yaml:"confidence"`
+	Confidence  iorules.Confidence         `yaml:"confidence"`
 	UnitsPerUSD map[string]decimal.Decimal `yaml:"units_per_usd"`
 }
 
-var loadBands = sync.OnceValues(func() (rateBands, error) {
+var loadBands = sync.OnceValues(func() (rateBands, error) { return parseBands(ratesYAML) })
+
+// parseBands reads and checks the plausibility data.
+func parseBands(src []byte) (rateBands, error) {
 	var b rateBands
-	dec := yaml.NewDecoder(bytes.NewReader(ratesYAML))
+	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&b); err != nil {
 		return rateBands{}, fmt.Errorf("valuation: data/rates.yaml: %w", err)
+	}
+	if b.AsOf.IsZero() {
+		return rateBands{}, fmt.Errorf("valuation: data/rates.yaml: as_of: required")
+	}
+	if !b.Confidence.IsValid() {
+		return rateBands{}, fmt.Errorf("valuation: data/rates.yaml: confidence: required (confirmed or unconfirmed)")
 	}
 	for c, v := range b.UnitsPerUSD {
 		if !iorules.Currency(c).IsValid() || v.Sign() <= 0 {
@@ -39,7 +48,7 @@ var loadBands = sync.OnceValues(func() (rateBands, error) {
 		return rateBands{}, fmt.Errorf("valuation: data/rates.yaml: tolerance: want a factor above 1, got %q", b.Tolerance)
 	}
 	return b, nil
-})
+}
 
 // plausibilityReasons checks the exchange rate from one currency to dest
 // against the bands and each line's customs value against zero, and

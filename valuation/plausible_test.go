@@ -1,6 +1,7 @@
 package valuation
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/iorules/iorules"
@@ -51,5 +52,28 @@ func TestRateBandsLoad(t *testing.T) {
 	require.NoError(t, err)
 	for _, c := range []string{"USD", "EUR", "BRL", "TRY", "SAR", "EGP", "RSD", "VND", "MYR", "PHP", "INR", "KZT", "UZS"} {
 		require.Contains(t, b.UnitsPerUSD, c)
+	}
+	require.Equal(t, iorules.ConfidenceUnconfirmed, b.Confidence)
+	require.Equal(t, "2026-11-25", b.AsOf.String())
+}
+
+// TestRateBandsRejected checks that the plausibility data is checked as it
+// loads: its confidence and date are typed, and each is required.
+func TestRateBandsRejected(t *testing.T) {
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{"unknown confidence", "confidence: unconfirmed", "confidence: likely", `confidence: want confirmed or unconfirmed, not "likely"`},
+		{"no confidence", "confidence: unconfirmed\n", "", "confidence: required (confirmed or unconfirmed)"},
+		{"bad date", "as_of: 2026-11-25", "as_of: 2026-11-31", `invalid date "2026-11-31"`},
+		{"no date", "as_of: 2026-11-25\n", "", "as_of: required"},
+		{"tolerance too small", `tolerance: "4"`, `tolerance: "1"`, "tolerance: want a factor above 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Contains(t, string(ratesYAML), tt.old)
+			_, err := parseBands([]byte(strings.Replace(string(ratesYAML), tt.old, tt.new, 1)))
+			require.ErrorContains(t, err, tt.want)
+		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"slices"
+
+	"github.com/iorules/iorules"
 )
 
 // finding is one lint finding, at a place in a policy file.
@@ -69,7 +71,7 @@ func lint(pf *policyFile, file string) []finding {
 			out = append(out, finding{file, t.line, t.col, fmt.Sprintf("table %s is never read by any expression", t.name)})
 		}
 		for _, r := range t.rows {
-			if r.confidence == "unconfirmed" && r.note == "" {
+			if r.confidence == iorules.ConfidenceUnconfirmed && r.note == "" {
 				out = append(out, finding{file, r.line, r.col, fmt.Sprintf("row %s is unconfirmed and has no note saying what is unconfirmed", r.row)})
 			}
 		}

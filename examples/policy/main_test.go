@@ -3,17 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 const goodDir = "testdata/good"
 
@@ -58,21 +55,6 @@ func runPolicy(t *testing.T, tmp []string, args ...string) (int, string, string)
 		return strings.ReplaceAll(s, "\u00a0", " ")
 	}
 	return code, clean(stdout.String()), clean(stderr.String())
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
 }
 
 func TestCommands(t *testing.T) {
@@ -149,12 +131,12 @@ func TestCommands(t *testing.T) {
 			if tt.stdout == "" {
 				require.Empty(t, stdout)
 			} else {
-				golden(t, tt.stdout, stdout)
+				golden.Check(t, filepath.Join("testdata", tt.stdout), stdout)
 			}
 			if tt.stderr == "" {
 				require.Empty(t, stderr)
 			} else {
-				golden(t, tt.stderr, stderr)
+				golden.Check(t, filepath.Join("testdata", tt.stderr), stderr)
 			}
 		})
 	}

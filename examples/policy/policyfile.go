@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iorules/iorules"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -43,7 +44,7 @@ type rowDef struct {
 	row
 	line, col  int
 	value      string
-	confidence string
+	confidence iorules.Confidence // as written; the engine has checked it
 	note       string
 }
 
@@ -140,7 +141,7 @@ func readTable(k, v *yaml.Node) tableDef {
 					case "value":
 						r.value = ev.Value
 					case "confidence":
-						r.confidence = ev.Value
+						r.confidence = iorules.Confidence(ev.Value)
 					case "note":
 						r.note = ev.Value
 					}

@@ -44,7 +44,7 @@ func testCommand(args []string, stdout, stderr io.Writer) (int, error) {
 
 	// Every case file is decoded before any case runs: one that does not
 	// load is reported like a policy that does not load.
-	parsed := make([]policytest.File, len(files))
+	parsed := make([]*policytest.Suite, len(files))
 	var bad []string
 	var failures []string
 	for i, cf := range files {
@@ -52,14 +52,14 @@ func testCommand(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 0, fail("%v", err)
 		}
-		f, err := policytest.ParseFile(src)
+		suite, err := policytest.ParseSuite(src)
 		switch {
-		case err != nil && len(f.Cases) == 0:
+		case err != nil && suite == nil:
 			bad = append(bad, fmt.Sprintf("%s: %v", inDir(dir, cf.Name), err))
 		case err != nil:
 			failures = append(failures, fmt.Sprintf("--- FAIL: %s\n%s", cf.Stem(), indent(err.Error())))
 		}
-		parsed[i] = f
+		parsed[i] = suite
 	}
 	if len(bad) > 0 {
 		return 0, &failure{code: exitFailure, lines: bad}
@@ -81,12 +81,11 @@ func testCommand(args []string, stdout, stderr io.Writer) (int, error) {
 			failures = append(failures, fmt.Sprintf("--- FAIL: %s\n    %s has no policy %s.yaml beside it", cf.Stem(), cf.Name, cf.Stem()))
 			continue
 		}
-		for _, c := range parsed[i].Cases {
+		for _, r := range parsed[i].Run(engine, cf.Market, evalOptions()...) {
 			cases++
-			r := policytest.RunCase(engine, cf.Market, parsed[i], c, evalOptions()...)
 			if r.Failed() {
 				failed++
-				failures = append(failures, fmt.Sprintf("--- FAIL: %s/%s\n%s", cf.Stem(), c.Name, indent(r.Message())))
+				failures = append(failures, fmt.Sprintf("--- FAIL: %s/%s\n%s", cf.Stem(), r.Case, indent(r.Message())))
 			}
 			if r.Err == nil {
 				if mc := cov[r.Decision.Market]; mc != nil {

@@ -116,7 +116,7 @@ func referencePrice(d *strictjson.Decoder, at string, raw json.RawMessage) valua
 			}
 			x, ok := parseAmount(s)
 			if !ok || s != strings.TrimSpace(s) {
-				d.Addf(at, "must be a decimal string such as \"6000.00\", not %q", truncate(s, 40))
+				d.Addf(at, "must be a decimal string such as \"6000.00\", not %q", strictjson.Truncate(s, 40))
 				break
 			}
 			if key == "low" {
@@ -132,7 +132,7 @@ func referencePrice(d *strictjson.Decoder, at string, raw json.RawMessage) valua
 			}
 			date, err := iorules.ParseDate(s)
 			if err != nil {
-				d.Addf(at, "must be a real date written YYYY-MM-DD, not %q", truncate(s, 40))
+				d.Addf(at, "must be a real date written YYYY-MM-DD, not %q", strictjson.Truncate(s, 40))
 				break
 			}
 			r.Date = date

@@ -2,11 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/stretchr/testify/require"
 )
 
@@ -116,15 +115,6 @@ func TestBenchmarksReachTheDecision(t *testing.T) {
 func TestDocumentsGolden(t *testing.T) {
 	r := runCLI(t, "", "-format", "text", "-benchmarks", benchmarksFile, "-price-tolerance", "0.05", findingsShipment)
 	require.Equal(t, 0, r.code, r.stderr)
-	path := filepath.Join("testdata", "documents-findings.txt.golden")
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(r.stdout), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run `go test ./examples/prequalify -update` to create it")
-	if d := cmp.Diff(string(want), r.stdout); d != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, d)
-	}
+	golden.Check(t, filepath.Join("testdata", "documents-findings.txt.golden"), r.stdout)
 	require.Contains(t, r.stdout, "\nDocuments and valuation\n")
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,10 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 const shipmentsDir = "../shipments"
 
@@ -338,16 +336,7 @@ func TestGolden(t *testing.T) {
 		t.Run(g.name, func(t *testing.T) {
 			r := runCLI(t, "", g.args...)
 			require.Equal(t, 0, r.code, r.stderr)
-			path := filepath.Join("testdata", g.name)
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(r.stdout), 0o644))
-				return
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run `go test ./examples/prequalify -update` to create it")
-			if d := cmp.Diff(string(want), r.stdout); d != "" {
-				t.Errorf("%s differs (-want +got); if intended, run `go test ./examples/prequalify -update`:\n%s", path, d)
-			}
+			golden.Check(t, filepath.Join("testdata", g.name), r.stdout)
 		})
 	}
 }

@@ -695,7 +695,7 @@ func writeExportControl(p *printer, d markets.Decision) {
 		if eccn == "" {
 			eccn = "(no ECCN)"
 		}
-		rows = append(rows, []string{fmt.Sprintf("line %d", l.Line), eccn, l.Determination})
+		rows = append(rows, []string{fmt.Sprintf("line %d", l.Line), eccn, string(l.Determination)})
 	}
 	p.table("  ", rows)
 	for _, m := range ec.Screening {

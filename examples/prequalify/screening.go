@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/exportctl"
@@ -59,14 +58,4 @@ func inputFailure(flag, file string, err error) error {
 		f.lines = append(f.lines, fmt.Sprintf("prequalify: %s %s: %s", flag, file, fe.Error()))
 	}
 	return f
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/golden"
 	"github.com/iorules/iorules/markets"
 	"github.com/iorules/iorules/schema"
 	"github.com/stretchr/testify/require"
@@ -84,10 +85,7 @@ func TestPrequalifyAnswersAsTheCLI(t *testing.T) {
 			rec := do(t, h, http.MethodPost, tc.path, readFile(t, filepath.Join(shipmentsDir, tc.input)))
 			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 			require.Equal(t, "application/json; charset=utf-8", rec.Header().Get("Content-Type"))
-			want := string(readFile(t, filepath.Join(goldenDir, tc.golden)))
-			if diff := cmp.Diff(want, rec.Body.String()); diff != "" {
-				t.Errorf("answer differs from %s (-golden +service):\n%s", tc.golden, diff)
-			}
+			golden.Compare(t, filepath.Join(goldenDir, tc.golden), rec.Body.String())
 		})
 	}
 }
@@ -377,7 +375,7 @@ func TestConcurrentRequestsShareTheEngine(t *testing.T) {
 		if i%2 == 1 {
 			name = "tr-network"
 		}
-		want := string(readFile(t, filepath.Join(goldenDir, name+".json.golden")))
+		want := golden.Read(t, filepath.Join(goldenDir, name+".json.golden"))
 		wg.Go(func() {
 			for range 3 {
 				rec := do(t, h, http.MethodPost, "/v1/prequalify", inputs[name])
@@ -496,7 +494,7 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Equal(t, string(readFile(t, filepath.Join(goldenDir, "br-servers-sp.json.golden"))), string(got))
+	golden.Compare(t, filepath.Join(goldenDir, "br-servers-sp.json.golden"), got)
 	select {
 	case code := <-done:
 		require.Equal(t, 0, code, logs.String())

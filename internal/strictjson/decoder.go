@@ -245,7 +245,7 @@ func (d *Decoder) Int(at string, raw json.RawMessage, lo, hi int, dst *int) bool
 	}
 	n, err := strconv.Atoi(string(raw))
 	if err != nil || n < lo || n > hi {
-		d.Addf(at, "must be a JSON integer from %d to %d, not %s", lo, hi, truncate(string(raw), 40))
+		d.Addf(at, "must be a JSON integer from %d to %d, not %s", lo, hi, Truncate(string(raw), 40))
 		return false
 	}
 	*dst = n
@@ -256,7 +256,7 @@ func (d *Decoder) Int(at string, raw json.RawMessage, lo, hi int, dst *int) bool
 // "parties[2].name"; a key that is not a plain word is quoted.
 func Key(at, key string) string {
 	if !plainKey.MatchString(key) {
-		return at + "[" + strconv.Quote(truncate(key, 60)) + "]"
+		return at + "[" + strconv.Quote(Truncate(key, 60)) + "]"
 	}
 	if at == "" {
 		return key
@@ -293,7 +293,9 @@ func Kind(raw json.RawMessage) string {
 	return "a number"
 }
 
-func truncate(s string, n int) string {
+// Truncate shortens s to at most n bytes, cut at a rune boundary, followed
+// by "..." when anything was cut, for quoting input in a message.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

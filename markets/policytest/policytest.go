@@ -30,8 +30,9 @@
 // fired are logged, so authors see what their cases leave untested.
 //
 // Tools that run cases outside go test (the policy command in
-// examples/policy) use CaseFiles, ParseFile and RunCase, which return each
-// case's Result instead of failing a test.
+// examples/policy) use CaseFiles, ParseSuite and Suite.Run, which return
+// each case's Result instead of failing a test. The YAML is the contract:
+// the Go types it decodes into are the package's own.
 package policytest
 
 import (
@@ -52,16 +53,16 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// File is the content of one case file.
-type File struct {
+// fileSpec is the content of one case file.
+type fileSpec struct {
 	// Shipments are named base shipments.
 	Shipments map[string]map[string]any `yaml:"shipments"`
 	// Cases are the test cases, run in order.
-	Cases []Case `yaml:"cases"`
+	Cases []caseSpec `yaml:"cases"`
 }
 
-// Case is one test case.
-type Case struct {
+// caseSpec is one test case.
+type caseSpec struct {
 	Name string `yaml:"name"`
 	// Shipment names the base shipment.
 	Shipment string `yaml:"shipment"`
@@ -71,11 +72,11 @@ type Case struct {
 	// Market evaluates against another market than the file's (optional).
 	Market string `yaml:"market"`
 	// Expect is what the decision must contain.
-	Expect Expect `yaml:"expect"`
+	Expect expectSpec `yaml:"expect"`
 }
 
-// Expect lists what a case checks; fields left empty are not checked.
-type Expect struct {
+// expectSpec lists what a case checks; fields left empty are not checked.
+type expectSpec struct {
 	Verdict      string            `yaml:"verdict"`
 	CustomsValue string            `yaml:"customs_value"`
 	Taxes        map[string]string `yaml:"taxes"`
@@ -83,29 +84,29 @@ type Expect struct {
 	// PartialTotalTaxes and NotComputed are what a decision gives when a
 	// tax could not be computed for some lines: the sum of what was, and
 	// the taxes and lines that were not.
-	PartialTotalTaxes string        `yaml:"partial_total_taxes"`
-	NotComputed       []NotComputed `yaml:"not_computed"`
-	Approvals         []Approval    `yaml:"approvals"`
-	Reasons           []Reason      `yaml:"reasons"`
-	AbsentReasons     []string      `yaml:"absent_reasons"`
+	PartialTotalTaxes string            `yaml:"partial_total_taxes"`
+	NotComputed       []notComputedSpec `yaml:"not_computed"`
+	Approvals         []approvalSpec    `yaml:"approvals"`
+	Reasons           []reasonSpec      `yaml:"reasons"`
+	AbsentReasons     []string          `yaml:"absent_reasons"`
 }
 
-// NotComputed is an expected entry of Decision.NotComputed; it must match
-// exactly.
-type NotComputed struct {
+// notComputedSpec is an expected entry of Decision.NotComputed; it must
+// match exactly.
+type notComputedSpec struct {
 	Tax   string `yaml:"tax"`
 	Lines []int  `yaml:"lines"`
 }
 
-// Approval is an expected approval entry; it must match exactly.
-type Approval struct {
+// approvalSpec is an expected approval entry; it must match exactly.
+type approvalSpec struct {
 	ID     string `yaml:"id"`
 	Status string `yaml:"status"`
 	Lines  []int  `yaml:"lines"`
 }
 
-// Reason is an expected reason; fields left empty match anything.
-type Reason struct {
+// reasonSpec is an expected reason; fields left empty match anything.
+type reasonSpec struct {
 	Code     string `yaml:"code"`
 	Severity string `yaml:"severity"`
 	Rule     string `yaml:"rule"`
@@ -175,14 +176,20 @@ func CaseFiles(engine *markets.Engine, fsys fs.FS) ([]CaseFile, error) {
 	return out, nil
 }
 
-// ParseFile decodes a case file. Unknown fields are errors, and so is a
-// file without cases or with a case name that is empty or repeated; the
-// File is returned with such a name problem so that the cases can still
-// run.
-func ParseFile(src []byte) (File, error) {
+// Suite is one decoded case file: its base shipments and its cases, ready
+// to run.
+type Suite struct {
+	spec fileSpec
+}
+
+// ParseSuite decodes a case file. Unknown fields are errors, and so is a
+// file without cases: the Suite is then nil. A case name that is empty or
+// repeated is an error returned with the Suite, so that the cases can
+// still run.
+func ParseSuite(src []byte) (*Suite, error) {
 	f, err := decodeFile(src)
 	if err != nil {
-		return File{}, err
+		return nil, err
 	}
 	var bad []error
 	names := map[string]bool{}
@@ -191,21 +198,54 @@ func ParseFile(src []byte) (File, error) {
 			bad = append(bad, err)
 		}
 	}
-	return f, errors.Join(bad...)
+	return &Suite{spec: f}, errors.Join(bad...)
 }
 
-func decodeFile(src []byte) (File, error) {
-	var f File
+// Len returns the number of cases of the suite; 0 for a nil Suite.
+func (s *Suite) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.spec.Cases)
+}
+
+// Run evaluates every case of the suite against engine, in order, and
+// returns one Result per case; market is the market the cases evaluate
+// unless a case names another. opts are passed to the evaluation
+// (markets.WithScreening, ...) and do not change what the cases compare.
+func (s *Suite) Run(engine *markets.Engine, market iorules.Country, opts ...markets.EvalOption) []Result {
+	out := make([]Result, 0, s.Len())
+	for _, c := range s.spec.Cases {
+		out = append(out, runCase(engine, market, s.spec, c, opts...))
+	}
+	return out
+}
+
+func decodeFile(src []byte) (fileSpec, error) {
+	var f fileSpec
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return File{}, fmt.Errorf("case file: %v", err)
+		return fileSpec{}, fmt.Errorf("case file: %s", yamlTerms.Replace(err.Error()))
 	}
 	if len(f.Cases) == 0 {
-		return File{}, errors.New("case file has no cases")
+		return fileSpec{}, errors.New("case file has no cases")
 	}
 	return f, nil
 }
+
+// yamlTerms names the package's Go types in the YAML decoder's messages as
+// a case file's author knows them.
+var yamlTerms = strings.NewReplacer(
+	"[]policytest.caseSpec", "a list of cases", "[]policytest.approvalSpec", "a list of expected approvals",
+	"[]policytest.reasonSpec", "a list of expected reasons", "[]policytest.notComputedSpec", "a list of expected not_computed entries",
+	"type policytest.fileSpec", "the case file", "policytest.fileSpec", "the case file",
+	"type policytest.caseSpec", "a case", "policytest.caseSpec", "a case",
+	"type policytest.expectSpec", "expect", "policytest.expectSpec", "expect",
+	"type policytest.approvalSpec", "an expected approval", "policytest.approvalSpec", "an expected approval",
+	"type policytest.reasonSpec", "an expected reason", "policytest.reasonSpec", "an expected reason",
+	"type policytest.notComputedSpec", "an expected not_computed entry", "policytest.notComputedSpec", "an expected not_computed entry",
+)
 
 // checkName records name in names and says whether it is empty or was
 // seen before.
@@ -249,12 +289,10 @@ func (r Result) Message() string {
 	return ""
 }
 
-// RunCase evaluates one case of f against engine; market is the market
-// the case evaluates unless it names another. opts are passed to the
-// evaluation (markets.WithScreening, ...) and do not change what the case
-// compares.
-func RunCase(engine *markets.Engine, market iorules.Country, f File, c Case, opts ...markets.EvalOption) Result {
-	d, err := runCase(engine, market, f.Shipments, c, opts)
+// runCase evaluates one case of f against engine; market is the market
+// the case evaluates unless it names another.
+func runCase(engine *markets.Engine, market iorules.Country, f fileSpec, c caseSpec, opts ...markets.EvalOption) Result {
+	d, err := evaluate(engine, market, f.Shipments, c, opts)
 	if err != nil {
 		return Result{Case: c.Name, Err: err}
 	}
@@ -265,18 +303,17 @@ func RunCase(engine *markets.Engine, market iorules.Country, f File, c Case, opt
 // market the cases evaluate unless a case names another.
 func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src []byte) {
 	t.Helper()
-	f, err := decodeFile(src)
-	if err != nil {
+	suite, err := ParseSuite(src)
+	switch {
+	case suite == nil:
 		t.Fatalf("%v", err)
+	case err != nil:
+		t.Errorf("%v", err) // a name empty or repeated: the cases still run
 	}
 	fired := map[string]bool{}
-	names := map[string]bool{}
-	for _, c := range f.Cases {
-		if err := checkName(names, c.Name); err != nil {
-			t.Errorf("%v", err)
-		}
+	for _, c := range suite.spec.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			r := RunCase(engine, market, f, c)
+			r := runCase(engine, market, suite.spec, c)
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
@@ -304,7 +341,7 @@ func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src [
 	}
 }
 
-func runCase(engine *markets.Engine, market iorules.Country, bases map[string]map[string]any, c Case, opts []markets.EvalOption) (markets.Decision, error) {
+func evaluate(engine *markets.Engine, market iorules.Country, bases map[string]map[string]any, c caseSpec, opts []markets.EvalOption) (markets.Decision, error) {
 	base, ok := bases[c.Shipment]
 	if !ok {
 		return markets.Decision{}, fmt.Errorf("no base shipment %q", c.Shipment)
@@ -374,15 +411,15 @@ type outcome struct {
 	Taxes             map[string]string
 	TotalTaxes        string
 	PartialTotalTaxes string
-	NotComputed       []NotComputed
-	Approvals         []Approval
-	Reasons           []Reason
+	NotComputed       []notComputedSpec
+	Approvals         []approvalSpec
+	Reasons           []reasonSpec
 	AbsentReasons     []string
 }
 
 // expected projects the case's expectation; absent reasons must not match
 // anything, so none is expected back.
-func expected(e Expect) outcome {
+func expected(e expectSpec) outcome {
 	return outcome{
 		Verdict: e.Verdict, CustomsValue: e.CustomsValue, Taxes: e.Taxes, TotalTaxes: e.TotalTaxes,
 		PartialTotalTaxes: e.PartialTotalTaxes, NotComputed: e.NotComputed,
@@ -391,7 +428,7 @@ func expected(e Expect) outcome {
 }
 
 // actual projects the decision onto the fields the case sets.
-func actual(e Expect, d markets.Decision) outcome {
+func actual(e expectSpec, d markets.Decision) outcome {
 	var o outcome
 	o.Verdict = string(d.Verdict)
 	if e.CustomsValue != "" {
@@ -417,15 +454,15 @@ func actual(e Expect, d markets.Decision) outcome {
 		o.PartialTotalTaxes = sameValue(e.PartialTotalTaxes, *d.PartialTotalTaxes)
 	}
 	if e.NotComputed != nil {
-		o.NotComputed = []NotComputed{}
+		o.NotComputed = []notComputedSpec{}
 		for _, nc := range d.NotComputed {
-			o.NotComputed = append(o.NotComputed, NotComputed{Tax: nc.Tax, Lines: nc.Lines})
+			o.NotComputed = append(o.NotComputed, notComputedSpec{Tax: nc.Tax, Lines: nc.Lines})
 		}
 	}
 	if e.Approvals != nil {
-		o.Approvals = []Approval{}
+		o.Approvals = []approvalSpec{}
 		for _, a := range d.Approvals {
-			o.Approvals = append(o.Approvals, Approval{ID: a.ID, Status: string(a.Status), Lines: a.Lines})
+			o.Approvals = append(o.Approvals, approvalSpec{ID: a.ID, Status: string(a.Status), Lines: a.Lines})
 		}
 	}
 	// Each expected reason is matched against the decision's reasons; a
@@ -456,7 +493,7 @@ func sameValue(want string, got decimal.Decimal) string {
 	return got.String()
 }
 
-func reasonMatches(want Reason, r iorules.Reason) bool {
+func reasonMatches(want reasonSpec, r iorules.Reason) bool {
 	return want.Code == r.Code &&
 		(want.Severity == "" || want.Severity == string(r.Severity)) &&
 		(want.Rule == "" || want.Rule == r.Rule) &&

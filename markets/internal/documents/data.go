@@ -63,8 +63,8 @@ func parse(src []byte) (*rules, error) {
 		if strings.TrimSpace(source) == "" {
 			errs = append(errs, fmt.Errorf("%s.source: required", section))
 		}
-		if confidence != "confirmed" && confidence != "unconfirmed" {
-			errs = append(errs, fmt.Errorf("%s.confidence: want confirmed or unconfirmed, not %q", section, confidence))
+		if _, err := iorules.ParseConfidence(confidence); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", section, err)) // "description.confidence: ..."
 		}
 	}
 	check("description", f.Description.Source, f.Description.Confidence)

@@ -1,4 +1,12 @@
-package exportctl
+// Package tpp computes the total processing performance (TPP) and the
+// performance density of an integrated circuit from its datasheet, as the
+// Technical Note to ECCN 3A090 defines them (15 CFR 774 Supp. 1, Cat. 3;
+// 88 FR 73458), to find the figure a shipment line states as item.tpp.
+//
+// It is a calculator for the caller: exportctl.Screen reads the TPP a line
+// states and never computes one. It does not classify; comparing the result
+// with the 3A090 thresholds is exportctl's job.
+package tpp
 
 import (
 	"errors"
@@ -7,13 +15,13 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// ErrSparseTOPS is returned by MaxTPP for a throughput quoted with
+// ErrSparseTOPS is returned by Max for a throughput quoted with
 // structured sparsity. TPP is computed from dense figures; halving a sparse
 // datasheet figure is common practice but is not a confirmed BIS position,
 // so the library asks for the dense figure instead of guessing.
-var ErrSparseTOPS = errors.New("exportctl: TOPS quoted with sparsity; supply the dense figure")
+var ErrSparseTOPS = errors.New("tpp: TOPS quoted with sparsity; supply the dense figure")
 
-// TPP returns the total processing performance of an integrated circuit for
+// FromTOPS returns the total processing performance of an integrated circuit for
 // one precision, as defined by the Technical Note to ECCN 3A090
 // (15 CFR 774 Supp. 1, Cat. 3; 88 FR 73458):
 //
@@ -25,14 +33,14 @@ var ErrSparseTOPS = errors.New("exportctl: TOPS quoted with sparsity; supply the
 // H100 SXM5 at FP8, 1979 × 8 = 15,832.
 //
 // The Technical Note takes the highest TPP over the precisions the IC
-// supports; see MaxTPP. tops must not be negative and bitLength must be
+// supports; see Max. tops must not be negative and bitLength must be
 // positive. The result is exact: no rounding.
-func TPP(tops decimal.Decimal, bitLength int) (decimal.Decimal, error) {
+func FromTOPS(tops decimal.Decimal, bitLength int) (decimal.Decimal, error) {
 	if tops.IsNegative() {
-		return decimal.Zero, fmt.Errorf("exportctl: TOPS must not be negative, got %s", tops)
+		return decimal.Zero, fmt.Errorf("tpp: TOPS must not be negative, got %s", tops)
 	}
 	if bitLength <= 0 {
-		return decimal.Zero, fmt.Errorf("exportctl: bit length must be positive, got %d", bitLength)
+		return decimal.Zero, fmt.Errorf("tpp: bit length must be positive, got %d", bitLength)
 	}
 	return tops.Mul(decimal.NewFromInt(int64(bitLength))), nil
 }
@@ -49,21 +57,21 @@ type Throughput struct {
 	Sparse bool
 }
 
-// MaxTPP returns the highest TPP over the given precisions, which is the
+// Max returns the highest TPP over the given precisions, which is the
 // figure the 3A090 Technical Note classifies by. Feeding a single FP16
 // figure can under-classify a part whose FP8 or INT8 TPP is higher. It
 // returns ErrSparseTOPS (wrapped) for a sparse figure and an error when no
 // throughput is given.
-func MaxTPP(ts ...Throughput) (decimal.Decimal, error) {
+func Max(ts ...Throughput) (decimal.Decimal, error) {
 	if len(ts) == 0 {
-		return decimal.Zero, errors.New("exportctl: MaxTPP needs at least one throughput")
+		return decimal.Zero, errors.New("tpp: Max needs at least one throughput")
 	}
 	best := decimal.Zero
 	for i, t := range ts {
 		if t.Sparse {
 			return decimal.Zero, fmt.Errorf("throughput %d (%s TOPS at %d bits): %w", i, t.TOPS, t.BitLength, ErrSparseTOPS)
 		}
-		v, err := TPP(t.TOPS, t.BitLength)
+		v, err := FromTOPS(t.TOPS, t.BitLength)
 		if err != nil {
 			return decimal.Zero, fmt.Errorf("throughput %d: %w", i, err)
 		}
@@ -81,10 +89,10 @@ func MaxTPP(ts ...Throughput) (decimal.Decimal, error) {
 // settled by the sources this library was built from; the caller decides.
 func PerformanceDensity(tpp, dieAreaMM2 decimal.Decimal) (decimal.Decimal, error) {
 	if tpp.IsNegative() {
-		return decimal.Zero, fmt.Errorf("exportctl: TPP must not be negative, got %s", tpp)
+		return decimal.Zero, fmt.Errorf("tpp: TPP must not be negative, got %s", tpp)
 	}
 	if !dieAreaMM2.IsPositive() {
-		return decimal.Zero, fmt.Errorf("exportctl: die area must be positive, got %s mm²", dieAreaMM2)
+		return decimal.Zero, fmt.Errorf("tpp: die area must be positive, got %s mm²", dieAreaMM2)
 	}
 	q, _ := tpp.QuoRem(dieAreaMM2, 6)
 	return q, nil

@@ -1,4 +1,4 @@
-package exportctl
+package tpp
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestTPP(t *testing.T) {
+func TestFromTOPS(t *testing.T) {
 	cases := []struct {
 		name string
 		tops string
@@ -22,23 +22,23 @@ func TestTPP(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := TPP(decimal.RequireFromString(tc.tops), tc.bits)
+			got, err := FromTOPS(decimal.RequireFromString(tc.tops), tc.bits)
 			require.NoError(t, err)
 			require.True(t, got.Equal(decimal.RequireFromString(tc.want)), "got %s", got)
 		})
 	}
-	_, err := TPP(decimal.NewFromInt(-1), 8)
+	_, err := FromTOPS(decimal.NewFromInt(-1), 8)
 	require.Error(t, err)
-	_, err = TPP(decimal.NewFromInt(1), 0)
+	_, err = FromTOPS(decimal.NewFromInt(1), 0)
 	require.Error(t, err)
 }
 
-func TestMaxTPP(t *testing.T) {
-	_, err := MaxTPP()
+func TestMax(t *testing.T) {
+	_, err := Max()
 	require.Error(t, err)
-	_, err = MaxTPP(Throughput{TOPS: decimal.NewFromInt(1), BitLength: -8})
+	_, err = Max(Throughput{TOPS: decimal.NewFromInt(1), BitLength: -8})
 	require.Error(t, err)
-	got, err := MaxTPP(Throughput{TOPS: decimal.NewFromInt(100), BitLength: 16}, Throughput{TOPS: decimal.NewFromInt(300), BitLength: 4})
+	got, err := Max(Throughput{TOPS: decimal.NewFromInt(100), BitLength: 16}, Throughput{TOPS: decimal.NewFromInt(300), BitLength: 4})
 	require.NoError(t, err)
 	require.Equal(t, "1600", got.String(), "max of 1600 and 1200")
 }
