@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -161,5 +163,63 @@ func fieldNames(field *ast.Field) []string {
 		default:
 			return nil
 		}
+	}
+}
+
+// TestUnvaluedDecisionIsAsDocumented checks what the field comments of
+// Decision and Explanation promise when the shipment cannot be valued
+// (issue 17, F13): Valuation nil with an exchange_rate_missing condition,
+// no taxes or lines (empty, not nil), no totals, nothing listed as not
+// computed; and, when it can be valued, a total and a landed cost.
+func TestUnvaluedDecisionIsAsDocumented(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	s := sample(t) // to TR, with a USD rate in TRY only
+	for _, tc := range []struct {
+		name   string
+		market iorules.Country
+		valued bool
+	}{
+		{"valued: the rate converts into the market's currency", "TR", true},
+		{"not valued: no rate into BRL", "BR", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := engine.PrequalifyMarket(tc.market, s, markets.WithExplanation())
+			require.NoError(t, err)
+			require.NotNil(t, d.Taxes)
+			require.NotNil(t, d.Lines)
+			require.NotNil(t, d.Explanation)
+			require.Equal(t, d.AsOf, d.Explanation.RateDate)
+			require.NotNil(t, d.Explanation.Taxes)
+			if d.Verdict == markets.Decline {
+				require.True(t, d.EarliestShipDate.IsZero(), "a declined shipment has no ship date")
+			}
+			codes := make([]string, len(d.Reasons))
+			for i, r := range d.Reasons {
+				codes[i] = r.Code
+			}
+			if !tc.valued {
+				require.Nil(t, d.Valuation)
+				require.Contains(t, codes, markets.CodeExchangeRateMissing)
+				require.Empty(t, d.Taxes)
+				require.Empty(t, d.Lines)
+				require.Nil(t, d.TotalTaxes)
+				require.Nil(t, d.PartialTotalTaxes)
+				require.Nil(t, d.LandedCost)
+				require.Nil(t, d.NotComputed)
+				require.Nil(t, d.Explanation.ExchangeRate)
+				require.Empty(t, d.Explanation.Taxes)
+				return
+			}
+			require.NotNil(t, d.Valuation)
+			require.NotContains(t, codes, markets.CodeExchangeRateMissing)
+			require.NotEmpty(t, d.Taxes)
+			require.Len(t, d.Lines, len(s.Items))
+			require.Nil(t, d.NotComputed)
+			require.NotNil(t, d.TotalTaxes)
+			require.NotNil(t, d.LandedCost)
+			require.Nil(t, d.PartialTotalTaxes)
+			require.NotNil(t, d.Explanation.ExchangeRate, "USD converted into TRY")
+		})
 	}
 }
