@@ -62,8 +62,10 @@ type Match struct {
 	MatchedName string `json:"matched_name"`
 	// ViaAlias is true when MatchedName is an alias.
 	ViaAlias bool `json:"via_alias"`
-	// List and Source are copied from the listed entry.
-	List   string `json:"list"`
+	// List is the listed entry's List, which decides the match's effect.
+	List string `json:"list"`
+	// Source is the listed entry's Source; empty when the entry gives
+	// none (the reason then cites the list's own source).
 	Source string `json:"source,omitempty"`
 	// Score is 0-100; 100 is the same normalised name.
 	Score int `json:"score"`
@@ -80,7 +82,8 @@ type Match struct {
 	Explanation string `json:"explanation"`
 	// Cleared is true when a Disposition cleared the match.
 	Cleared bool `json:"cleared"`
-	// Reference is the clearing disposition's reference.
+	// Reference is the clearing disposition's reference; empty when the
+	// match is not Cleared.
 	Reference string `json:"reference,omitempty"`
 }
 

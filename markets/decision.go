@@ -32,44 +32,83 @@ const (
 // the Engine or with another Decision, so a caller may sort, trim or
 // rewrite it without affecting later evaluations.
 type Decision struct {
-	ShipmentID string          `json:"shipment_id"`
-	Market     iorules.Country `json:"market"`
+	// ShipmentID is the evaluated shipment's ID, as the caller gave it.
+	ShipmentID string `json:"shipment_id"`
+	// Market is the market whose policy decided: the shipment's
+	// destination for Prequalify, the market asked for otherwise.
+	Market iorules.Country `json:"market"`
 	// Currency is the market's currency, that of every amount below.
 	Currency iorules.Currency `json:"currency"`
-	AsOf     iorules.Date     `json:"as_of"`
-	Verdict  Verdict          `json:"verdict"`
-	// Reasons explain the verdict, the most severe first.
+	// AsOf is the shipment date, on which every rule, rate and approval
+	// was judged.
+	AsOf iorules.Date `json:"as_of"`
+	// Verdict is Decline when any reason declines, else Conditional when
+	// any reason is a condition, else Clear.
+	Verdict Verdict `json:"verdict"`
+	// Reasons explain the verdict, the most severe first; empty (not nil)
+	// when there is nothing to say.
 	Reasons []iorules.Reason `json:"reasons"`
-	// Approvals lists every regulatory approval the lines need, by id and
-	// status.
+	// Approvals lists every regulatory approval the lines need, one per id
+	// and status, sorted by id then status (required, expired, held); empty
+	// (not nil) when the policy requires none.
 	Approvals []approvals.Approval `json:"approvals"`
 	// EarliestShipDate is AsOf plus the longest lead time of the blocking
-	// approvals not yet held.
-	EarliestShipDate iorules.Date         `json:"earliest_ship_date,omitzero"`
-	Classification   []classify.Result    `json:"classification"`
-	ExportControl    exportctl.Result     `json:"export_control"`
-	Valuation        *valuation.Valuation `json:"valuation"`
-	Taxes            []Tax                `json:"taxes"`
-	// TotalTaxes sums the taxes that are not informational; nil when a tax
-	// could not be computed for some line, so that no total silently
-	// leaves one out.
+	// approvals not yet held (AsOf itself when none is missing). It is the
+	// zero Date when the verdict is Decline, when a missing blocking
+	// approval has no known lead time, or when an export licence is
+	// required at origin (a lead_time_unknown reason then says why).
+	EarliestShipDate iorules.Date `json:"earliest_ship_date,omitzero"`
+	// Classification checks each line's HS code for the market, one result
+	// per line in line-number order (see classify.CheckShipment).
+	Classification []classify.Result `json:"classification"`
+	// ExportControl is the export-control screening at origin with the
+	// market as the destination; always set (a fact it lacks is a
+	// condition among its reasons, not an empty result).
+	ExportControl exportctl.Result `json:"export_control"`
+	// Valuation is the customs valuation in Currency, on the policy's
+	// basis. It is nil when the shipment could not be valued: no exchange
+	// rate converts the shipment currency into Currency (a condition with
+	// code CodeExchangeRateMissing says so). Taxes and Lines are then
+	// empty, and TotalTaxes and LandedCost nil.
+	Valuation *valuation.Valuation `json:"valuation"`
+	// Taxes are the taxes and fees in force on AsOf, in the policy's chain
+	// order, each summed over the declaration and in Currency; a tax whose
+	// condition held on no line is listed with a zero Amount, one that
+	// could not be computed for any line only in NotComputed. Empty (not
+	// nil) when Valuation is nil.
+	Taxes []Tax `json:"taxes"`
+	// TotalTaxes sums the taxes that are not informational, in Currency;
+	// nil when a tax could not be computed for some line, so that no total
+	// silently leaves one out, and nil when Valuation is nil.
 	TotalTaxes *decimal.Decimal `json:"total_taxes"`
 	// PartialTotalTaxes, set only when TotalTaxes is nil because of
 	// NotComputed, sums what was computed: a lower bound, never the total.
+	// Nil otherwise, including when Valuation is nil.
 	PartialTotalTaxes *decimal.Decimal `json:"partial_total_taxes,omitempty"`
 	// NotComputed lists the taxes that could not be computed for some
-	// lines, with why; the other lines' taxes are still given.
+	// lines, with why, in chain order; the other lines' taxes are still
+	// given. Nil when every tax was computed, and when Valuation is nil.
 	NotComputed []NotComputed `json:"not_computed,omitempty"`
 	// LandedCost is the customs value (plus freight and insurance on a FOB
-	// basis), the costs after the border and TotalTaxes; nil with it.
-	LandedCost   *decimal.Decimal `json:"landed_cost"`
-	Lines        []Line           `json:"lines"`
-	NotEvaluated []string         `json:"not_evaluated,omitempty"`
-	Fired        []FiredRule      `json:"fired"`
-	Policy       PolicyRef        `json:"policy"`
+	// basis), the costs after the border and TotalTaxes, in Currency; nil
+	// with TotalTaxes.
+	LandedCost *decimal.Decimal `json:"landed_cost"`
+	// Lines gives each invoice line its declaration group, customs value
+	// and share of the taxes, in the order of the shipment's items; empty
+	// (not nil) when Valuation is nil.
+	Lines []Line `json:"lines"`
+	// NotEvaluated lists, as the policy words them, the requirements the
+	// market's policy says it does not check; nil when it names none.
+	NotEvaluated []string `json:"not_evaluated,omitempty"`
+	// Fired lists the rules whose condition held on the shipment date, in
+	// policy order; empty (not nil) when none did.
+	Fired []FiredRule `json:"fired"`
+	// Policy identifies the policy that decided.
+	Policy PolicyRef `json:"policy"`
 	// Audit fingerprints the inputs and the rules that made the decision.
 	Audit Audit `json:"audit"`
-	// Explanation traces every tax and rule; only with WithExplanation.
+	// Explanation traces every tax and rule; only with WithExplanation,
+	// nil otherwise.
 	Explanation *Explanation `json:"explanation,omitempty"`
 }
 
@@ -100,65 +139,113 @@ type Audit struct {
 type NotComputed struct {
 	// Tax is the tax's id.
 	Tax string `json:"tax"`
-	// Lines are the lines it is missing for.
+	// Lines are the line numbers it is missing for, sorted; never empty.
 	Lines []int `json:"lines"`
 	// Code, Rule and Message are those of the reason it stopped at: the
-	// tax itself, or an earlier tax of the chain it depends on.
-	Code    string `json:"code"`
-	Rule    string `json:"rule"`
+	// tax itself, or an earlier tax of the chain it depends on. Code is
+	// the reason's code (CodeFactMissing, CodeRuleError).
+	Code string `json:"code"`
+	// Rule is the id of the tax the reason is about: Tax, or the earlier
+	// tax it depends on.
+	Rule string `json:"rule"`
+	// Message is the reason's message; for a tax stopped by an earlier
+	// one it starts "it depends on <tax>, which was not computed: ".
 	Message string `json:"message"`
 }
 
 // Tax is one tax or fee of the decision, summed over the declaration.
 type Tax struct {
-	ID   string `json:"id"`
+	// ID is the tax's id in the policy ("br.ii").
+	ID string `json:"id"`
+	// Name is the tax's name as the policy gives it.
 	Name string `json:"name"`
-	// Base is the sum of the bases of the declaration groups; empty for a
-	// tax given as an amount.
+	// Base is the sum of the bases of the declaration groups, in the
+	// decision's currency and possibly to more places than its minor unit;
+	// nil for a tax given as an amount, and when the tax's condition held
+	// in no group.
 	Base *decimal.Decimal `json:"base,omitempty"`
-	// Rate is the rate when every group used the same one.
-	Rate   *decimal.Decimal `json:"rate,omitempty"`
-	Amount decimal.Decimal  `json:"amount"`
+	// Rate is the rate (a fraction: 0.16 for 16%) when every group the tax
+	// applied to used the same one; nil when their rates differ, for a tax
+	// given as an amount, and when the condition held in no group.
+	Rate *decimal.Decimal `json:"rate,omitempty"`
+	// Amount is the sum of the groups' amounts, each rounded to the minor
+	// unit of the decision's currency; zero when the tax's condition held
+	// in no group.
+	Amount decimal.Decimal `json:"amount"`
 	// Informational taxes are shown but not added to TotalTaxes.
 	Informational bool `json:"informational,omitempty"`
 	// Partial is true when the tax could not be computed for every line
 	// (see Decision.NotComputed): Amount sums the lines it was computed for.
-	Partial    bool   `json:"partial,omitempty"`
-	Source     string `json:"source"`
+	Partial bool `json:"partial,omitempty"`
+	// Source cites the legal act or publication the tax rests on, as the
+	// policy gives it.
+	Source string `json:"source"`
+	// Confidence is "confirmed", or "unconfirmed" when the policy marks the
+	// tax unconfirmed or its figure read a table row marked unconfirmed.
 	Confidence string `json:"confidence"`
-	Rule       string `json:"rule"`
+	// Rule is the id of the policy entry that computed the tax: ID, as
+	// Reason.Rule cites it.
+	Rule string `json:"rule"`
 }
 
 // Line is one invoice line's share of the decision.
 type Line struct {
-	Line         int             `json:"line"`
-	Group        int             `json:"group"`
+	// Line is the item's line number.
+	Line int `json:"line"`
+	// Group is the line's declaration group, numbered from 1 in order of
+	// each group's first line: lines that share the policy's group_by
+	// fields are declared, and taxed, together.
+	Group int `json:"group"`
+	// CustomsValue is the line's customs value in the decision's currency,
+	// as Valuation.Lines gives it.
 	CustomsValue decimal.Decimal `json:"customs_value"`
-	Taxes        []LineTax       `json:"taxes"`
+	// Taxes are the line's shares of the taxes computed for its group, in
+	// chain order; a tax not computed for the group (see
+	// Decision.NotComputed) has none. Empty (not nil) when none was.
+	Taxes []LineTax `json:"taxes"`
 }
 
 // LineTax is one tax on one line: the line's share of its group's amount.
 type LineTax struct {
+	// ID is the tax's id, as Tax.ID.
 	ID string `json:"id"`
-	// Rate is the group's rate, for a tax computed as base × rate.
-	Rate   *decimal.Decimal `json:"rate,omitempty"`
-	Amount decimal.Decimal  `json:"amount"`
+	// Rate is the group's rate, for a tax computed as base × rate; nil for
+	// a tax given as an amount, and when its condition did not hold for
+	// the group.
+	Rate *decimal.Decimal `json:"rate,omitempty"`
+	// Amount is the line's share of the group's amount, pro rata to
+	// customs value, in the decision's currency rounded to its minor unit;
+	// the shares of a group's lines add up to its amount exactly.
+	Amount decimal.Decimal `json:"amount"`
 }
 
 // FiredRule records a rule whose condition held, and on which lines.
 type FiredRule struct {
-	Rule  string `json:"rule"`
-	Lines []int  `json:"lines,omitempty"`
+	// Rule is the rule's id.
+	Rule string `json:"rule"`
+	// Lines are the line numbers the condition held on, in item order;
+	// empty for a shipment-scope rule, which holds for the whole shipment.
+	Lines []int `json:"lines,omitempty"`
 }
 
 // PolicyRef identifies the policy that decided.
 type PolicyRef struct {
-	Market        iorules.Country `json:"market"`
-	Version       string          `json:"version"`
-	File          string          `json:"file"`
-	SHA256        string          `json:"sha256"`
-	EffectiveFrom iorules.Date    `json:"effective_from"`
-	EffectiveTo   iorules.Date    `json:"effective_to,omitzero"`
+	// Market is the market the policy is for.
+	Market iorules.Country `json:"market"`
+	// Version is the policy's version as its file declares it.
+	Version string `json:"version"`
+	// File is the policy's file name in the file system it was loaded
+	// from ("br.yaml").
+	File string `json:"file"`
+	// SHA256 is the lower-case hex SHA-256 of the policy file's bytes.
+	SHA256 string `json:"sha256"`
+	// EffectiveFrom is the first day of the window for which the policy is
+	// known good; a shipment dated outside the window gets a
+	// CodePolicyOutOfWindow condition.
+	EffectiveFrom iorules.Date `json:"effective_from"`
+	// EffectiveTo is the window's last day, included; the zero Date when
+	// the window is open-ended.
+	EffectiveTo iorules.Date `json:"effective_to,omitzero"`
 }
 
 // MarshalJSON writes the decision with every amount as a decimal string

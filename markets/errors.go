@@ -10,11 +10,20 @@ import (
 
 // Issue is one problem found while loading a policy, at a place in its file.
 type Issue struct {
+	// File is the policy file's name in the file system loaded
+	// ("br.yaml"); "tables" for a problem with the caller's rows
+	// (WithTables), "." when no policy file was found.
 	File string
+	// Line is the line in File, counted from 1; 1 for a problem with the
+	// file as a whole, 0 when the place is not known (String prints 1).
 	Line int
-	Col  int
-	Rule string // the rule, tax or table concerned; "" for the policy itself
-	Msg  string
+	// Col is the column in Line, counted from 1; 0 when not known.
+	Col int
+	// Rule is the rule, tax or table concerned ("table ii_rate" for a
+	// table, the row's path for a caller's row); "" for the policy itself.
+	Rule string
+	// Msg says what is wrong.
+	Msg string
 }
 
 // String formats the issue as FILE:LINE:COL: rule ID: message.
@@ -30,6 +39,10 @@ func (i Issue) String() string {
 
 // LoadError reports every problem found in a set of policies.
 type LoadError struct {
+	// Issues are the problems, file by file in name order (those of the
+	// caller's rows last) and, within a file, as found; never empty. A
+	// file with more than 100 lists the first 100, then one issue counting
+	// the rest.
 	Issues []Issue
 }
 
@@ -44,6 +57,8 @@ func (e *LoadError) Error() string {
 
 // UnknownMarketError is returned for a market that has no loaded policy.
 type UnknownMarketError struct {
+	// Market is the market asked for, as given (possibly empty or not a
+	// valid country code).
 	Market iorules.Country
 }
 

@@ -27,7 +27,8 @@ type Rollout struct {
 	// items. Its Destination, DestinationSubdivision, ImporterOfRecord and
 	// ExchangeRates are replaced market by market and may be left empty.
 	Shipment iorules.Shipment `json:"shipment"`
-	// Markets gives what each market needs, keyed by market.
+	// Markets gives what each market needs, keyed by market; at least one,
+	// each with a loaded policy.
 	Markets map[iorules.Country]MarketSetup `json:"markets"`
 }
 
@@ -42,7 +43,7 @@ type MarketSetup struct {
 	// customs rates in force on the shipment date.
 	ExchangeRates map[iorules.Currency]decimal.Decimal `json:"exchange_rates"`
 	// DestinationSubdivision is required where the market's taxes depend on
-	// it (Brazil's state, "BR-SP").
+	// it (Brazil's state, "BR-SP"); it may be left empty elsewhere.
 	DestinationSubdivision iorules.Subdivision `json:"destination_subdivision,omitempty"`
 	// EndUser replaces the base shipment's end user in this market; nil
 	// keeps the base's.
@@ -73,36 +74,46 @@ func (r Rollout) ShipmentFor(m iorules.Country) (iorules.Shipment, bool) {
 // RolloutResult is the outcome of a Rollout: one result per market, in
 // market order, and a summary of which markets can move together.
 type RolloutResult struct {
-	ShipmentID string       `json:"shipment_id"`
-	AsOf       iorules.Date `json:"as_of"`
+	// ShipmentID is the base shipment's ID.
+	ShipmentID string `json:"shipment_id"`
+	// AsOf is the base shipment's date, on which every market judged it.
+	AsOf iorules.Date `json:"as_of"`
 	// Currency is the shipment currency.
 	Currency iorules.Currency `json:"currency"`
 	// Markets holds one result per market, ordered by market code.
 	Markets []MarketResult `json:"markets"`
+	// Summary says which markets can move together.
 	Summary RolloutSummary `json:"summary"`
 }
 
 // MarketResult is the outcome of one market of a rollout.
 type MarketResult struct {
-	Market  iorules.Country `json:"market"`
-	Verdict Verdict         `json:"verdict"`
+	// Market is the market evaluated.
+	Market iorules.Country `json:"market"`
+	// Verdict is the market's verdict, as Decision.Verdict.
+	Verdict Verdict `json:"verdict"`
 	// Currency is the market's currency; ShipmentCurrency the invoice's.
-	Currency         iorules.Currency `json:"currency"`
+	Currency iorules.Currency `json:"currency"`
+	// ShipmentCurrency is the base shipment's (invoice) currency, the same
+	// for every market.
 	ShipmentCurrency iorules.Currency `json:"shipment_currency"`
 	// ExchangeRate is units of Currency per unit of ShipmentCurrency, as the
 	// market's setup gave it (1 when they are the same); nil when the
 	// shipment could not be valued.
 	ExchangeRate *decimal.Decimal `json:"exchange_rate"`
 	// LandedCost is the decision's landed cost in Currency; nil when it
-	// could not be computed.
+	// could not be computed (Decision.LandedCost is nil: the shipment
+	// could not be valued, or a tax was not computed for some line).
 	LandedCost *decimal.Decimal `json:"landed_cost"`
 	// LandedCostInShipmentCurrency is LandedCost divided by ExchangeRate and
 	// rounded half away from zero to the minor unit of ShipmentCurrency: a
 	// figure for comparing markets, not an amount any authority computes.
+	// Nil with LandedCost.
 	LandedCostInShipmentCurrency *decimal.Decimal `json:"landed_cost_shipment_currency"`
 	// MissingApprovals lists the approvals required and not held (or
 	// expired): those that hold the cargo first, the longest lead time
-	// first (an unknown lead time before any known one).
+	// first (an unknown lead time before any known one). Empty (not nil)
+	// when none is missing.
 	MissingApprovals []MissingApproval `json:"missing_approvals"`
 	// EarliestShipDate is the first date the cargo can move given the lead
 	// times of the missing approvals that hold it; zero when the market
@@ -114,7 +125,8 @@ type MarketResult struct {
 	// OpenConditions lists, once each and in the decision's order, the codes
 	// of the condition reasons other than missing approvals (an export
 	// licence, a missing fact): they too must be resolved before the cargo
-	// moves, and their time is not known.
+	// moves, and their time is not known. Empty (not nil) when there are
+	// none.
 	OpenConditions []string `json:"open_conditions"`
 	// Decision is the market's full decision.
 	Decision Decision `json:"decision"`
@@ -123,17 +135,26 @@ type MarketResult struct {
 // MissingApproval is an approval a market requires that the shipment does
 // not hold.
 type MissingApproval struct {
-	ID        string          `json:"id"`
-	Authority string          `json:"authority"`
-	Title     string          `json:"title"`
-	Stage     approvals.Stage `json:"stage"`
+	// ID is the approval id, as approvals_held lists it ("tr.tareks").
+	ID string `json:"id"`
+	// Authority is the issuing authority's acronym, as the policy gives it.
+	Authority string `json:"authority"`
+	// Title is the approval's name, as the policy gives it.
+	Title string `json:"title"`
+	// Stage is when the approval must exist.
+	Stage approvals.Stage `json:"stage"`
 	// HoldsCargo is true when the stage is before shipment or before
 	// clearance: the approval's lead time moves the earliest ship date.
-	HoldsCargo bool             `json:"holds_cargo"`
-	Status     approvals.Status `json:"status"`
-	// LeadTimeDays is nil when the policy does not know it.
-	LeadTimeDays *int  `json:"lead_time_days"`
-	Lines        []int `json:"lines"`
+	HoldsCargo bool `json:"holds_cargo"`
+	// Status is approvals.StatusRequired (not held) or
+	// approvals.StatusExpired (held, but expired on the shipment date); an
+	// id may appear once with each, for different lines.
+	Status approvals.Status `json:"status"`
+	// LeadTimeDays is the usual time to obtain the approval, in calendar
+	// days; nil when the policy does not know it.
+	LeadTimeDays *int `json:"lead_time_days"`
+	// Lines are the line numbers that need it with this Status, sorted.
+	Lines []int `json:"lines"`
 }
 
 // RolloutSummary says which markets can move together, and which cannot
@@ -153,14 +174,20 @@ type RolloutSummary struct {
 
 // ShipGroup is a set of markets whose cargo can move from the same date.
 type ShipGroup struct {
-	Date    iorules.Date      `json:"date"`
+	// Date is the markets' common earliest ship date.
+	Date iorules.Date `json:"date"`
+	// Markets are the markets whose earliest ship date is Date, in market
+	// order; never empty.
 	Markets []iorules.Country `json:"markets"`
 }
 
 // DeclinedMarket is a market that declines, with the first reason it gives.
 type DeclinedMarket struct {
+	// Market is the declining market.
 	Market iorules.Country `json:"market"`
-	Reason iorules.Reason  `json:"reason"`
+	// Reason is the first reason of its decision whose severity is
+	// decline.
+	Reason iorules.Reason `json:"reason"`
 }
 
 // Rollout evaluates one shipment against several markets, each with its own

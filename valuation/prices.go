@@ -22,12 +22,18 @@ type ReferencePrice struct {
 	Category iorules.Category `json:"category,omitempty"`
 	// Currency is the currency of Low and High.
 	Currency iorules.Currency `json:"currency"`
-	// Low and High bound the unit prices seen for such goods.
-	Low  decimal.Decimal `json:"low"`
+	// Low and High bound the unit prices seen for such goods, in Currency
+	// per unit of the item's quantity. Low is the figure a line's unit
+	// price is compared with; it must be greater than zero.
+	Low decimal.Decimal `json:"low"`
+	// High is the highest unit price seen, in Currency; not less than
+	// Low. It is quoted in the reason, not compared.
 	High decimal.Decimal `json:"high"`
-	// Source says where the range comes from; Date when it was observed.
-	Source string       `json:"source"`
-	Date   iorules.Date `json:"date"`
+	// Source says where the range comes from; required.
+	Source string `json:"source"`
+	// Date is when the prices were observed; required. Of two references
+	// that match a line equally, the later one is used.
+	Date iorules.Date `json:"date"`
 }
 
 // Validate reports every problem with r as a joined error of
