@@ -45,41 +45,58 @@ const (
 type Requirement struct {
 	ID        string // "<market>.<scheme>", e.g. "br.anatel"
 	Authority string // the acronym the market uses, e.g. "ANATEL"
-	Title     string
-	Stage     Stage
+	// Title names the approval as the authority does.
+	Title string
+	// Stage is when the approval must be in hand (before shipment, before
+	// clearance or after clearance).
+	Stage Stage
 	// LeadTimeDays is the usual time to obtain the approval; nil when the
 	// policy does not know it.
 	LeadTimeDays *int
-	Source       string
-	// Confidence is "confirmed" or "unconfirmed", as the policy rates its
-	// source (an iorules.Confidence, which Merge copies to the Approval).
-	Confidence string
+	// Source cites the legal act or regulator page the requirement rests on.
+	Source string
+	// Confidence says whether the policy checked its source (Merge copies it
+	// to the Approval).
+	Confidence iorules.Confidence
 	Rule       string // the policy rule that raised it
 	Note       string // the policy's message, if any
 	Unblock    string // how to obtain it, if the policy says
-	Line       int
+	// Line is the shipment line (items[].line) that needs the approval.
+	Line int
 }
 
 // Approval is one approval the shipment needs, merged over the lines that
 // need it and split by status.
 type Approval struct {
-	ID             string `json:"id"`
-	Authority      string `json:"authority"`
-	Title          string `json:"title"`
-	Lines          []int  `json:"lines"`
-	Stage          Stage  `json:"stage"`
-	BeforeShipment bool   `json:"before_shipment"`
+	// ID is the approval's id, "<market>.<scheme>" ("br.anatel"), as lines
+	// list it in approvals_held.
+	ID string `json:"id"`
+	// Authority is the acronym of the issuing authority ("ANATEL").
+	Authority string `json:"authority"`
+	// Title names the approval as the authority does.
+	Title string `json:"title"`
+	// Lines are the shipment lines in this status, in order; never empty.
+	Lines []int `json:"lines"`
+	// Stage is when the approval must be in hand.
+	Stage Stage `json:"stage"`
+	// BeforeShipment reports whether the stage is before_shipment: the
+	// carrier or the origin needs the approval before the cargo is loaded.
+	BeforeShipment bool `json:"before_shipment"`
 	// LeadTimeDays is nil when the lead time is not known.
-	LeadTimeDays *int   `json:"lead_time_days"`
-	Status       Status `json:"status"`
+	LeadTimeDays *int `json:"lead_time_days"`
+	// Status is held, required or expired for these lines.
+	Status Status `json:"status"`
 	// References lists the certificate numbers held, for held and expired
 	// approvals.
 	References []string `json:"references,omitempty"`
-	Source     string   `json:"source"`
+	// Source cites the legal act or regulator page the requirement rests on.
+	Source string `json:"source"`
 	// Confidence says whether the policy checked its source; empty when the
 	// requirement does not say.
 	Confidence iorules.Confidence `json:"confidence,omitempty"`
-	Rule       string             `json:"rule,omitempty"`
+	// Rule is the policy rule that raised the requirement; empty when it
+	// did not come from a policy rule.
+	Rule string `json:"rule,omitempty"`
 	// Note is the policy's explanation of the requirement, if it gives one.
 	Note string `json:"note,omitempty"`
 	// Unblock says how to obtain the approval, if the policy says.
@@ -146,7 +163,7 @@ func Merge(s iorules.Shipment, reqs []Requirement) []Approval {
 			a = &Approval{
 				ID: r.ID, Authority: r.Authority, Title: r.Title, Stage: r.Stage,
 				BeforeShipment: r.Stage == BeforeShipment, LeadTimeDays: cloneDays(r.LeadTimeDays),
-				Status: status, Source: r.Source, Confidence: iorules.Confidence(r.Confidence), Rule: r.Rule,
+				Status: status, Source: r.Source, Confidence: r.Confidence, Rule: r.Rule,
 				Note: r.Note, Unblock: r.Unblock,
 			}
 			merged[k] = a

@@ -28,7 +28,7 @@ type TableRow struct {
 	// tariff line read); decisions cite it as supplied by the caller.
 	Source string
 	// Confidence is "confirmed" or "unconfirmed".
-	Confidence string
+	Confidence iorules.Confidence
 	// EffectiveFrom and EffectiveTo bound the row's window; zero means
 	// open on that side.
 	EffectiveFrom, EffectiveTo iorules.Date
@@ -138,7 +138,10 @@ func decodeTableRow(d *strictjson.Decoder, at string, raw json.RawMessage) Table
 		case "source":
 			d.String(at, v, &row.Source)
 		case "confidence":
-			d.String(at, v, &row.Confidence)
+			var c string
+			if d.String(at, v, &c) {
+				row.Confidence = iorules.Confidence(c)
+			}
 		case "effective_from":
 			date(at, v, &row.EffectiveFrom)
 		case "effective_to":

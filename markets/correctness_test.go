@@ -255,7 +255,7 @@ func TestTaxConfidenceIsTheWeakestOfItsRows(t *testing.T) {
 	require.NoError(t, err)
 	confidence := map[string]string{}
 	for _, tx := range d.Taxes {
-		confidence[tx.ID] = tx.Confidence
+		confidence[tx.ID] = string(tx.Confidence)
 	}
 	// The switch's duty row (851762) is unconfirmed, the server's (8471)
 	// and the VAT row confirmed.

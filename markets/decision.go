@@ -182,7 +182,7 @@ type Tax struct {
 	Source string `json:"source"`
 	// Confidence is "confirmed", or "unconfirmed" when the policy marks the
 	// tax unconfirmed or its figure read a table row marked unconfirmed.
-	Confidence string `json:"confidence"`
+	Confidence iorules.Confidence `json:"confidence"`
 	// Rule is the id of the policy entry that computed the tax: ID, as
 	// Reason.Rule cites it.
 	Rule string `json:"rule"`
@@ -268,16 +268,16 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		return &s
 	}
 	type taxJSON struct {
-		ID            string           `json:"id"`
-		Name          string           `json:"name"`
-		Base          *string          `json:"base,omitempty"`
-		Rate          *decimal.Decimal `json:"rate,omitempty"`
-		Amount        string           `json:"amount"`
-		Informational bool             `json:"informational,omitempty"`
-		Partial       bool             `json:"partial,omitempty"`
-		Source        string           `json:"source"`
-		Confidence    string           `json:"confidence"`
-		Rule          string           `json:"rule"`
+		ID            string             `json:"id"`
+		Name          string             `json:"name"`
+		Base          *string            `json:"base,omitempty"`
+		Rate          *decimal.Decimal   `json:"rate,omitempty"`
+		Amount        string             `json:"amount"`
+		Informational bool               `json:"informational,omitempty"`
+		Partial       bool               `json:"partial,omitempty"`
+		Source        string             `json:"source"`
+		Confidence    iorules.Confidence `json:"confidence"`
+		Rule          string             `json:"rule"`
 	}
 	type lineTaxJSON struct {
 		ID     string           `json:"id"`

@@ -112,7 +112,7 @@ type RowUse struct {
 	// it starts "supplied by the caller: ".
 	Source string `json:"source"`
 	// Confidence is "confirmed" or "unconfirmed", as the row is marked.
-	Confidence string `json:"confidence"`
+	Confidence iorules.Confidence `json:"confidence"`
 	// Caller marks a row the caller supplied (WithTables).
 	Caller bool `json:"caller,omitempty"`
 }

@@ -19,7 +19,7 @@ type CallerRow struct {
 	Key                        string
 	Value                      decimal.Decimal
 	Source                     string
-	Confidence                 string
+	Confidence                 iorules.Confidence
 	EffectiveFrom, EffectiveTo iorules.Date
 }
 
@@ -50,7 +50,7 @@ func (p *Policy) MergeRows(name, at string, rows []CallerRow, digest io.Writer) 
 		if strings.TrimSpace(r.Source) == "" {
 			bad(rat+".source", "required: cite the ruling, tariff line or confirmation the figure comes from")
 		}
-		if r.Confidence != "confirmed" && r.Confidence != "unconfirmed" {
+		if !r.Confidence.IsValid() {
 			bad(rat+".confidence", "want confirmed or unconfirmed, got %q", r.Confidence)
 		}
 		if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && r.EffectiveTo.Before(r.EffectiveFrom) {

@@ -137,7 +137,7 @@ type Rule struct {
 	Source        string
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
-	Confidence    string
+	Confidence    iorules.Confidence
 	// classSet, when not -1, indexes policy.classSets: the item fields
 	// the condition reads, all it reads of the line (see memo.go).
 	classSet int
@@ -162,7 +162,7 @@ type Tax struct {
 	Source        string
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
-	Confidence    string
+	Confidence    iorules.Confidence
 	// reads are the short names of the earlier taxes its expressions
 	// read; readsAll is set when one reads the tax map as a whole.
 	reads    []string
@@ -487,19 +487,19 @@ func (c *compiler) source(s string, sources map[string]string, pos position, rul
 	return s
 }
 
-func (c *compiler) confidence(v string, pos position, ruleID string, required bool) string {
+func (c *compiler) confidence(v string, pos position, ruleID string, required bool) iorules.Confidence {
 	switch v {
 	case "confirmed", "unconfirmed":
-		return v
+		return iorules.Confidence(v)
 	case "":
 		if !required {
-			return "confirmed"
+			return iorules.ConfidenceConfirmed
 		}
 		c.errorf(pos, ruleID, "confidence: required (confirmed or unconfirmed)")
 	default:
 		c.errorf(pos, ruleID, "confidence: want confirmed or unconfirmed, got %q", v)
 	}
-	return "unconfirmed"
+	return iorules.ConfidenceUnconfirmed
 }
 
 var digitsRE = regexp.MustCompile(`^[0-9]{2,12}$`)

@@ -63,7 +63,7 @@ type Entry struct {
 	Source        string
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
-	Confidence    string
+	Confidence    iorules.Confidence
 	// Caller marks a row the caller supplied (WithTables): every figure
 	// computed from it cites it.
 	Caller bool
