@@ -227,14 +227,29 @@ func TestRuntimeErrorFailsClosed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, markets.Conditional, d.Verdict)
 	require.Nil(t, d.TotalTaxes, "a total that leaves a tax out must not be given")
-	var found bool
+	// Each line failed on its own HS code: every reason must be true of
+	// every line it lists (regression: the lines of later failures used to
+	// be merged into the first reason, which named the first code only).
+	s := sample(t)
+	hsOf := map[int]string{}
+	for _, it := range s.Items {
+		hsOf[it.Line] = it.HSCode.Digits()
+	}
+	var found int
 	for _, r := range d.Reasons {
 		if r.Code == "fact_missing" && r.Rule == "tr.kdv" {
-			found = true
-			require.Contains(t, r.Message, `table vat has no entry for "847150"`)
+			found++
+			for _, l := range r.Lines {
+				require.Contains(t, r.Message, `table vat has no entry for "`+hsOf[l]+`"`, "line %d", l)
+			}
 		}
 	}
-	require.True(t, found, "want a fact_missing reason naming tr.kdv: %+v", d.Reasons)
+	require.Equal(t, 2, found, "want a fact_missing reason per HS code naming tr.kdv: %+v", d.Reasons)
+	for _, nc := range d.NotComputed {
+		for _, l := range nc.Lines {
+			require.Contains(t, nc.Message, hsOf[l], "not_computed %s line %d", nc.Tax, l)
+		}
+	}
 }
 
 func TestHSCodeTooShortIsACondition(t *testing.T) {

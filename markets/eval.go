@@ -36,12 +36,13 @@ func (ev *evaluation) addReason(r iorules.Reason) {
 // Reason adds a reason of the policy's run to the decision (policy.Sink).
 func (ev *evaluation) Reason(r iorules.Reason) { ev.addReason(r) }
 
-// MoreLines merges lines into the reason already given for a rule or tax
-// that could not be evaluated (policy.Sink).
-func (ev *evaluation) MoreLines(id string, lines []int) bool {
+// MoreLines merges the lines of r into the reason already given for the
+// same rule or tax that failed the same way (policy.Sink).
+func (ev *evaluation) MoreLines(r *iorules.Reason) bool {
 	for i := range ev.d.Reasons {
-		if rr := &ev.d.Reasons[i]; rr.Rule == id && (rr.Code == CodeFactMissing || rr.Code == CodeRuleError) {
-			rr.Lines = append(rr.Lines, lines...)
+		if rr := &ev.d.Reasons[i]; rr.Rule == r.Rule && rr.Code == r.Code && rr.Message == r.Message &&
+			(rr.Code == CodeFactMissing || rr.Code == CodeRuleError) {
+			rr.Lines = append(rr.Lines, r.Lines...)
 			return true
 		}
 	}

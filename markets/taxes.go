@@ -28,7 +28,7 @@ func (ev *evaluation) applyTaxes() {
 	if len(ev.missing) > 0 {
 		// A total that silently leaves a tax out is worse than none: only
 		// the sum of what was computed, named partial.
-		d.NotComputed = ev.missing.sorted()
+		d.NotComputed = ev.missing.sorted(ev.pol.Taxes)
 		d.PartialTotalTaxes = &total
 		return
 	}
@@ -68,29 +68,42 @@ func (ev *evaluation) NotComputed(t *policy.Tax, lines []int, why *iorules.Reaso
 	ev.missing.add(t.ID, lines, why)
 }
 
-// notComputedList gathers, per tax, the lines it was not computed for and
-// why.
+// notComputedList gathers, per tax and cause, the lines a tax was not
+// computed for and why: lines that failed for different reasons (a table
+// miss on two different HS codes) are separate entries, so each message
+// is true of every line it lists.
 type notComputedList []NotComputed
 
 func (l *notComputedList) add(tax string, lines []int, why *iorules.Reason) {
-	for i := range *l {
-		if nc := &(*l)[i]; nc.Tax == tax {
-			nc.Lines = append(nc.Lines, lines...)
-			return
-		}
-	}
 	msg := why.Message
 	if why.Rule != tax {
 		msg = "it depends on " + why.Rule + ", which was not computed: " + msg
 	}
+	for i := range *l {
+		if nc := &(*l)[i]; nc.Tax == tax && nc.Message == msg && nc.Code == why.Code {
+			nc.Lines = append(nc.Lines, lines...)
+			return
+		}
+	}
 	*l = append(*l, NotComputed{Tax: tax, Lines: slices.Clone(lines), Code: why.Code, Rule: why.Rule, Message: msg})
 }
 
-// sorted returns the list in chain order with each tax's lines sorted.
-func (l notComputedList) sorted() []NotComputed {
+// sorted returns the list in chain order (taxes: the policy's taxes in
+// order), the entries of one tax by first line, each with its lines
+// sorted.
+func (l notComputedList) sorted(taxes []*policy.Tax) []NotComputed {
 	for i := range l {
 		slices.Sort(l[i].Lines)
 	}
+	pos := func(id string) int {
+		return slices.IndexFunc(taxes, func(t *policy.Tax) bool { return t.ID == id })
+	}
+	slices.SortStableFunc(l, func(a, b NotComputed) int {
+		if c := pos(a.Tax) - pos(b.Tax); c != 0 {
+			return c
+		}
+		return a.Lines[0] - b.Lines[0]
+	})
 	return l
 }
 

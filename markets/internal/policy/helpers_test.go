@@ -133,7 +133,7 @@ type recordingSink struct {
 }
 
 func (s *recordingSink) Reason(r iorules.Reason)                  { s.reasons = append(s.reasons, r) }
-func (s *recordingSink) MoreLines(string, []int) bool             { return false }
+func (s *recordingSink) MoreLines(*iorules.Reason) bool           { return false }
 func (s *recordingSink) Fired(r *Rule, lines []int, _ string)     { s.fired[r.ID] = lines }
 func (s *recordingSink) Tax(t *Tax, sum TaxSum)                   { s.taxes[t.ID] = sum.Amount }
 func (s *recordingSink) NotComputed(*Tax, []int, *iorules.Reason) {}

@@ -29,10 +29,12 @@ const (
 type Sink interface {
 	// Reason adds a reason to the decision.
 	Reason(r iorules.Reason)
-	// MoreLines adds lines to the reason already given for the rule or
-	// tax id, whose expression could not be evaluated again; false when
-	// there is no such reason.
-	MoreLines(id string, lines []int) bool
+	// MoreLines adds the lines of r to the reason already given for the
+	// same rule or tax that failed the same way (same code and message),
+	// whose expression could not be evaluated again; false when there is
+	// no such reason. Failures that differ (a table miss on another HS
+	// code) stay separate reasons, each naming its own lines.
+	MoreLines(r *iorules.Reason) bool
 	// Fired reports that rule r held: on lines (its own slice) for an
 	// item-scope rule, none for a shipment-scope one; message is its
 	// message, evaluated on the first line it held on.
@@ -226,10 +228,15 @@ func (r *Run) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *
 			Unblock: "Supply " + missing.supply + ".",
 		}
 	case len(r.rec.gaps) > gaps:
+		g := r.rec.gaps[len(r.rec.gaps)-1]
+		unblock := "Supply the missing fact named in the message."
+		if g.supply != "" {
+			unblock = "Supply " + g.supply + "."
+		}
 		return nil, &iorules.Reason{
 			Code: CodeFactMissing, Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
-			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, r.rec.gaps[len(r.rec.gaps)-1]),
-			Unblock: "Supply the missing fact named in the message.",
+			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, g.why),
+			Unblock: unblock,
 		}
 	}
 	return nil, &iorules.Reason{
@@ -468,9 +475,9 @@ func infoOnly(rl *Rule, reason *iorules.Reason) *iorules.Reason {
 }
 
 // ruleFailed reports a rule that could not be evaluated, merging the lines
-// of repeated failures of the same rule into one reason.
+// of repeated failures of the same rule and cause into one reason.
 func (r *Run) ruleFailed(id string, reason *iorules.Reason) {
-	if r.failed[id] && r.sink.MoreLines(id, reason.Lines) {
+	if r.failed[id] && r.sink.MoreLines(reason) {
 		return
 	}
 	r.failed[id] = true

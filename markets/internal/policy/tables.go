@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/google/cel-go/cel"
@@ -87,7 +88,7 @@ type Row struct {
 type recorder struct {
 	used     []Row
 	usedSeen map[*Entry]bool
-	gaps     []string
+	gaps     []gap
 	// unconfirmedReads counts every read of an unconfirmed row, so that
 	// a figure computed from one can be marked unconfirmed too.
 	unconfirmedReads int
@@ -140,11 +141,14 @@ func (r *recorder) use(t *Table, e *Entry) {
 
 // gap records a missing fact and returns it as a CEL error, so that the
 // expression stops and the engine reports a condition instead of a guess.
-func (r *recorder) gap(format string, args ...any) ref.Val {
-	msg := fmt.Sprintf(format, args...)
-	r.gaps = append(r.gaps, msg)
-	return types.NewErr("%s", msg)
+func (r *recorder) gap(g gap) ref.Val {
+	r.gaps = append(r.gaps, g)
+	return types.NewErr("%s", g.why)
 }
+
+// gap is a fact a lookup could not find: why, and what the caller could
+// supply so that it is found ("" when nothing specific can be said).
+type gap struct{ why, supply string }
 
 func (c *evalCtx) lookupTable(name string) (*Table, ref.Val) {
 	t, ok := c.tables[name]
@@ -282,23 +286,32 @@ func (c *evalCtx) prefix(t *Table, key string) prefixLookup {
 }
 
 // find returns the row of t that applies to key on the evaluation date, or
-// an explanation of why none can be chosen.
-func (c *evalCtx) find(t *Table, key string) (*Entry, string) {
+// a gap saying why none can be chosen and what would let one be.
+func (c *evalCtx) find(t *Table, key string) (*Entry, gap) {
+	ownRow := func(shown string) string {
+		return fmt.Sprintf("the rate from the official tariff or a broker's confirmation, as a cited row of your own "+
+			"for table %s, key %s, in force on %s (prequalify -tables FILE, markets.WithTables)", t.Name, shown, c.date)
+	}
 	switch t.Match {
 	case MatchExact:
 		c.rec.cost = t.callCost()
 		if e := t.row(key, c.date); e != nil {
-			return e, ""
+			return e, gap{}
 		}
-		return nil, fmt.Sprintf("table %s has no entry for %q in force on %s", t.Name, key, c.date)
+		return nil, gap{why: fmt.Sprintf("table %s has no entry for %q in force on %s", t.Name, key, c.date),
+			supply: ownRow(strconv.Quote(key))}
 	case MatchHSPrefix:
 		r := c.prefix(t, key)
 		if r.fails() {
-			return nil, r.why(t, key, c.date)
+			g := gap{why: r.why(t, key, c.date), supply: ownRow(key)}
+			if r.disagree {
+				g.supply = "the full national tariff line in items[].hs_code, or " + g.supply
+			}
+			return nil, g
 		}
-		return r.best, ""
+		return r.best, gap{}
 	}
-	return nil, fmt.Sprintf("table %s cannot be looked up by key", t.Name)
+	return nil, gap{why: fmt.Sprintf("table %s cannot be looked up by key", t.Name)}
 }
 
 func (c *evalCtx) table(name, key string) ref.Val {
@@ -306,9 +319,9 @@ func (c *evalCtx) table(name, key string) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	e, why := c.find(t, key)
+	e, g := c.find(t, key)
 	if e == nil {
-		return c.rec.gap("%s", why)
+		return c.rec.gap(g)
 	}
 	c.rec.use(t, e)
 	return e.celValue

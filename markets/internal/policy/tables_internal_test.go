@@ -123,7 +123,8 @@ func TestLookupMatchesLinearScan(t *testing.T) {
 			for range 3 { // the second and third rounds hit the memo
 				for _, q := range queries {
 					wantE, wantWhy, wantHas := linearFind(plain, q, d)
-					gotE, gotWhy := ctx.find(tb, q)
+					gotE, gotGap := ctx.find(tb, q)
+					gotWhy := gotGap.why
 					cost += ctx.rec.cost
 					calls++
 					require.Same(t, wantE, gotE, "table %d, key %q on %s", i, q, ds)
@@ -154,7 +155,8 @@ func TestFinerScanOncePerEvaluation(t *testing.T) {
 	ctx := &evalCtx{date: iorules.MustParseDate("2026-01-01"), rec: &recorder{}, tables: map[string]*Table{"t": tb}}
 	var cost uint64
 	for range 10_000 {
-		_, why := ctx.find(tb, "847150")
+		_, g := ctx.find(tb, "847150")
+		why := g.why
 		require.Contains(t, why, "and 19995 more rows")
 		require.Less(t, len(why), 300)
 		cost += ctx.rec.cost
