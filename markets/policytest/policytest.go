@@ -454,9 +454,19 @@ func actual(e expectSpec, d markets.Decision) outcome {
 		o.PartialTotalTaxes = sameValue(e.PartialTotalTaxes, *d.PartialTotalTaxes)
 	}
 	if e.NotComputed != nil {
+		// A case names, per tax, every line it was not computed for; the
+		// decision may give a tax several entries, one per cause.
 		o.NotComputed = []notComputedSpec{}
 		for _, nc := range d.NotComputed {
-			o.NotComputed = append(o.NotComputed, notComputedSpec{Tax: nc.Tax, Lines: nc.Lines})
+			i := slices.IndexFunc(o.NotComputed, func(s notComputedSpec) bool { return s.Tax == nc.Tax })
+			if i < 0 {
+				o.NotComputed = append(o.NotComputed, notComputedSpec{Tax: nc.Tax})
+				i = len(o.NotComputed) - 1
+			}
+			o.NotComputed[i].Lines = append(o.NotComputed[i].Lines, nc.Lines...)
+		}
+		for i := range o.NotComputed {
+			slices.Sort(o.NotComputed[i].Lines)
 		}
 	}
 	if e.Approvals != nil {
@@ -468,7 +478,8 @@ func actual(e expectSpec, d markets.Decision) outcome {
 	// Each expected reason is matched against the decision's reasons; a
 	// match shows as the expected value, a miss as a "missing" marker.
 	for _, want := range e.Reasons {
-		if slices.ContainsFunc(d.Reasons, func(r iorules.Reason) bool { return reasonMatches(want, r) }) {
+		if slices.ContainsFunc(d.Reasons, func(r iorules.Reason) bool { return reasonMatches(want, r) }) ||
+			reasonMatchesAcrossCauses(want, d.Reasons) {
 			o.Reasons = append(o.Reasons, want)
 		} else {
 			miss := want
@@ -491,6 +502,25 @@ func sameValue(want string, got decimal.Decimal) string {
 		return want
 	}
 	return got.String()
+}
+
+// reasonMatchesAcrossCauses reports whether the reasons a rule gave with
+// the wanted code (and severity) together cover exactly the wanted lines: a
+// rule that could not be evaluated on several lines for different causes
+// (a table miss on two HS codes) gives one reason per cause, and a case
+// may name all their lines at once.
+func reasonMatchesAcrossCauses(want reasonSpec, rs []iorules.Reason) bool {
+	if want.Rule == "" || want.Lines == nil {
+		return false
+	}
+	var lines []int
+	for _, r := range rs {
+		if r.Code == want.Code && r.Rule == want.Rule && (want.Severity == "" || want.Severity == string(r.Severity)) {
+			lines = append(lines, r.Lines...)
+		}
+	}
+	slices.Sort(lines)
+	return len(lines) > 0 && slices.Equal(want.Lines, lines)
 }
 
 func reasonMatches(want reasonSpec, r iorules.Reason) bool {
