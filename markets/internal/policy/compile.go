@@ -958,6 +958,9 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	var scanned []*Table
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		name := n.AsIdent()
+		if boundLocally(n, n.AsIdent()) {
+			continue
+		}
 		if name == varItem || name == varLine || name == varTax {
 			an.readsItem = true
 		}
@@ -972,7 +975,7 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
 		sel := n.AsSelect()
-		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax {
+		if op := sel.Operand(); op.Kind() == ast.IdentKind && op.AsIdent() == varTax && !boundLocally(n, varTax) {
 			if !slices.Contains(sc.earlier, sel.FieldName()) {
 				fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(sc.earlier, ", "))
 			}
@@ -1029,6 +1032,26 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 		}
 	}
 	return an, ok
+}
+
+// boundLocally reports whether name, read at node n, is a variable of an
+// enclosing comprehension (the x of shipment.items.exists(x, ...)) rather
+// than a policy variable: such a name may shadow one (item, line, tax).
+func boundLocally(n ast.NavigableExpr, name string) bool {
+	for child := n; ; {
+		parent, ok := child.Parent()
+		if !ok {
+			return false
+		}
+		if parent.Kind() == ast.ComprehensionKind {
+			compr := parent.AsComprehension()
+			inScope := child.ID() != compr.IterRange().ID() && child.ID() != compr.AccuInit().ID()
+			if inScope && (compr.IterVar() == name || compr.HasIterVar2() && compr.IterVar2() == name || compr.AccuVar() == name) {
+				return true
+			}
+		}
+		child = parent
+	}
 }
 
 // addCost adds two costs, saturating.

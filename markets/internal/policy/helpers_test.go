@@ -84,6 +84,9 @@ func TestAnalysis(t *testing.T) {
 		{expr: `item.quantity > 1`, readsItem: true},
 		{expr: `line.customs_value > decimal("1")`, readsItem: true},
 		{expr: `importer.country == "TR"`, memoOK: true},
+		// A comprehension's variable shadows the policy variable.
+		{expr: `["ups"].exists(item, item == "ups") && item.category == "ups"`, readsItem: true, memoOK: true, fields: []string{"category"}},
+		{expr: `["a"].all(line, line == "a")`, memoOK: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

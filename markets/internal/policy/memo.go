@@ -79,6 +79,9 @@ func appendKeyString(b []byte, s string) []byte {
 func itemKey(nav ast.NavigableExpr, functions map[string]*contextFunction) ([]string, bool) {
 	var fields []string
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
+		if boundLocally(n, n.AsIdent()) {
+			continue
+		}
 		switch n.AsIdent() {
 		case varLine, varTax, varRate:
 			return nil, false
@@ -271,7 +274,7 @@ func groupVariantReads(nav ast.NavigableExpr, groupBy []string, functions map[st
 	}
 	var out []itemRead
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
-		if n.AsIdent() != varItem {
+		if n.AsIdent() != varItem || boundLocally(n, n.AsIdent()) {
 			continue
 		}
 		parent, ok := n.Parent()
