@@ -61,8 +61,26 @@ const (
 	ScopeDeclaration = "declaration"
 )
 
-// Fields a declaration may group lines by.
+// Fields a declaration may group lines by (see appendGroupKey).
 var groupFields = []string{"line", "hs_code", "hs6", "country_of_origin", "tariff_exemption", "category", "condition"}
+
+// notGroupable are the item fields, by JSON key, that group_by does not
+// take, with why. An item field is either in groupFields or listed here
+// (TestGroupFieldsCoverItem).
+var notGroupable = map[string]string{
+	"sku":              "a seller's part number does not decide a tariff treatment; group by hs_code",
+	"model":            "certificates name models, but a declaration item is a tariff treatment; group by hs_code",
+	"description":      "free text",
+	"quantity":         "lines of any quantity share a declaration item",
+	"unit_value":       "lines of any price share a declaration item",
+	"net_weight_kg":    "lines of any weight share a declaration item",
+	"radio":            "a regulatory attribute, tested in item-scope rules",
+	"encryption":       "an export-control attribute, tested in item-scope rules",
+	"eccn":             "an export-control classification, tested in item-scope rules",
+	"tpp":              "an export-control figure, tested in item-scope rules",
+	"power_rating_kva": "a regulatory figure, tested in item-scope rules",
+	"approvals_held":   "held approvals are tested per line (held())",
+}
 
 // Policy is a compiled market policy.
 //

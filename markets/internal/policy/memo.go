@@ -49,6 +49,19 @@ var keyFields = map[string]func([]byte, *iorules.Item) []byte{
 	},
 }
 
+// notKeyed are the item fields CEL exposes that are not class-key fields,
+// with why: a condition reading one is evaluated on every line (itemKey).
+// An item field CEL exposes is either in keyFields, derived from one
+// (hs4, hs6), or listed here (TestMemoKeyCoversItem).
+var notKeyed = map[string]string{
+	"line":             "unique to each line: a class would hold one line",
+	"quantity":         "a figure that differs between lines more often than not",
+	"unit_value":       "a figure that differs between lines more often than not",
+	"net_weight_kg":    "a figure, and a missing fact when not stated",
+	"power_rating_kva": "a figure, and a missing fact when not stated",
+	"tpp":              "a figure, and a missing fact when not stated",
+}
+
 // appendHeldKey writes into a class key what held() reads of the line: the
 // approvals held for it and its model (approvals.LineStatus).
 func appendHeldKey(b []byte, it *iorules.Item) []byte {
