@@ -1013,7 +1013,8 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
-		if f := helperCalled(n, c.env.functions); f != nil && f.readsItem {
+		helper := helperCalled(n, c.env.functions)
+		if helper != nil && helper.readsItem {
 			an.readsItem = true // it reads the current item or group
 		}
 		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
@@ -1027,8 +1028,7 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 				p.KnownDocuments = appendKnown(p.KnownDocuments, id)
 			}
 		}
-		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar ||
-			(fn != "table" && fn != "has_entry" && fn != "tiered") {
+		if helper == nil || (fn != "table" && fn != "has_entry" && fn != "tiered") {
 			continue
 		}
 		arg := call.Args()[0]
@@ -1063,9 +1063,10 @@ func boundLocally(n ast.NavigableExpr, name string) bool {
 		}
 		if parent.Kind() == ast.ComprehensionKind {
 			compr := parent.AsComprehension()
-			inScope := child.ID() != compr.IterRange().ID() && child.ID() != compr.AccuInit().ID()
-			if inScope && (compr.IterVar() == name || compr.HasIterVar2() && compr.IterVar2() == name || compr.AccuVar() == name) {
-				return true
+			if compr.IterVar() == name || compr.HasIterVar2() && compr.IterVar2() == name || compr.AccuVar() == name {
+				// The range and the accumulator's start are outside the
+				// variable's scope.
+				return child.ID() != compr.IterRange().ID() && child.ID() != compr.AccuInit().ID() || boundLocally(parent, name)
 			}
 		}
 		child = parent

@@ -192,10 +192,14 @@ func classOf(keys []string, index map[string]int32, key []byte) (int32, bool) {
 // helperCalled returns the helper n calls, nil when n calls none.
 func helperCalled(n ast.NavigableExpr, functions map[string]*contextFunction) *contextFunction {
 	call := n.AsCall()
-	if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar {
+	f := functions[call.FunctionName()]
+	if f == nil || !call.IsMemberFunction() {
 		return nil
 	}
-	return functions[call.FunctionName()]
+	if target := call.Target(); target.Kind() != ast.IdentKind || target.AsIdent() != ctxVar {
+		return nil
+	}
+	return f
 }
 
 // classSetIndex returns the index of fields in p.classSets, adding it;
