@@ -914,7 +914,7 @@ func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc 
 	if !ok {
 		return nil, analysis{}
 	}
-	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.Tables})
+	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.Tables, functions: c.env.byOverload})
 	if err != nil {
 		exprErr(1, 0, "cost estimate: %v", err)
 		return nil, analysis{}
@@ -935,7 +935,7 @@ func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc 
 			perEval, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
 		return nil, analysis{}
 	}
-	prg, err := c.env.env.Program(checked, append(slices.Clip(c.env.progOpts), lookupCosts)...)
+	prg, err := c.env.env.Program(checked, append(slices.Clip(c.env.progOpts), c.env.lookupCosts)...)
 	if err != nil {
 		exprErr(1, 0, "%v", err)
 		return nil, analysis{}
@@ -1017,18 +1017,15 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 		if helper != nil && helper.readsItem {
 			an.readsItem = true // it reads the current item or group
 		}
-		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
-			id, _ := call.Args()[0].AsLiteral().Value().(string)
-			switch fn {
-			case "held":
-				p.KnownApprovals = appendKnown(p.KnownApprovals, id)
-			case "registered", "registration_level":
-				p.KnownSchemes = appendKnown(p.KnownSchemes, id)
-			case "has_document":
-				p.KnownDocuments = appendKnown(p.KnownDocuments, id)
-			}
+		if helper == nil {
+			continue
 		}
-		if helper == nil || (fn != "table" && fn != "has_entry" && fn != "tiered") {
+		if helper.knownIDs != nil && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
+			id, _ := call.Args()[0].AsLiteral().Value().(string)
+			known := helper.knownIDs(p)
+			*known = appendKnown(*known, id)
+		}
+		if helper.table == noTable {
 			continue
 		}
 		arg := call.Args()[0]
@@ -1041,7 +1038,7 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 		switch {
 		case !found:
 			fail(n.ID(), "%s: no table named %q", fn, name)
-		case (fn == "tiered") != (t.Match == MatchTiers):
+		case !helper.table.reads(t.Match):
 			fail(n.ID(), "%s: table %q has match %s", fn, name, t.Match)
 		case t.Match == MatchHSPrefix && !slices.Contains(scanned, t):
 			scanned = append(scanned, t)
@@ -1125,7 +1122,8 @@ func (e expr) fileLocation(line, col int) (int, int) {
 // the shipment's lines and registrations, and strings; and the cost of
 // table lookups, from the tables' sizes.
 type sizeEstimator struct {
-	tables map[string]*Table
+	tables    map[string]*Table
+	functions map[string]*contextFunction // the helpers by overload id
 }
 
 func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {
@@ -1155,9 +1153,7 @@ func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate
 }
 
 func (s sizeEstimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
-	switch overloadID {
-	case "ctx_table", "ctx_has_entry", "ctx_tiered":
-	default:
+	if f := s.functions[overloadID]; f == nil || f.table == noTable {
 		return nil
 	}
 	if len(args) == 0 || args[0].Expr().Kind() != ast.LiteralKind {
