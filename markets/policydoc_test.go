@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/iorules/iorules/markets"
 	"github.com/iorules/iorules/markets/internal/policy"
 	"github.com/stretchr/testify/require"
 )
@@ -50,4 +51,13 @@ func TestPolicyReferenceCoversTheLanguage(t *testing.T) {
 	}
 	check("policy key", v.Keys)
 	check("value", v.Values)
+}
+
+// TestEngineConstantsMatchThePolicyPackage checks the exported constants
+// that repeat the internal policy package's, written out so that the
+// documentation shows their values.
+func TestEngineConstantsMatchThePolicyPackage(t *testing.T) {
+	require.Equal(t, policy.MaxLines, markets.MaxLines)
+	require.Equal(t, policy.CodeFactMissing, markets.CodeFactMissing)
+	require.Equal(t, policy.CodeRuleError, markets.CodeRuleError)
 }
