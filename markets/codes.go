@@ -1,7 +1,5 @@
 package markets
 
-import "github.com/iorules/iorules/markets/internal/policy"
-
 // Reason codes the engine itself gives. Policies give their own codes
 // (ior_not_local, approval codes, market rules); exportctl exports the
 // export-control codes and valuation its own. A code is a stable,
@@ -11,10 +9,10 @@ const (
 	// could not be computed (a table row, an item's TPP, money of a
 	// shipment that could not be valued); the reason names the rule and
 	// what to supply. A condition.
-	CodeFactMissing = policy.CodeFactMissing
+	CodeFactMissing = "fact_missing"
 	// CodeRuleError: an expression failed for another reason; a rule that
 	// does not evaluate never lets a shipment clear. A decline.
-	CodeRuleError = policy.CodeRuleError
+	CodeRuleError = "rule_error"
 	// CodePolicyOutOfWindow: the shipment date is outside the policy's
 	// window. A condition.
 	CodePolicyOutOfWindow = "policy_out_of_window"

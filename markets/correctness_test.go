@@ -505,3 +505,33 @@ func TestRADARCeilingWithoutAnyUSDRate(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, iorules.SeverityCondition, reasonOf(t, d, "radar_limit_unchecked", "br.radar_limit_currency").Severity)
 }
+
+// TestComprehensionVariableShadowsAPolicyVariable is the regression test of
+// engine-review F8: a comprehension's own variable is bound inside it, even
+// when it has the name of a policy variable, so a shipment-scope rule may
+// write shipment.items.exists(item, ...). Outside the comprehension, item
+// is still not available in a shipment-scope rule.
+func TestComprehensionVariableShadowsAPolicyVariable(t *testing.T) {
+	rule := "rules:\n  - {id: tr.ups, kind: info, scope: shipment, when: 'shipment.items.exists(item, item.category == \"ups\")', message: ups, source: test}\n"
+	engine := miniEngine(t, "rules:\n", rule)
+	for _, tt := range []struct {
+		category iorules.Category
+		fired    bool
+	}{{iorules.CategoryUPS, true}, {iorules.CategoryServer, false}} {
+		t.Run(string(tt.category), func(t *testing.T) {
+			s := policytest.SampleShipment("TR", 3)
+			for i := range s.Items {
+				s.Items[i].Category = iorules.CategoryServer
+			}
+			s.Items[1].Category = tt.category
+			d, err := engine.Prequalify(s)
+			require.NoError(t, err)
+			fired := slices.ContainsFunc(d.Fired, func(f markets.FiredRule) bool { return f.Rule == "tr.ups" })
+			require.Equal(t, tt.fired, fired)
+		})
+	}
+
+	outside := "rules:\n  - {id: tr.ups, kind: info, scope: shipment, when: 'shipment.items.exists(i, i.category == \"ups\") && item.category == \"ups\"', message: ups, source: test}\n"
+	joined := strings.Join(issueStrings(loadIssues(t, strings.Replace(miniPolicy(t), "rules:\n", outside, 1))), "\n")
+	require.Contains(t, joined, "rule tr.ups: item is not available here")
+}

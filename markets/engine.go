@@ -43,7 +43,7 @@ type Engine struct {
 
 // MaxLines is the largest shipment the static cost estimate of a policy's
 // expressions assumes: an item-scope expression runs once per line.
-const MaxLines = policy.MaxLines
+const MaxLines = 10_000
 
 // Option configures New.
 type Option func(*options)

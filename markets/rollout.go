@@ -414,6 +414,24 @@ func (p *rolloutProblems) err() error {
 // marketFields are the shipment fields a rollout sets per market.
 var marketFields = []string{"destination", "destination_subdivision", "importer_of_record", "exchange_rates"}
 
+// sharedFields are the shipment fields, by JSON key, that every market of a
+// rollout shares from its shipment, with why. A shipment field is in
+// marketFields, in sharedFields, or is end_user, which a market may set
+// (TestRolloutFieldsCoverShipment).
+var sharedFields = map[string]string{
+	"id":             "one consignment, offered to several markets",
+	"date":           "the planned date of importation does not depend on where",
+	"origin":         "the goods leave from one place",
+	"incoterm":       "one sale",
+	"transport_mode": "one move",
+	"currency":       "one invoice",
+	"charges":        "one move; each market values it in its own currency",
+	"exporter":       "one seller",
+	"related_party":  "one seller and buyer",
+	"items":          "the same goods",
+	"documents":      "the same documents in hand",
+}
+
 // rolloutPath renames the path of a problem in market m's shipment to its
 // path in the rollout: fields set per market go under markets[XX], the rest
 // under shipment. The destination is the market itself.

@@ -63,8 +63,26 @@ const (
 	ScopeDeclaration = "declaration"
 )
 
-// Fields a declaration may group lines by.
+// Fields a declaration may group lines by (see appendGroupKey).
 var groupFields = []string{"line", "hs_code", "hs6", "country_of_origin", "tariff_exemption", "category", "condition"}
+
+// notGroupable are the item fields, by JSON key, that group_by does not
+// take, with why. An item field is either in groupFields or listed here
+// (TestGroupFieldsCoverItem).
+var notGroupable = map[string]string{
+	"sku":              "a seller's part number does not decide a tariff treatment; group by hs_code",
+	"model":            "certificates name models, but a declaration item is a tariff treatment; group by hs_code",
+	"description":      "free text",
+	"quantity":         "lines of any quantity share a declaration item",
+	"unit_value":       "lines of any price share a declaration item",
+	"net_weight_kg":    "lines of any weight share a declaration item",
+	"radio":            "a regulatory attribute, tested in item-scope rules",
+	"encryption":       "an export-control attribute, tested in item-scope rules",
+	"eccn":             "an export-control classification, tested in item-scope rules",
+	"tpp":              "an export-control figure, tested in item-scope rules",
+	"power_rating_kva": "a regulatory figure, tested in item-scope rules",
+	"approvals_held":   "held approvals are tested per line (held())",
+}
 
 // Policy is a compiled market policy.
 //
@@ -898,7 +916,7 @@ func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc 
 	if !ok {
 		return nil, analysis{}
 	}
-	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.Tables})
+	est, err := c.env.env.EstimateCost(checked, sizeEstimator{tables: p.Tables, functions: c.env.byOverload})
 	if err != nil {
 		exprErr(1, 0, "cost estimate: %v", err)
 		return nil, analysis{}
@@ -919,7 +937,7 @@ func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc 
 			perEval, maxExpressionCost, total, MaxLines, maxPerShipmentCost)
 		return nil, analysis{}
 	}
-	prg, err := c.env.env.Program(checked, append(slices.Clip(c.env.progOpts), lookupCosts)...)
+	prg, err := c.env.env.Program(checked, append(slices.Clip(c.env.progOpts), c.env.lookupCosts)...)
 	if err != nil {
 		exprErr(1, 0, "%v", err)
 		return nil, analysis{}
@@ -960,6 +978,9 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	var scanned []*Table
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
 		name := n.AsIdent()
+		if boundLocally(n, n.AsIdent()) {
+			continue
+		}
 		if name == varItem || name == varLine || name == varTax {
 			an.readsItem = true
 		}
@@ -974,7 +995,7 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	}
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.SelectKind)) {
 		sel := n.AsSelect()
-		if sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == varTax {
+		if op := sel.Operand(); op.Kind() == ast.IdentKind && op.AsIdent() == varTax && !boundLocally(n, varTax) {
 			if !slices.Contains(sc.earlier, sel.FieldName()) {
 				fail(n.ID(), "tax.%s: no earlier tax has that name (earlier: %s)", sel.FieldName(), strings.Join(sc.earlier, ", "))
 			}
@@ -994,22 +1015,19 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.CallKind)) {
 		call := n.AsCall()
 		fn := call.FunctionName()
-		if f := helperCalled(n, c.env.functions); f != nil && f.readsItem {
+		helper := helperCalled(n, c.env.functions)
+		if helper != nil && helper.readsItem {
 			an.readsItem = true // it reads the current item or group
 		}
-		if call.IsMemberFunction() && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
-			id, _ := call.Args()[0].AsLiteral().Value().(string)
-			switch fn {
-			case "held":
-				p.KnownApprovals = appendKnown(p.KnownApprovals, id)
-			case "registered", "registration_level":
-				p.KnownSchemes = appendKnown(p.KnownSchemes, id)
-			case "has_document":
-				p.KnownDocuments = appendKnown(p.KnownDocuments, id)
-			}
+		if helper == nil {
+			continue
 		}
-		if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar ||
-			(fn != "table" && fn != "has_entry" && fn != "tiered") {
+		if helper.knownIDs != nil && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind {
+			id, _ := call.Args()[0].AsLiteral().Value().(string)
+			known := helper.knownIDs(p)
+			*known = appendKnown(*known, id)
+		}
+		if helper.table == noTable {
 			continue
 		}
 		arg := call.Args()[0]
@@ -1022,7 +1040,7 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 		switch {
 		case !found:
 			fail(n.ID(), "%s: no table named %q", fn, name)
-		case (fn == "tiered") != (t.Match == MatchTiers):
+		case !helper.table.reads(t.Match):
 			fail(n.ID(), "%s: table %q has match %s", fn, name, t.Match)
 		case t.Match == MatchHSPrefix && !slices.Contains(scanned, t):
 			scanned = append(scanned, t)
@@ -1031,6 +1049,27 @@ func (c *compiler) checkReferences(p *Policy, checked *ast.AST, sc exprScope, no
 		}
 	}
 	return an, ok
+}
+
+// boundLocally reports whether name, read at node n, is a variable of an
+// enclosing comprehension (the x of shipment.items.exists(x, ...)) rather
+// than a policy variable: such a name may shadow one (item, line, tax).
+func boundLocally(n ast.NavigableExpr, name string) bool {
+	for child := n; ; {
+		parent, ok := child.Parent()
+		if !ok {
+			return false
+		}
+		if parent.Kind() == ast.ComprehensionKind {
+			compr := parent.AsComprehension()
+			if compr.IterVar() == name || compr.HasIterVar2() && compr.IterVar2() == name || compr.AccuVar() == name {
+				// The range and the accumulator's start are outside the
+				// variable's scope.
+				return child.ID() != compr.IterRange().ID() && child.ID() != compr.AccuInit().ID() || boundLocally(parent, name)
+			}
+		}
+		child = parent
+	}
 }
 
 // addCost adds two costs, saturating.
@@ -1085,7 +1124,8 @@ func (e expr) fileLocation(line, col int) (int, int) {
 // the shipment's lines and registrations, and strings; and the cost of
 // table lookups, from the tables' sizes.
 type sizeEstimator struct {
-	tables map[string]*Table
+	tables    map[string]*Table
+	functions map[string]*contextFunction // the helpers by overload id
 }
 
 func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {
@@ -1115,9 +1155,7 @@ func (sizeEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate
 }
 
 func (s sizeEstimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
-	switch overloadID {
-	case "ctx_table", "ctx_has_entry", "ctx_tiered":
-	default:
+	if f := s.functions[overloadID]; f == nil || f.table == noTable {
 		return nil
 	}
 	if len(args) == 0 || args[0].Expr().Kind() != ast.LiteralKind {

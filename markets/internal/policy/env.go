@@ -13,6 +13,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/ext"
+	"github.com/google/cel-go/interpreter"
 	"github.com/google/cel-go/parser"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
@@ -57,6 +58,28 @@ type contextFunction struct {
 	perGroup bool
 	// checkArgs, when set, checks the arguments as the call is parsed.
 	checkArgs func(eh parser.ExprHelper, args []ast.Expr) *common.Error
+	// table, for a helper whose first argument names a table, says which
+	// tables it reads; the name must then be a literal naming one, and the
+	// cost of the call is that of the lookup.
+	table tableUse
+	// knownIDs, when set, is the policy's set of ids to which a literal
+	// argument of the helper adds (the approvals, registration schemes or
+	// document types it reads), to tell callers which ids a policy knows.
+	knownIDs func(p *Policy) *[]string
+}
+
+// tableUse is which tables a helper reads.
+type tableUse int
+
+const (
+	noTable    tableUse = iota
+	keyedTable          // an exact or hs_prefix table, by key
+	tiersTable          // a tiers table, by count
+)
+
+// reads reports whether a helper of this use may read a table matching m.
+func (u tableUse) reads(m string) bool {
+	return u == tiersTable && m == MatchTiers || u == keyedTable && m != MatchTiers
 }
 
 // contextFunctions are the helpers a policy may call.
@@ -64,32 +87,35 @@ var contextFunctions = []contextFunction{
 	{name: "table", params: []*cel.Type{cel.StringType, cel.StringType}, result: decimalType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			return c.table(string(a[0].(types.String)), string(a[1].(types.String)))
-		}},
+		}, table: keyedTable},
 	{name: "has_entry", params: []*cel.Type{cel.StringType, cel.StringType}, result: cel.BoolType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			return c.hasEntry(string(a[0].(types.String)), string(a[1].(types.String)))
-		}},
+		}, table: keyedTable},
 	{name: "tiered", params: []*cel.Type{cel.StringType, cel.IntType}, result: decimalType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			return c.tiered(string(a[0].(types.String)), int64(a[1].(types.Int)))
-		}},
+		}, table: tiersTable},
 	{name: "held", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			return c.held(string(a[0].(types.String)))
 		},
 		// It reads the approvals held for the line and its model
 		// (approvals.LineStatus).
-		readsItem: true, reads: "the line's approvals", lineKey: appendHeldKey},
+		readsItem: true, reads: "the line's approvals", lineKey: appendHeldKey,
+		knownIDs: func(p *Policy) *[]string { return &p.KnownApprovals }},
 	{name: "registered", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			_, ok := c.registration(string(a[0].(types.String)))
 			return types.Bool(ok)
-		}},
+		},
+		knownIDs: func(p *Policy) *[]string { return &p.KnownSchemes }},
 	{name: "registration_level", params: []*cel.Type{cel.StringType}, result: cel.StringType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			r, _ := c.registration(string(a[0].(types.String)))
 			return types.String(r.Level)
-		}},
+		},
+		knownIDs: func(p *Policy) *[]string { return &p.KnownSchemes }},
 	{name: "has_document", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			return c.hasDocument(iorules.DocumentType(a[0].(types.String)))
@@ -98,7 +124,8 @@ var contextFunctions = []contextFunction{
 		// of the group (declaration groups split by document, see
 		// appendDocumentKey).
 		readsItem: true, reads: "which lines a document covers", perGroup: true,
-		checkArgs: func(eh parser.ExprHelper, args []ast.Expr) *common.Error { return checkDocumentType(eh, args[0]) }},
+		checkArgs: func(eh parser.ExprHelper, args []ast.Expr) *common.Error { return checkDocumentType(eh, args[0]) },
+		knownIDs:  func(p *Policy) *[]string { return &p.KnownDocuments }},
 }
 
 // The variables a policy sees. Not every variable is bound in every
@@ -118,10 +145,15 @@ const (
 type Environment struct {
 	env      *cel.Env
 	provider *modelProvider
-	// functions are the helpers by name.
-	functions map[string]*contextFunction
-	// progOpts are the options every program is planned with.
-	progOpts []cel.ProgramOption
+	// functions are the helpers by name, and byOverload by the id of
+	// their overload.
+	functions  map[string]*contextFunction
+	byOverload map[string]*contextFunction
+	// progOpts are the options every program is planned with;
+	// lookupCosts is added for the policy's expressions, whose cost a
+	// runtime limit counts by what each table lookup examined.
+	progOpts    []cel.ProgramOption
+	lookupCosts cel.ProgramOption
 }
 
 // NewEnvironment builds the CEL environment of the policy language.
@@ -141,10 +173,18 @@ func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, er
 
 	macros := make([]cel.Macro, 0, len(funcs))
 	functions := make(map[string]*contextFunction, len(funcs))
+	byOverload := make(map[string]*contextFunction, len(funcs))
 	var helpers []cel.EnvOption
+	var lookupCosts []interpreter.CostTrackerOption
 	for i := range funcs {
 		f := &funcs[i]
 		functions[f.name] = f
+		byOverload[overloadID(f.name)] = f
+		if f.table != noTable {
+			// A runtime cost limit counts what each lookup examined
+			// rather than a constant.
+			lookupCosts = append(lookupCosts, interpreter.OverloadCostTracker(overloadID(f.name), lastLookupCost))
+		}
 		macros = append(macros, parser.NewGlobalMacro(f.name, len(f.params),
 			func(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
 				if f.checkArgs != nil {
@@ -154,7 +194,7 @@ func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, er
 				}
 				return eh.NewMemberCall(f.name, eh.NewIdent(ctxVar), args...), nil
 			}))
-		helpers = append(helpers, cel.Function(f.name, cel.MemberOverload("ctx_"+f.name,
+		helpers = append(helpers, cel.Function(f.name, cel.MemberOverload(overloadID(f.name),
 			append([]*cel.Type{contextType}, f.params...), f.result, cel.FunctionBinding(ctxCall(f.call)))))
 	}
 
@@ -225,8 +265,12 @@ func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, er
 	if costLimit > 0 {
 		progOpts = append(progOpts, cel.CostLimit(costLimit))
 	}
-	return &Environment{env: env, provider: provider, functions: functions, progOpts: progOpts}, nil
+	return &Environment{env: env, provider: provider, functions: functions, byOverload: byOverload,
+		progOpts: progOpts, lookupCosts: cel.CostTrackerOptions(lookupCosts...)}, nil
 }
+
+// overloadID is the id of the overload of the helper named name.
+func overloadID(name string) string { return "ctx_" + name }
 
 // checkDocumentType accepts, as the argument of has_document, only a string
 // literal naming a known document type, so a misspelt type is a load error

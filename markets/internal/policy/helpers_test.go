@@ -41,14 +41,16 @@ func TestContextFunctionsDeclareWhatTheyRead(t *testing.T) {
 		readsItem bool
 		memoOK    bool
 		fields    []string
+		table     tableUse
+		knownIDs  bool
 	}{
-		"table":              {expr: `table("t", "k") > decimal("0")`, memoOK: true},
-		"has_entry":          {expr: `has_entry("t", "k")`, memoOK: true},
-		"tiered":             {expr: `tiered("tiers", 2) > decimal("0")`, memoOK: true},
-		"registered":         {expr: `registered("tr.vkn")`, memoOK: true},
-		"registration_level": {expr: `registration_level("tr.vkn") == "a"`, memoOK: true},
-		"held":               {expr: `held("tr.tareks")`, readsItem: true, memoOK: true, fields: []string{"held()"}},
-		"has_document":       {expr: `has_document("commercial_invoice")`, readsItem: true},
+		"table":              {expr: `table("t", "k") > decimal("0")`, memoOK: true, table: keyedTable},
+		"has_entry":          {expr: `has_entry("t", "k")`, memoOK: true, table: keyedTable},
+		"tiered":             {expr: `tiered("tiers", 2) > decimal("0")`, memoOK: true, table: tiersTable},
+		"registered":         {expr: `registered("tr.vkn")`, memoOK: true, knownIDs: true},
+		"registration_level": {expr: `registration_level("tr.vkn") == "a"`, memoOK: true, knownIDs: true},
+		"held":               {expr: `held("tr.tareks")`, readsItem: true, memoOK: true, fields: []string{"held()"}, knownIDs: true},
+		"has_document":       {expr: `has_document("commercial_invoice")`, readsItem: true, knownIDs: true},
 	}
 	for name := range env.functions {
 		require.Contains(t, tests, name, "helper %s: add it to this table", name)
@@ -58,6 +60,8 @@ func TestContextFunctionsDeclareWhatTheyRead(t *testing.T) {
 			f := env.functions[name]
 			require.NotNil(t, f, "the environment does not declare %s", name)
 			require.Equal(t, tt.readsItem, f.readsItem)
+			require.Equal(t, tt.table, f.table)
+			require.Equal(t, tt.knownIDs, f.knownIDs != nil)
 			an := analyse(t, env, tt.expr)
 			require.Equal(t, tt.readsItem, an.readsItem, "readsItem")
 			require.Equal(t, tt.memoOK, an.memoOK, "memoOK")
@@ -84,6 +88,9 @@ func TestAnalysis(t *testing.T) {
 		{expr: `item.quantity > 1`, readsItem: true},
 		{expr: `line.customs_value > decimal("1")`, readsItem: true},
 		{expr: `importer.country == "TR"`, memoOK: true},
+		// A comprehension's variable shadows the policy variable.
+		{expr: `["ups"].exists(item, item == "ups") && item.category == "ups"`, readsItem: true, memoOK: true, fields: []string{"category"}},
+		{expr: `["a"].all(line, line == "a")`, memoOK: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

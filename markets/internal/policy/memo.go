@@ -49,6 +49,19 @@ var keyFields = map[string]func([]byte, *iorules.Item) []byte{
 	},
 }
 
+// notKeyed are the item fields CEL exposes that are not class-key fields,
+// with why: a condition reading one is evaluated on every line (itemKey).
+// An item field CEL exposes is either in keyFields, derived from one
+// (hs4, hs6), or listed here (TestMemoKeyCoversItem).
+var notKeyed = map[string]string{
+	"line":             "unique to each line: a class would hold one line",
+	"quantity":         "a figure that differs between lines more often than not",
+	"unit_value":       "a figure that differs between lines more often than not",
+	"net_weight_kg":    "a figure, and a missing fact when not stated",
+	"power_rating_kva": "a figure, and a missing fact when not stated",
+	"tpp":              "a figure, and a missing fact when not stated",
+}
+
 // appendHeldKey writes into a class key what held() reads of the line: the
 // approvals held for it and its model (approvals.LineStatus).
 func appendHeldKey(b []byte, it *iorules.Item) []byte {
@@ -79,6 +92,9 @@ func appendKeyString(b []byte, s string) []byte {
 func itemKey(nav ast.NavigableExpr, functions map[string]*contextFunction) ([]string, bool) {
 	var fields []string
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
+		if boundLocally(n, n.AsIdent()) {
+			continue
+		}
 		switch n.AsIdent() {
 		case varLine, varTax, varRate:
 			return nil, false
@@ -176,10 +192,14 @@ func classOf(keys []string, index map[string]int32, key []byte) (int32, bool) {
 // helperCalled returns the helper n calls, nil when n calls none.
 func helperCalled(n ast.NavigableExpr, functions map[string]*contextFunction) *contextFunction {
 	call := n.AsCall()
-	if !call.IsMemberFunction() || call.Target().Kind() != ast.IdentKind || call.Target().AsIdent() != ctxVar {
+	f := functions[call.FunctionName()]
+	if f == nil || !call.IsMemberFunction() {
 		return nil
 	}
-	return functions[call.FunctionName()]
+	if target := call.Target(); target.Kind() != ast.IdentKind || target.AsIdent() != ctxVar {
+		return nil
+	}
+	return f
 }
 
 // classSetIndex returns the index of fields in p.classSets, adding it;
@@ -271,7 +291,7 @@ func groupVariantReads(nav ast.NavigableExpr, groupBy []string, functions map[st
 	}
 	var out []itemRead
 	for _, n := range ast.MatchDescendants(nav, ast.KindMatcher(ast.IdentKind)) {
-		if n.AsIdent() != varItem {
+		if n.AsIdent() != varItem || boundLocally(n, n.AsIdent()) {
 			continue
 		}
 		parent, ok := n.Parent()

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/google/cel-go/common/types"
@@ -83,6 +84,32 @@ func stringList(adapter types.Adapter, in []iorules.Radio) ref.Val {
 		out[i] = string(r)
 	}
 	return types.NewStringList(adapter, out)
+}
+
+// modelTypeOf names the CEL record type of each type of the shipment model
+// that CEL exposes (the shipment itself through shipmentView).
+var modelTypeOf = map[reflect.Type]string{
+	reflect.TypeFor[iorules.Shipment]():     "iorules.Shipment",
+	reflect.TypeFor[iorules.Item]():         "iorules.Item",
+	reflect.TypeFor[iorules.Party]():        "iorules.Party",
+	reflect.TypeFor[iorules.Document]():     "iorules.Document",
+	reflect.TypeFor[iorules.Registration](): "iorules.Registration",
+	reflect.TypeFor[iorules.Encryption]():   "iorules.Encryption",
+}
+
+// modelRenamed are the fields of the shipment model that CEL exposes under
+// another name than their JSON key, as "Type.json_key": CEL name.
+var modelRenamed = map[string]string{
+	"Shipment.importer_of_record": "importer",
+}
+
+// modelExcluded are the fields of the shipment model that CEL deliberately
+// does not expose, as "Type.json_key", with why. A field of the model is
+// either exposed by modelTypes or listed here (TestCELModelCoversShipment).
+var modelExcluded = map[string]string{
+	"Shipment.charges":    "valued: policies read freight, insurance and the destination costs in the market's currency as line.* and declaration.* values",
+	"Party.ownership":     "read by export-control screening (exportctl), which the decision carries; no market rule turns on it",
+	"Item.approvals_held": "read through held(id), which applies the validity date and the models a certificate covers (approvals.LineStatus)",
 }
 
 // modelTypes declares the record types and their fields. adapter turns

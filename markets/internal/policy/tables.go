@@ -7,10 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
-	"github.com/google/cel-go/interpreter"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/internal/exact"
 )
@@ -346,14 +344,7 @@ func (c *evalCtx) hasEntry(name, key string) ref.Val {
 	return types.NewErr("table %s cannot be looked up by key", t.Name)
 }
 
-// lookupCosts makes a runtime cost limit count what each table lookup
-// examined rather than a constant.
-var lookupCosts = cel.CostTrackerOptions(
-	interpreter.OverloadCostTracker("ctx_table", lastLookupCost),
-	interpreter.OverloadCostTracker("ctx_has_entry", lastLookupCost),
-	interpreter.OverloadCostTracker("ctx_tiered", lastLookupCost),
-)
-
+// lastLookupCost is the runtime cost of a table lookup: what it examined.
 func lastLookupCost(args []ref.Val, _ ref.Val) *uint64 {
 	if len(args) == 0 {
 		return nil
