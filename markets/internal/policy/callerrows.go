@@ -53,7 +53,7 @@ func (p *Policy) MergeRows(name, at string, rows []CallerRow, digest io.Writer) 
 		if !r.Confidence.IsValid() {
 			bad(rat+".confidence", "want confirmed or unconfirmed, got %q", r.Confidence)
 		}
-		if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && r.EffectiveTo.Before(r.EffectiveFrom) {
+		if (iorules.Window{From: r.EffectiveFrom, To: r.EffectiveTo}).Validate() != nil {
 			bad(rat+".effective_to", "%s is before effective_from %s, so the row would never apply", r.EffectiveTo, r.EffectiveFrom)
 		}
 		if len(issues) > before {

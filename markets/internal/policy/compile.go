@@ -198,7 +198,7 @@ func (t *Tax) dependsOn(short string) bool {
 
 // InWindow reports whether d is within from..to, a zero bound being open.
 func InWindow(d, from, to iorules.Date) bool {
-	return (from.IsZero() || !d.Before(from)) && (to.IsZero() || !d.After(to))
+	return iorules.Window{From: from, To: to}.Covers(d)
 }
 
 // exprScope is where an expression runs, which decides what it may read.
@@ -670,18 +670,15 @@ func boolInt(b bool) int {
 // window reports an effective_to before effective_from, which would make
 // what it dates never apply, and returns whether the window is sound.
 func (c *compiler) window(from, to yamlDate, ruleID, what string) bool {
-	if from.date.IsZero() || to.date.IsZero() || !to.date.Before(from.date) {
+	if (iorules.Window{From: from.date, To: to.date}).Validate() == nil {
 		return true
 	}
 	c.errorf(to.pos, ruleID, "%s: effective_to %s is before effective_from %s, so it would never apply", what, to.date, from.date)
 	return false
 }
 
-func windowsOverlap(a, b *Entry) bool {
-	aEndsBeforeB := !a.EffectiveTo.IsZero() && !b.EffectiveFrom.IsZero() && a.EffectiveTo.Before(b.EffectiveFrom)
-	bEndsBeforeA := !b.EffectiveTo.IsZero() && !a.EffectiveFrom.IsZero() && b.EffectiveTo.Before(a.EffectiveFrom)
-	return !aEndsBeforeB && !bEndsBeforeA
-}
+// windowsOverlap reports whether two rows are in force on a common day.
+func windowsOverlap(a, b *Entry) bool { return a.window().Overlaps(b.window()) }
 
 func (c *compiler) checkID(id posString, seen map[string]position) bool {
 	if id.value == "" {

@@ -68,8 +68,11 @@ type Entry struct {
 	Caller bool
 }
 
-func (e *Entry) inForce(d iorules.Date) bool {
-	return InWindow(d, e.EffectiveFrom, e.EffectiveTo)
+func (e *Entry) inForce(d iorules.Date) bool { return e.window().Covers(d) }
+
+// window is the row's effective-date window.
+func (e *Entry) window() iorules.Window {
+	return iorules.Window{From: e.EffectiveFrom, To: e.EffectiveTo}
 }
 
 // Row is a table row an evaluation read: the table's name and the entry.
