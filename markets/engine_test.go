@@ -43,6 +43,12 @@ func TestLoadReportsPositions(t *testing.T) {
 		contain string
 	}{
 		{
+			name: "valuation cites an unknown source",
+			old:  `valuation: {basis: CIF}`,
+			new:  `valuation: {basis: CIF, source: "@customs_law"}`,
+			want: `zz.yaml:7:33: rule valuation: source: no source named "customs_law" under sources`,
+		},
+		{
 			name: "unknown field in a when",
 			old:  `when: '!registered("tr.vkn")'`,
 			new:  `when: '!registered("tr.vkn") && item.categroy == "x"'`,

@@ -103,8 +103,11 @@ type Policy struct {
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
 	Basis         valuation.Basis
-	groupBy       []string
-	halfEven      bool
+	// BasisSource cites the law the valuation basis rests on; empty when
+	// the policy cites none.
+	BasisSource string
+	groupBy     []string
+	halfEven    bool
 	// NotEvaluated lists what the policy says it does not check.
 	NotEvaluated []string
 	// Tables are the policy's tables by name; Rules and Taxes are in
@@ -401,6 +404,9 @@ func (c *compiler) compilePolicy(src []byte) *Policy {
 		p.Basis = b
 	default:
 		c.errorf(top, "", "valuation.basis: want CIF or FOB, got %q", pf.Valuation.Basis)
+	}
+	if src := pf.Valuation.Source; src.value != "" {
+		p.BasisSource = c.source(src.value, pf.Sources, src.pos, "valuation")
 	}
 	p.groupBy = pf.Declaration.GroupBy
 	if len(p.groupBy) == 0 {

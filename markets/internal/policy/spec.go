@@ -31,7 +31,8 @@ type policyFile struct {
 }
 
 type valuationSpec struct {
-	Basis string `yaml:"basis"`
+	Basis  string    `yaml:"basis"`
+	Source posString `yaml:"source"`
 }
 
 type declarationSpec struct {
