@@ -19,7 +19,8 @@ var citesOutside = regexp.MustCompile(`(?i)` + strings.Join([]string{
 	`shared/` + `research`, `/` + `work/`, `research ` + `(markets|peers|engines|exportctl|brazil)`,
 	`research ` + `(section|§|notes|trap|table|brief)`, `\(` + `research\b`, `review-` + `2026-12`,
 	`123` + `dok`, `pdf` + `slide`, `scri` + `bd\.com`, `doc` + `player`, `stu` + `docu`,
-	`drive\.` + `google`, `drop` + `box\.com`,
+	`drive\.` + `google`, `drop` + `box\.com`, `yum` + `pu\.com`, `docs` + `bay\.net`, `vdoku` + `men`,
+	`vdocu` + `ments`, `pdf` + `drive`, `doku` + `men\.pub`, `pdf` + `coffee`, `fdocu` + `ments`, `iss` + `uu\.com`,
 }, "|"))
 
 // TestNoFileCitesADocumentOutsideTheRepository walks every text file of
