@@ -597,6 +597,10 @@ func FuzzDecodeRollout(f *testing.F) {
 	f.Add([]byte(`{"shipment": null, "markets": {"tr": 1, "TR": {"end_user": null}}}`))
 	f.Add([]byte(`{"shipment": null, "shipment": {"or\ud800": 1}, "markets": {"T\udc00": {}, "TR": {"exch\ud800": 1}}}`))
 	f.Add([]byte("{\"shipment\": {\"id\": \"R\xff\u202e\"}, \"mark\xffets\": 1, \"markets\": {\"TR\": {}}}"))
+	// Tariff lines (issue 18): valid ones, so that the fuzzer reaches their
+	// evaluation, and broken ones.
+	f.Add([]byte(hsCodes(`{"1": "8471.50.10"}`)))
+	f.Add([]byte(hsCodes(`{"1": "8517.62.90", "2": "8471.50", "01": 1, "1": null, "x\ud800": "847150"}, "hs_codes": null`)))
 	engine, err := markets.New()
 	if err != nil {
 		f.Fatal(err)
