@@ -20,10 +20,10 @@ import (
 func upsRollout(t *testing.T) markets.Rollout {
 	t.Helper()
 	r := readRollout(t, sampleRollout)
-	for _, setup := range r.Markets {
-		require.Empty(t, setup.HSCodes, "the sample gives no tariff line to a market this test looks at")
+	delete(r.Markets, "IN") // the sample's own tariff lines, for 8517.62
+	for m, setup := range r.Markets {
+		require.Empty(t, setup.HSCodes, "the sample gives %s a tariff line", m)
 	}
-	delete(r.Markets, "IN") // IN's 8517.62 lines are the sample's business
 	raw, err := os.ReadFile("../examples/shipments/mixed-rollout.json")
 	require.NoError(t, err)
 	mixed, err := iorules.DecodeShipment(strings.NewReader(string(raw)))
@@ -61,6 +61,9 @@ func TestRolloutHSCodes(t *testing.T) {
 			require.NotEmpty(t, was.Decision.NotComputed, "%s: without its tariff line, 8504.40 is not precise enough", mr.Market)
 			require.Contains(t, was.Decision.NotComputed[0].Message, "not precise enough")
 			require.Nil(t, was.LandedCost)
+			require.Nil(t, was.LandedCostInShipmentCurrency)
+			require.Contains(t, was.OpenConditions, "fact_missing", "a tax not computed is an open condition")
+			require.Empty(t, mr.OpenConditions, "%s has no open condition left", mr.Market)
 			require.Empty(t, mr.Decision.NotComputed, "%s computes every tax", mr.Market)
 			require.NotNil(t, mr.LandedCost, mr.Market)
 			s, ok := r.ShipmentFor(mr.Market)

@@ -110,10 +110,12 @@ func TestRolloutElevenMarkets(t *testing.T) {
 			Missing: []string{"eg.ntra", "eg.acid"}, ShipFrom: "2026-12-15", Open: []string{}},
 		// BIS and MTCTE held; WPC ETA for the radio (30 days) and the DGFT
 		// import authorisation for the servers (HS 8471, no known lead
-		// time). The duty on 8517.62 splits below HS-6, so no landed cost
-		// until the line is given.
-		"IN": {Verdict: markets.Conditional, Missing: []string{"in.dgft_ims", "in.wpc_eta"}, ShipFrom: "unknown",
-			Open: []string{"fact_missing"}},
+		// time). The duty on 8517.62 splits below HS-6: the sample declares
+		// the switches and access points under India's 8517.62.90 (10% BCD)
+		// in IN only, so IN has a landed cost (TestRolloutHSCodes has
+		// markets without their line).
+		"IN": {Verdict: markets.Conditional, Landed: "15784738.26", LandedSC: "178056.83",
+			Missing: []string{"in.dgft_ims", "in.wpc_eta"}, ShipFrom: "unknown", Open: []string{}},
 		// KNB encryption notification, EAC conformity (TR CU 004/020 and
 		// TR EAEU 037), RES permit: no lead times; servers and switches are on the CHPL and KZ is a diversion risk.
 		"KZ": {Verdict: markets.Conditional, Landed: "89606135.52", LandedSC: "171856.80",
@@ -393,6 +395,9 @@ func TestDecodeRollout(t *testing.T) {
 		require.Equal(t, "Meridian Edge Cloud Brasil Ltda", r.Markets["BR"].EndUser.Name)
 		require.Equal(t, "Meridian Edge Cloud Ltd", r.Shipment.EndUser.Name, "the base keeps its own end user")
 		require.Len(t, r.Shipment.Items, 3)
+		require.Equal(t, map[int]iorules.HSCode{2: "85176290", 3: "85176290"}, r.Markets["IN"].HSCodes,
+			"India's tariff line for the switches and access points")
+		require.Nil(t, r.Markets["VN"].HSCodes)
 	})
 
 	valid := func() map[string]any {
