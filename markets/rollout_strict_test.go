@@ -85,6 +85,8 @@ func TestDecodeRolloutStrict(t *testing.T) {
 		// A market's national tariff lines (issue 18).
 		{"a tariff line", hsCodes(`{"1": "8471.50.10"}`), nil},
 		{"null tariff lines", hsCodes(`null`), nil},
+		{"a tariff line beside the item's own national line", strings.Replace(hsCodes(`{"1": "8471 50 10"}`),
+			`"hs_code": "8471.50"`, `"hs_code": "8471.50.90"`, 1), nil},
 		{"tariff lines not an object", hsCodes(`["8471.50.10"]`),
 			[]string{`markets[TR].hs_codes: must be a JSON object of HS codes by line number, such as {"5": "8504.40.11"}, not an array`}},
 		{"a tariff line for a line no item has", hsCodes(`{"2": "8471.50.10"}`),

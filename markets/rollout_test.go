@@ -398,6 +398,11 @@ func TestDecodeRollout(t *testing.T) {
 		require.Equal(t, map[int]iorules.HSCode{2: "85176290", 3: "85176290"}, r.Markets["IN"].HSCodes,
 			"India's tariff line for the switches and access points")
 		require.Nil(t, r.Markets["VN"].HSCodes)
+		in, _ := r.ShipmentFor("IN")
+		vn, _ := r.ShipmentFor("VN")
+		require.Equal(t, iorules.HSCode("85176290"), in.Items[1].HSCode)
+		require.Equal(t, iorules.HSCode("851762"), vn.Items[1].HSCode)
+		require.Equal(t, iorules.HSCode("851762"), r.Shipment.Items[1].HSCode)
 	})
 
 	valid := func() map[string]any {
