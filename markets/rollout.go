@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/iorules/iorules"
@@ -19,7 +20,8 @@ import (
 // goods, origin, exporter, incoterm and charges everywhere, and per market
 // what differs from one market to the next (the local importer of record,
 // the exchange rates into the market's currency, the destination
-// subdivision and, when it differs, the end user). Engine.Rollout evaluates
+// subdivision, when it differs the end user, and where the market's tariff
+// splits below HS-6 the national tariff lines of the items). Engine.Rollout evaluates
 // it; DecodeRollout reads its JSON form.
 type Rollout struct {
 	// Shipment is the base shipment: id, date, origin, incoterm, transport
@@ -48,14 +50,32 @@ type MarketSetup struct {
 	// EndUser replaces the base shipment's end user in this market; nil
 	// keeps the base's.
 	EndUser *iorules.Party `json:"end_user,omitempty"`
+	// HSCodes gives, by item line number, the market's national tariff
+	// line for an item ("8504.40.11" where the base declares the HS-6
+	// "8504.40"), for the markets whose tables split below HS-6. It
+	// replaces the item's HSCode in this market only, and must extend the
+	// item's HS-6 subheading; nil or empty keeps every item's code.
+	HSCodes map[int]iorules.HSCode `json:"hs_codes,omitempty"`
 }
 
 // ShipmentFor returns the shipment market m evaluates: the base shipment
-// with m as destination and m's importer of record, exchange rates,
-// subdivision and (if given) end user. It reports false when the rollout
-// does not name m. The result shares the base's items; treat it as
-// read-only.
+// with m as destination, m's importer of record, exchange rates,
+// subdivision and (if given) end user, and each item m gives a national
+// tariff line for (MarketSetup.HSCodes) declared under that line. It
+// reports false when the rollout does not name m. The result shares the
+// base's items unless m gives tariff lines (then it has its own copy of
+// the items, sharing their other slices); treat it as read-only.
 func (r Rollout) ShipmentFor(m iorules.Country) (iorules.Shipment, bool) {
+	s, ok := r.setupFor(m)
+	if !ok {
+		return iorules.Shipment{}, false
+	}
+	return withHSCodes(s, r.Markets[m].HSCodes), true
+}
+
+// setupFor is ShipmentFor without the market's tariff lines: the shipment
+// whose every problem is named in the base or the market's setup.
+func (r Rollout) setupFor(m iorules.Country) (iorules.Shipment, bool) {
 	setup, ok := r.Markets[m]
 	if !ok {
 		return iorules.Shipment{}, false
@@ -70,6 +90,57 @@ func (r Rollout) ShipmentFor(m iorules.Country) (iorules.Shipment, bool) {
 	}
 	return s, true
 }
+
+// withHSCodes returns s with each item whose line codes names declared
+// under the code given, in a copy of the items; s itself when codes names
+// none.
+func withHSCodes(s iorules.Shipment, codes map[int]iorules.HSCode) iorules.Shipment {
+	if len(codes) == 0 {
+		return s
+	}
+	s.Items = slices.Clone(s.Items)
+	for i := range s.Items {
+		if c, ok := codes[s.Items[i].Line]; ok {
+			s.Items[i].HSCode = c
+		}
+	}
+	return s
+}
+
+// hsCodeProblems checks market m's national tariff lines against the base
+// items: each must name an item's line, be a valid HS code and extend the
+// item's HS-6 subheading (an item whose own code is invalid is reported
+// in the base). The problems come by line, with their path in the rollout
+// (`markets[VN].hs_codes["5"]`).
+func hsCodeProblems(m iorules.Country, codes map[int]iorules.HSCode, items []iorules.Item) []*iorules.FieldError {
+	var out []*iorules.FieldError
+	for _, line := range slices.Sorted(maps.Keys(codes)) {
+		code := codes[line]
+		fe := &iorules.FieldError{Path: hsCodePath(m, strconv.Itoa(line))}
+		i := slices.IndexFunc(items, func(it iorules.Item) bool { return it.Line == line })
+		switch {
+		case i < 0:
+			fe.Msg = fmt.Sprintf("no item has line %d", line)
+		case !code.IsValid():
+			fe.Msg = fmt.Sprintf("must be an HS code of 6 to 12 digits, such as \"8504.40.11\", not %q", truncate(string(code), 40))
+		case items[i].HSCode.IsValid() && code.HS6() != items[i].HSCode.HS6():
+			fe.Msg = fmt.Sprintf("%s is not under %s, the HS-6 subheading line %d declares: a national tariff line must extend it",
+				code, hs6String(items[i].HSCode), line)
+		default:
+			continue
+		}
+		out = append(out, fe)
+	}
+	return out
+}
+
+// hsCodePath names the entry key of market m's hs_codes.
+func hsCodePath(m iorules.Country, key string) string {
+	return "markets[" + string(m) + "]." + hsCodesKey + "[" + strconv.Quote(truncate(key, 40)) + "]"
+}
+
+// hs6String writes the HS-6 subheading of a valid code, "8504.40".
+func hs6String(c iorules.HSCode) string { return iorules.HSCode(c.HS6()).String() }
 
 // RolloutResult is the outcome of a Rollout: one result per market, in
 // market order, and a summary of which markets can move together.
@@ -193,10 +264,11 @@ type DeclinedMarket struct {
 // Rollout evaluates one shipment against several markets, each with its own
 // importer of record and exchange rates (see Rollout). Every market must
 // have a loaded policy (else *UnknownMarketError) and every market's
-// shipment must be valid: problems are returned all at once as a joined
-// error of *iorules.FieldError, named by their path in the rollout's JSON
-// form ("markets[TR].importer_of_record.registrations[0].scheme",
-// "shipment.items[0].unit_value"). Export controls are screened per market,
+// shipment must be valid, its tariff lines included (MarketSetup.HSCodes):
+// problems are returned all at once as a joined error of
+// *iorules.FieldError, named by their path in the rollout's JSON form
+// ("markets[TR].importer_of_record.registrations[0].scheme",
+// "shipment.items[0].unit_value", `markets[VN].hs_codes["4"]`). Export controls are screened per market,
 // since they depend on the destination and its parties.
 func (e *Engine) Rollout(r Rollout, opts ...EvalOption) (RolloutResult, error) {
 	if len(r.Markets) == 0 {
@@ -211,8 +283,13 @@ func (e *Engine) Rollout(r Rollout, opts ...EvalOption) (RolloutResult, error) {
 	var probs rolloutProblems
 	shipments := make([]iorules.Shipment, len(ms))
 	for i, m := range ms {
-		shipments[i], _ = r.ShipmentFor(m)
-		probs.add(m, r.Markets[m].EndUser != nil, shipments[i].Validate())
+		// The market's shipment is validated before its tariff lines
+		// replace the items' codes, so that a problem of an item's code is
+		// named in the base and one of a tariff line in the market.
+		s, _ := r.setupFor(m)
+		probs.add(m, r.Markets[m].EndUser != nil, s.Validate())
+		probs.list = append(probs.list, hsCodeProblems(m, r.Markets[m].HSCodes, r.Shipment.Items)...)
+		shipments[i] = withHSCodes(s, r.Markets[m].HSCodes)
 	}
 	if err := probs.err(); err != nil {
 		return RolloutResult{}, err
@@ -414,6 +491,14 @@ func (p *rolloutProblems) err() error {
 // marketFields are the shipment fields a rollout sets per market.
 var marketFields = []string{"destination", "destination_subdivision", "importer_of_record", "exchange_rates"}
 
+// marketOnlyFields are the fields, by JSON key, of a market of a rollout
+// that are not shipment fields: the decoder reads them itself and leaves
+// them out of the market's shipment.
+var marketOnlyFields = []string{hsCodesKey}
+
+// hsCodesKey is the JSON key of MarketSetup.HSCodes.
+const hsCodesKey = "hs_codes"
+
 // sharedFields are the shipment fields, by JSON key, that every market of a
 // rollout shares from its shipment, with why. A shipment field is in
 // marketFields, in sharedFields, or is end_user, which a market may set
@@ -428,7 +513,7 @@ var sharedFields = map[string]string{
 	"charges":        "one move; each market values it in its own currency",
 	"exporter":       "one seller",
 	"related_party":  "one seller and buyer",
-	"items":          "the same goods",
+	"items":          "the same goods (a market may declare an item under its national tariff line: MarketSetup.HSCodes)",
 	"documents":      "the same documents in hand",
 }
 

@@ -21,12 +21,17 @@ import (
 //	  "markets": {
 //	    "TR": {"importer_of_record": {...}, "exchange_rates": {"USD": "43.1200"}},
 //	    "BR": {"importer_of_record": {...}, "exchange_rates": {"USD": "5.3870"},
-//	           "destination_subdivision": "BR-SP", "end_user": {...}}
+//	           "destination_subdivision": "BR-SP", "end_user": {...}},
+//	    "VN": {"importer_of_record": {...}, "exchange_rates": {"USD": "26315"},
+//	           "hs_codes": {"4": "8504.40.11"}}
 //	  }
 //	}
 //
 // Each key of "markets" is a destination; its object takes the fields the
-// shipment leaves out, and "end_user" to replace the shipment's. The rules of
+// shipment leaves out, "end_user" to replace the shipment's, and "hs_codes"
+// to declare items under the market's national tariff lines (keys are
+// items[].line numbers as strings, values HS codes extending the item's
+// HS-6; see MarketSetup.HSCodes). The rules of
 // iorules.DecodeShipment apply to every part (unknown and duplicate fields
 // are errors, money is a decimal string) and the whole input is at most
 // iorules.MaxShipmentBytes. Every problem is reported at once as a joined
@@ -127,6 +132,7 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 	})
 
 	setups := map[iorules.Country][]member{}
+	hsCodes := map[iorules.Country]map[int]iorules.HSCode{}
 	seen := map[iorules.Country]bool{}
 	for _, m := range markets {
 		at := "markets[" + m.key + "]"
@@ -146,8 +152,19 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 			problem(at, "must be a JSON object")
 			continue
 		}
+		hsSeen := false
 		setups[c] = slices.DeleteFunc(members(at, fields), func(f member) bool {
-			if f.key == "end_user" || f.key != "destination" && slices.Contains(marketFields, f.key) {
+			switch {
+			case f.key == hsCodesKey:
+				// Not a shipment field: decoded here, and left out of the
+				// market's shipment.
+				if hsSeen {
+					problem(at+"."+hsCodesKey, "duplicate field")
+				} else {
+					hsSeen, hsCodes[c] = true, decodeHSCodes(c, f.value, problem)
+				}
+				return true
+			case f.key == "end_user" || f.key != "destination" && slices.Contains(marketFields, f.key):
 				return false
 			}
 			problem(at+"."+f.key, "unknown field")
@@ -169,8 +186,9 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 		if err != nil {
 			continue
 		}
+		probs.list = append(probs.list, hsCodeProblems(c, hsCodes[c], s.Items)...)
 		setup := MarketSetup{ImporterOfRecord: s.ImporterOfRecord, ExchangeRates: s.ExchangeRates,
-			DestinationSubdivision: s.DestinationSubdivision}
+			DestinationSubdivision: s.DestinationSubdivision, HSCodes: hsCodes[c]}
 		if ownEndUser {
 			eu := s.EndUser
 			setup.EndUser = &eu
@@ -196,6 +214,92 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 		out.Shipment.EndUser = iorules.Party{} // every market gives its own
 	}
 	return out, nil
+}
+
+// decodeHSCodes decodes market c's hs_codes: a JSON object (or null) whose
+// keys are item line numbers written as in items[].line ("5") and whose
+// values are HS codes written as in items[].hs_code. It reports every
+// problem of form through problem and returns the entries without one, or
+// nil when there are none; hsCodeProblems checks them against the items.
+func decodeHSCodes(c iorules.Country, raw json.RawMessage, problem func(path, msg string)) map[int]iorules.HSCode {
+	at := "markets[" + string(c) + "]." + hsCodesKey
+	if isNull(raw) {
+		return nil
+	}
+	ms, ok := objectMembers(raw)
+	if !ok {
+		problem(at, fmt.Sprintf(`must be a JSON object of HS codes by line number, such as {"5": "8504.40.11"}, not %s`, strictjson.Kind(raw)))
+		return nil
+	}
+	var codes map[int]iorules.HSCode
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if m.keyProblem != "" {
+			problem(at, "field name: "+m.keyProblem)
+			continue
+		}
+		path := hsCodePath(c, m.key)
+		if seen[m.key] {
+			problem(path, "duplicate field")
+			continue
+		}
+		seen[m.key] = true
+		line, ok := lineKey(m.key)
+		if !ok {
+			problem(path, `unknown field: want an item's line number, such as "5"`)
+			continue
+		}
+		code, msg := hsCodeValue(m.value)
+		if msg != "" {
+			problem(path, msg)
+			continue
+		}
+		if codes == nil {
+			codes = map[int]iorules.HSCode{}
+		}
+		codes[line] = code
+	}
+	return codes
+}
+
+// lineKey reads a line number written as a JSON integer in a string: digits
+// without a sign or a leading zero, at most 7 of them (a line is at most
+// 1,000,000).
+func lineKey(key string) (int, bool) {
+	if key == "" || len(key) > 7 || key[0] == '0' {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(key); i++ {
+		if key[i] < '0' || key[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(key[i]-'0')
+	}
+	return n, true
+}
+
+// hsCodeValue reads an HS code as DecodeShipment reads items[].hs_code, or
+// says why it cannot.
+func hsCodeValue(raw json.RawMessage) (iorules.HSCode, string) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", fmt.Sprintf(`must be an HS code written as a string, such as "8504.40.11", not %s`, strictjson.Kind(raw))
+	}
+	if msg := strictjson.StringProblem(raw); msg != "" {
+		return "", msg
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", "malformed string"
+	}
+	if len(s) > 40 {
+		return "", fmt.Sprintf("malformed HS code %q: too long", truncate(s, 40))
+	}
+	code, err := iorules.ParseHSCode(s)
+	if err != nil {
+		return "", err.Error()
+	}
+	return code, ""
 }
 
 // member is one key and value of a JSON object, in document order.

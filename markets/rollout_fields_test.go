@@ -36,3 +36,30 @@ func TestRolloutFieldsCoverShipment(t *testing.T) {
 		require.True(t, keys[key], "sharedFields lists %s, which is not a shipment field", key)
 	}
 }
+
+// TestRolloutFieldsCoverMarketSetup walks MarketSetup and fails when its
+// JSON form and the fields the rollout decoder reads per market drift
+// apart: each field is a shipment field set per market (marketFields, but
+// destination, which is the market's key), end_user, or one of
+// marketOnlyFields, and each of those is a field.
+func TestRolloutFieldsCoverMarketSetup(t *testing.T) {
+	goType := reflect.TypeFor[MarketSetup]()
+	var got []string
+	for i := range goType.NumField() {
+		key, _, _ := strings.Cut(goType.Field(i).Tag.Get("json"), ",")
+		got = append(got, key)
+	}
+	want := slices.Concat(slices.DeleteFunc(slices.Clone(marketFields), func(k string) bool { return k == "destination" }),
+		[]string{"end_user"}, marketOnlyFields)
+	slices.Sort(got)
+	slices.Sort(want)
+	require.Equal(t, want, got)
+	for _, key := range marketOnlyFields {
+		_, isShipmentField := reflect.TypeFor[iorules.Shipment]().FieldByNameFunc(func(name string) bool {
+			f, _ := reflect.TypeFor[iorules.Shipment]().FieldByName(name)
+			k, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			return k == key
+		})
+		require.False(t, isShipmentField, "%s is a shipment field: list it in marketFields", key)
+	}
+}

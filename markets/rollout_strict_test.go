@@ -28,6 +28,12 @@ func ownEndUser(rollout string) string {
 		`"exchange_rates": {"USD": "43.1200"}, "end_user": {"name": "DC AS", "country": "TR"}}`, 1)
 }
 
+// hsCodes gives market TR of strictRollout the hs_codes value v.
+func hsCodes(v string) string {
+	return strings.Replace(strictRollout, `"exchange_rates": {"USD": "43.1200"}}`,
+		`"exchange_rates": {"USD": "43.1200"}, "hs_codes": `+v+`}`, 1)
+}
+
 // TestDecodeRolloutStrict checks that the -rollout file is decoded as
 // strictly as a shipment (issue 16, B13, B7, B14).
 func TestDecodeRolloutStrict(t *testing.T) {
@@ -76,6 +82,42 @@ func TestDecodeRolloutStrict(t *testing.T) {
 			[]string{`markets[TR]: field name: invalid UTF-16: lone surrogate \ud800`}},
 		{"a lone surrogate in a base field name", edit(`"origin": "US",`, `"origin": "US", "or\ud800": 1,`),
 			[]string{`shipment: field name: invalid UTF-16: lone surrogate \ud800`}},
+		// A market's national tariff lines (issue 18).
+		{"a tariff line", hsCodes(`{"1": "8471.50.10"}`), nil},
+		{"null tariff lines", hsCodes(`null`), nil},
+		{"a tariff line beside the item's own national line", strings.Replace(hsCodes(`{"1": "8471 50 10"}`),
+			`"hs_code": "8471.50"`, `"hs_code": "8471.50.90"`, 1), nil},
+		{"tariff lines not an object", hsCodes(`["8471.50.10"]`),
+			[]string{`markets[TR].hs_codes: must be a JSON object of HS codes by line number, such as {"5": "8504.40.11"}, not an array`}},
+		{"a tariff line for a line no item has", hsCodes(`{"2": "8471.50.10"}`),
+			[]string{`markets[TR].hs_codes["2"]: no item has line 2`}},
+		{"a tariff line keyed by a word", hsCodes(`{"one": "8471.50.10"}`),
+			[]string{`markets[TR].hs_codes["one"]: unknown field: want an item's line number, such as "5"`}},
+		{"a tariff line keyed with a leading zero", hsCodes(`{"01": "8471.50.10"}`),
+			[]string{`markets[TR].hs_codes["01"]: unknown field: want an item's line number, such as "5"`}},
+		{"a tariff line keyed by a negative number", hsCodes(`{"-1": "8471.50.10"}`),
+			[]string{`markets[TR].hs_codes["-1"]: unknown field: want an item's line number, such as "5"`}},
+		{"a malformed tariff line", hsCodes(`{"1": "8471.50.1X"}`),
+			[]string{`markets[TR].hs_codes["1"]: malformed HS code "8471.50.1X": only digits, dots and spaces are allowed`}},
+		{"a tariff line too short", hsCodes(`{"1": "8471"}`),
+			[]string{`markets[TR].hs_codes["1"]: malformed HS code "8471": want 6 to 12 digits, got 4`}},
+		{"a tariff line as a JSON number", hsCodes(`{"1": 84715010}`),
+			[]string{`markets[TR].hs_codes["1"]: must be an HS code written as a string, such as "8504.40.11", not a number`}},
+		{"a null tariff line", hsCodes(`{"1": null}`),
+			[]string{`markets[TR].hs_codes["1"]: must be an HS code written as a string, such as "8504.40.11", not null`}},
+		{"a tariff line under another HS-6", hsCodes(`{"1": "8517.62.90"}`),
+			[]string{`markets[TR].hs_codes["1"]: 8517.62.90 is not under 8471.50, the HS-6 subheading line 1 declares: a national tariff line must extend it`}},
+		{"a line given twice", hsCodes(`{"1": "8471.50.10", "1": "8471.50.90"}`),
+			[]string{`markets[TR].hs_codes["1"]: duplicate field`}},
+		{"tariff lines given twice", hsCodes(`{"1": "8471.50.10"}, "hs_codes": {}`),
+			[]string{`markets[TR].hs_codes: duplicate field`}},
+		{"invalid UTF-8 in a tariff line", hsCodes("{\"1\": \"8471.50\xff\"}"),
+			[]string{`markets[TR].hs_codes["1"]: invalid UTF-8`}},
+		{"a lone surrogate in a tariff line key", hsCodes(`{"\ud800": "8471.50.10"}`),
+			[]string{`markets[TR].hs_codes: field name: invalid UTF-16: lone surrogate \ud800`}},
+		{"a malformed tariff line and a base problem", strings.Replace(hsCodes(`{"1": 8471}`), `"quantity": 1,`, `"quantity": 0,`, 1),
+			[]string{"shipment.items[0].quantity: must be greater than 0",
+				`markets[TR].hs_codes["1"]: must be an HS code written as a string, such as "8504.40.11", not a number`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

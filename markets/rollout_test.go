@@ -110,10 +110,12 @@ func TestRolloutElevenMarkets(t *testing.T) {
 			Missing: []string{"eg.ntra", "eg.acid"}, ShipFrom: "2026-12-15", Open: []string{}},
 		// BIS and MTCTE held; WPC ETA for the radio (30 days) and the DGFT
 		// import authorisation for the servers (HS 8471, no known lead
-		// time). The duty on 8517.62 splits below HS-6, so no landed cost
-		// until the line is given.
-		"IN": {Verdict: markets.Conditional, Missing: []string{"in.dgft_ims", "in.wpc_eta"}, ShipFrom: "unknown",
-			Open: []string{"fact_missing"}},
+		// time). The duty on 8517.62 splits below HS-6: the sample declares
+		// the switches and access points under India's 8517.62.90 (10% BCD)
+		// in IN only, so IN has a landed cost (TestRolloutHSCodes has
+		// markets without their line).
+		"IN": {Verdict: markets.Conditional, Landed: "15784738.26", LandedSC: "178056.83",
+			Missing: []string{"in.dgft_ims", "in.wpc_eta"}, ShipFrom: "unknown", Open: []string{}},
 		// KNB encryption notification, EAC conformity (TR CU 004/020 and
 		// TR EAEU 037), RES permit: no lead times; servers and switches are on the CHPL and KZ is a diversion risk.
 		"KZ": {Verdict: markets.Conditional, Landed: "89606135.52", LandedSC: "171856.80",
@@ -393,6 +395,14 @@ func TestDecodeRollout(t *testing.T) {
 		require.Equal(t, "Meridian Edge Cloud Brasil Ltda", r.Markets["BR"].EndUser.Name)
 		require.Equal(t, "Meridian Edge Cloud Ltd", r.Shipment.EndUser.Name, "the base keeps its own end user")
 		require.Len(t, r.Shipment.Items, 3)
+		require.Equal(t, map[int]iorules.HSCode{2: "85176290", 3: "85176290"}, r.Markets["IN"].HSCodes,
+			"India's tariff line for the switches and access points")
+		require.Nil(t, r.Markets["VN"].HSCodes)
+		in, _ := r.ShipmentFor("IN")
+		vn, _ := r.ShipmentFor("VN")
+		require.Equal(t, iorules.HSCode("85176290"), in.Items[1].HSCode)
+		require.Equal(t, iorules.HSCode("851762"), vn.Items[1].HSCode)
+		require.Equal(t, iorules.HSCode("851762"), r.Shipment.Items[1].HSCode)
 	})
 
 	valid := func() map[string]any {
@@ -597,6 +607,10 @@ func FuzzDecodeRollout(f *testing.F) {
 	f.Add([]byte(`{"shipment": null, "markets": {"tr": 1, "TR": {"end_user": null}}}`))
 	f.Add([]byte(`{"shipment": null, "shipment": {"or\ud800": 1}, "markets": {"T\udc00": {}, "TR": {"exch\ud800": 1}}}`))
 	f.Add([]byte("{\"shipment\": {\"id\": \"R\xff\u202e\"}, \"mark\xffets\": 1, \"markets\": {\"TR\": {}}}"))
+	// Tariff lines (issue 18): valid ones, so that the fuzzer reaches their
+	// evaluation, and broken ones.
+	f.Add([]byte(hsCodes(`{"1": "8471.50.10"}`)))
+	f.Add([]byte(hsCodes(`{"1": "8517.62.90", "2": "8471.50", "01": 1, "1": null, "x\ud800": "847150"}, "hs_codes": null`)))
 	engine, err := markets.New()
 	if err != nil {
 		f.Fatal(err)

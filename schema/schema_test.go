@@ -442,6 +442,19 @@ func TestRolloutSchemaAgreesWithDecoder(t *testing.T) {
 		{"no markets", func(m map[string]any) { m["markets"] = map[string]any{} }, false},
 		{"market without importer of record", func(m map[string]any) { delete(market(m, "TR"), "importer_of_record") }, false},
 		{"item category unknown", func(m map[string]any) { item0(m["shipment"].(map[string]any))["category"] = "toaster" }, false},
+		// A market's national tariff lines (issue 18).
+		{"tariff lines", func(m map[string]any) {
+			market(m, "IN")["hs_codes"] = map[string]any{"2": "8517.62.90", "3": "8517 62 90"}
+		}, true},
+		{"null tariff lines", func(m map[string]any) { market(m, "IN")["hs_codes"] = nil }, true},
+		{"tariff lines as an array", func(m map[string]any) { market(m, "IN")["hs_codes"] = []any{"8517.62.90"} }, false},
+		{"tariff line keyed by a word", func(m map[string]any) { market(m, "IN")["hs_codes"] = map[string]any{"two": "8517.62.90"} }, false},
+		{"tariff line keyed with a leading zero", func(m map[string]any) { market(m, "IN")["hs_codes"] = map[string]any{"02": "8517.62.90"} }, false},
+		{"tariff line as a JSON number", func(m map[string]any) {
+			market(m, "IN")["hs_codes"] = map[string]any{"2": json.Number("85176290")}
+		}, false},
+		{"tariff line malformed", func(m map[string]any) { market(m, "IN")["hs_codes"] = map[string]any{"2": "8517.62.9X"} }, false},
+		{"tariff line too short", func(m map[string]any) { market(m, "IN")["hs_codes"] = map[string]any{"2": "8517"} }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -453,6 +466,31 @@ func TestRolloutSchemaAgreesWithDecoder(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("valid? (-want +got):\n%s\ndecoder: %v\nschema: %v", diff, decErr, schemaErr)
 			}
+		})
+	}
+}
+
+// TestRolloutDecoderOnlyChecks documents what the rollout schema leaves to
+// the decoder: a market's tariff line checked against the items it names.
+func TestRolloutDecoderOnlyChecks(t *testing.T) {
+	sc := compile(t)
+	base, err := os.ReadFile(filepath.Join(shipmentsDir, "rollout-nine-markets.json"))
+	require.NoError(t, err)
+	tests := []struct {
+		name  string
+		codes map[string]any
+	}{
+		{"a tariff line for a line no item has", map[string]any{"9": "8517.62.90"}},
+		{"a tariff line under another HS-6", map[string]any{"2": "8471.50.10"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := mutate(t, base, func(m map[string]any) {
+				m["markets"].(map[string]any)["IN"].(map[string]any)["hs_codes"] = tc.codes
+			})
+			_, decErr := markets.DecodeRollout(bytes.NewReader(doc))
+			require.Error(t, decErr, "decoder")
+			require.NoError(t, validate(sc.rollout, doc), "schema")
 		})
 	}
 }
