@@ -50,4 +50,22 @@ type Reason struct {
 	// Unblock says what would lift the reason (an approval, a licence, a
 	// registration, a fact to supply). Empty for info reasons.
 	Unblock string `json:"unblock,omitempty"`
+	// Missing, for a fact_missing reason that a table lookup raised, is the
+	// row the lookup did not find: a caller may supply it (a broker's
+	// confirmed rate, a binding ruling) as a cited row of its own. Nil
+	// otherwise, and when the declared code is too short to pick a row
+	// (the table splits it: the full national line is what is missing).
+	Missing *MissingRow `json:"missing,omitempty"`
+}
+
+// MissingRow is a table row a market policy needed and did not have: which
+// table, under which key, in force on which day.
+type MissingRow struct {
+	// Table is the policy table's name ("duty_rate").
+	Table string `json:"table"`
+	// Key is the lookup key: the HS digits of the line ("850440") or the
+	// table's own key ("standard").
+	Key string `json:"key"`
+	// Date is the day the row must be in force on (the shipment date).
+	Date Date `json:"date"`
 }

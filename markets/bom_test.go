@@ -3,11 +3,13 @@ package markets_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -63,4 +65,56 @@ func bomShipment(t *testing.T, market iorules.Country) iorules.Shipment {
 	require.NoError(t, err)
 	require.Equal(t, market, s.Destination)
 	return s
+}
+
+// TestBillOfMaterialsCallerRowsFillEveryGap is the uncommon case of issue
+// 18 made answerable by the caller: in every market whose policy leaves a
+// bill-of-materials line unrated, the decision names each missing row
+// (NotComputed.Missing: table, key, date), and rows the caller supplies for
+// exactly those (here a test figure standing for a broker's confirmed rate)
+// complete the answer: every tax computed, each figure from a caller row
+// cited as such.
+func TestBillOfMaterialsCallerRowsFillEveryGap(t *testing.T) {
+	engine, err := markets.New()
+	require.NoError(t, err)
+	for _, market := range engine.Markets() {
+		if !bomIncomplete[market] {
+			continue
+		}
+		t.Run(string(market), func(t *testing.T) {
+			s := bomShipment(t, market)
+			tables := markets.Tables{market: {}}
+			filled := engine
+			var d markets.Decision
+			for round := 0; ; round++ {
+				d, err = filled.Prequalify(s)
+				require.NoError(t, err)
+				if len(d.NotComputed) == 0 {
+					break
+				}
+				require.Less(t, round, 4, "the caller's rows never complete the answer: %+v", d.NotComputed)
+				for _, nc := range d.NotComputed {
+					require.NotNil(t, nc.Missing, "%s on lines %v is not missing a table row: %s", nc.Tax, nc.Lines, nc.Message)
+					m := nc.Missing
+					require.Equal(t, s.Date, m.Date)
+					rows := tables[market][m.Table]
+					if slices.ContainsFunc(rows, func(r markets.TableRow) bool { return r.Key == m.Key }) {
+						continue
+					}
+					tables[market][m.Table] = append(rows, markets.TableRow{
+						Key: m.Key, Value: decimal.RequireFromString("0.05"),
+						Source:        "Binding tariff information TEST-" + string(market) + "-" + m.Key + " (a test figure, not a rate)",
+						Confidence:    iorules.ConfidenceConfirmed,
+						EffectiveFrom: iorules.MustParseDate("2026-01-01"), EffectiveTo: iorules.MustParseDate("2027-12-31"),
+					})
+				}
+				filled, err = markets.New(markets.WithTables(tables))
+				require.NoError(t, err)
+			}
+			require.NotNil(t, d.TotalTaxes)
+			require.Nil(t, d.PartialTotalTaxes)
+			require.True(t, slices.ContainsFunc(d.Reasons, func(r iorules.Reason) bool { return r.Code == markets.CodeCallerRate }),
+				"a figure from a caller's row must say so")
+		})
+	}
 }

@@ -373,11 +373,16 @@ func TestOneUnratedLineLeavesTheOthersTaxed(t *testing.T) {
 	require.Nil(t, d.TotalTaxes, "a total that leaves a line out is not the total")
 	require.Nil(t, d.LandedCost)
 	require.NotNil(t, d.PartialTotalTaxes)
+	missing := func() *iorules.MissingRow {
+		return &iorules.MissingRow{Table: "duty", Key: "850440", Date: iorules.MustParseDate("2026-11-25")}
+	}
 	require.Equal(t, []markets.NotComputed{
 		{Tax: "tr.duty", Lines: []int{3}, Code: markets.CodeFactMissing, Rule: "tr.duty",
-			Message: `the rate of tr.duty could not be evaluated: table duty has no entry covering HS code 8504.40 in force on 2026-11-25`},
+			Message: `the rate of tr.duty could not be evaluated: table duty has no entry covering HS code 8504.40 in force on 2026-11-25`,
+			Missing: missing()},
 		{Tax: "tr.kdv", Lines: []int{3}, Code: markets.CodeFactMissing, Rule: "tr.duty",
-			Message: `it depends on tr.duty, which was not computed: the rate of tr.duty could not be evaluated: table duty has no entry covering HS code 8504.40 in force on 2026-11-25`},
+			Message: `it depends on tr.duty, which was not computed: the rate of tr.duty could not be evaluated: table duty has no entry covering HS code 8504.40 in force on 2026-11-25`,
+			Missing: missing()},
 	}, d.NotComputed)
 
 	var sum decimal.Decimal

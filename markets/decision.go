@@ -151,6 +151,11 @@ type NotComputed struct {
 	// Message is the reason's message; for a tax stopped by an earlier
 	// one it starts "it depends on <tax>, which was not computed: ".
 	Message string `json:"message"`
+	// Missing is the table row whose absence stopped the tax (the reason's
+	// Missing), which a caller may supply with WithTables; nil when what
+	// is missing is not a row (a fact of the shipment, the full national
+	// tariff line).
+	Missing *iorules.MissingRow `json:"missing,omitempty"`
 }
 
 // Tax is one tax or fee of the decision, summed over the declaration.

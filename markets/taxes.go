@@ -85,7 +85,12 @@ func (l *notComputedList) add(tax string, lines []int, why *iorules.Reason) {
 			return
 		}
 	}
-	*l = append(*l, NotComputed{Tax: tax, Lines: slices.Clone(lines), Code: why.Code, Rule: why.Rule, Message: msg})
+	nc := NotComputed{Tax: tax, Lines: slices.Clone(lines), Code: why.Code, Rule: why.Rule, Message: msg}
+	if why.Missing != nil {
+		row := *why.Missing // the entry's own copy: nothing in a decision is shared
+		nc.Missing = &row
+	}
+	*l = append(*l, nc)
 }
 
 // sorted returns the list in chain order (taxes: the policy's taxes in

@@ -236,7 +236,7 @@ func (r *Run) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *
 		return nil, &iorules.Reason{
 			Code: CodeFactMissing, Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
 			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, g.why),
-			Unblock: unblock,
+			Unblock: unblock, Missing: g.row,
 		}
 	}
 	return nil, &iorules.Reason{

@@ -148,8 +148,12 @@ func (r *recorder) gap(g gap) ref.Val {
 }
 
 // gap is a fact a lookup could not find: why, and what the caller could
-// supply so that it is found ("" when nothing specific can be said).
-type gap struct{ why, supply string }
+// supply so that it is found ("" when nothing specific can be said); row,
+// when a row of the caller's own would fill it.
+type gap struct {
+	why, supply string
+	row         *iorules.MissingRow
+}
 
 func (c *evalCtx) lookupTable(name string) (*Table, ref.Val) {
 	t, ok := c.tables[name]
@@ -300,13 +304,15 @@ func (c *evalCtx) find(t *Table, key string) (*Entry, gap) {
 			return e, gap{}
 		}
 		return nil, gap{why: fmt.Sprintf("table %s has no entry for %q in force on %s", t.Name, key, c.date),
-			supply: ownRow(strconv.Quote(key))}
+			supply: ownRow(strconv.Quote(key)), row: &iorules.MissingRow{Table: t.Name, Key: key, Date: c.date}}
 	case MatchHSPrefix:
 		r := c.prefix(t, key)
 		if r.fails() {
 			g := gap{why: r.why(t, key, c.date), supply: ownRow(key)}
 			if r.disagree {
 				g.supply = "the full national tariff line in items[].hs_code, or " + g.supply
+			} else {
+				g.row = &iorules.MissingRow{Table: t.Name, Key: key, Date: c.date}
 			}
 			return nil, g
 		}
