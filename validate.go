@@ -237,11 +237,11 @@ func validateRates(p *problems, s Shipment) {
 	}
 }
 
+// validateSubdivision checks the form of the destination subdivision and
+// that it belongs to the destination. Whether a market needs one, and which
+// codes it knows, is the market policy's to say (markets checks it).
 func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision) {
 	if sub == "" {
-		if SubdivisionRequired(dest) {
-			p.addf(at.path(), "required: the taxes of %s depend on it (an ISO 3166-2 code such as %q)", dest, subdivisionExample(dest))
-		}
 		return
 	}
 	if !subdivisionForm.MatchString(string(sub)) {
@@ -250,35 +250,12 @@ func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision
 	}
 	if dest.IsValid() && sub.Country() != dest {
 		p.addf(at.path(), "must be a subdivision of the destination %s, not %q", dest, sub)
-		return
 	}
-	if known := knownSubdivisions(sub.Country()); known != nil && !slices.Contains(known, sub) {
-		p.addf(at.path(), "unknown subdivision %q of %s (want a code such as %q)", sub, sub.Country(), subdivisionExample(sub.Country()))
-	}
-}
-
-// knownSubdivisions is Subdivisions without the copy, for reading only.
-func knownSubdivisions(c Country) []Subdivision {
-	if c == "BR" {
-		return brazilStates
-	}
-	return nil
 }
 
 // schemeForm is the form of registration schemes and approval ids,
 // "<market>.<name>" in lower case such as "br.radar".
 var schemeForm = regexp.MustCompile(`^[a-z]{2}\.[a-z0-9_]+$`)
-
-// subdivisionExample is the subdivision an error message shows as an example.
-func subdivisionExample(c Country) Subdivision {
-	if c == "BR" {
-		return "BR-SP"
-	}
-	if known := Subdivisions(c); len(known) > 0 {
-		return known[0]
-	}
-	return Subdivision(string(c) + "-01")
-}
 
 func validateParty(p *problems, at fieldPath, party *Party) {
 	p.name(at.leaf("name"), party.Name, maxNameLen, true)

@@ -88,6 +88,11 @@ func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decisi
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	if pol, ok := e.policies[s.Destination]; ok {
+		if err := policyNeeds(pol, s); err != nil {
+			return nil, err
+		}
+	}
 	cfg := newEvalConfig(opts)
 	out := make([]Decision, 0, len(e.order))
 	for _, m := range e.order {
@@ -115,6 +120,9 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 	if !ok {
 		return Decision{}, &UnknownMarketError{Market: market}
 	}
+	if err := policyNeeds(pol, s); err != nil {
+		return Decision{}, err
+	}
 	cfg := newEvalConfig(opts)
 	return e.prequalifyWith(pol, s, screenFor(market, s, &cfg), &cfg)
 }
@@ -126,6 +134,23 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 func screenFor(market iorules.Country, s iorules.Shipment, cfg *evalConfig) exportctl.Result {
 	s.Destination = market
 	return exportctl.Screen(s, cfg.screening)
+}
+
+// policyNeeds returns the field errors of a valid shipment addressed to
+// pol's market against what the policy needs of it (a destination
+// subdivision where the taxes depend on one), or nil. A shipment evaluated
+// for another market than its destination is not held to them: its
+// subdivision is its own destination's, and what the other market cannot
+// compute without one it reports as a missing fact.
+func policyNeeds(pol *policy.Policy, s iorules.Shipment) error {
+	if s.Destination != pol.Market {
+		return nil
+	}
+	var errs []error
+	for _, fe := range pol.Subdivisions.Check(pol.Market, s.DestinationSubdivision) {
+		errs = append(errs, fe)
+	}
+	return errors.Join(errs...)
 }
 
 // policyRef identifies pol as a decision cites it.
