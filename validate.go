@@ -69,9 +69,13 @@ var (
 // bidirectional formatting characters. It returns nil for a valid
 // shipment, else a joined error of *FieldError values in document order
 // (see FieldErrors). DecodeShipment applies the same rules.
-func (s Shipment) Validate() error {
+//
+// The checks add the caller's rules, such as those of a market's policy
+// (markets.Engine.ShipmentChecks); their problems are listed with the
+// others.
+func (s Shipment) Validate(checks ...Check) error {
 	var p problems
-	validateShipment(&p, s)
+	validateShipment(&p, s, checks)
 	return p.err()
 }
 
@@ -98,7 +102,7 @@ func FieldErrors(err error) []*FieldError {
 	return out
 }
 
-func validateShipment(p *problems, s Shipment) {
+func validateShipment(p *problems, s Shipment, checks []Check) {
 	var root fieldPath
 	p.name(root.leaf("id"), s.ID, maxIDLen, true)
 
@@ -114,7 +118,7 @@ func validateShipment(p *problems, s Shipment) {
 	if s.Origin != "" && s.Origin == s.Destination {
 		p.addf(root.field("destination"), "must differ from origin (%s): an import crosses a border", s.Origin)
 	}
-	validateSubdivision(p, root.leaf("destination_subdivision"), s.Destination, s.DestinationSubdivision)
+	validateSubdivision(p, root.leaf("destination_subdivision"), s.Destination, s.DestinationSubdivision, checks)
 
 	enum(p, root.leaf("incoterm"), s.Incoterm, incoterms)
 	enum(p, root.leaf("transport_mode"), s.TransportMode, transportModes)
@@ -239,17 +243,29 @@ func validateRates(p *problems, s Shipment) {
 
 // validateSubdivision checks the form of the destination subdivision and
 // that it belongs to the destination. Whether a market needs one, and which
-// codes it knows, is the market policy's to say (markets checks it).
-func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision) {
-	if sub == "" {
-		return
-	}
-	if !subdivisionForm.MatchString(string(sub)) {
+// codes it knows, is the market policy's to say: the caller's checks (see
+// SubdivisionCheck) run when the destination is valid and the subdivision
+// is empty or one of the destination's.
+func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision, checks []Check) {
+	switch {
+	case sub == "":
+	case !subdivisionForm.MatchString(string(sub)):
 		p.addf(at.path(), "malformed subdivision %q (want an ISO 3166-2 code such as \"BR-SP\")", truncate(string(sub), 40))
 		return
-	}
-	if dest.IsValid() && sub.Country() != dest {
+	case dest.IsValid() && sub.Country() != dest:
 		p.addf(at.path(), "must be a subdivision of the destination %s, not %q", dest, sub)
+		return
+	}
+	if !dest.IsValid() {
+		return
+	}
+	for _, c := range checks {
+		if c.subdivision == nil {
+			continue
+		}
+		if msg := c.subdivision(dest, sub); msg != "" {
+			p.add(at.path(), msg)
+		}
 	}
 }
 

@@ -85,13 +85,8 @@ func (e *Engine) Prequalify(s iorules.Shipment, opts ...EvalOption) (Decision, e
 // market order. Export controls are screened for each market as the
 // destination.
 func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decision, error) {
-	if err := s.Validate(); err != nil {
+	if err := s.Validate(e.checks...); err != nil {
 		return nil, err
-	}
-	if pol, ok := e.policies[s.Destination]; ok {
-		if err := policyNeeds(pol, s); err != nil {
-			return nil, err
-		}
 	}
 	cfg := newEvalConfig(opts)
 	out := make([]Decision, 0, len(e.order))
@@ -113,15 +108,12 @@ func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decisi
 func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, opts ...EvalOption) (Decision, error) {
 	// An invalid shipment gets its field errors whatever the market: a
 	// shipment without a destination must not read as an unknown market.
-	if err := s.Validate(); err != nil {
+	if err := s.Validate(e.checks...); err != nil {
 		return Decision{}, err
 	}
 	pol, ok := e.policies[market]
 	if !ok {
 		return Decision{}, &UnknownMarketError{Market: market}
-	}
-	if err := policyNeeds(pol, s); err != nil {
-		return Decision{}, err
 	}
 	cfg := newEvalConfig(opts)
 	return e.prequalifyWith(pol, s, screenFor(market, s, &cfg), &cfg)
@@ -134,23 +126,6 @@ func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, op
 func screenFor(market iorules.Country, s iorules.Shipment, cfg *evalConfig) exportctl.Result {
 	s.Destination = market
 	return exportctl.Screen(s, cfg.screening)
-}
-
-// policyNeeds returns the field errors of a valid shipment addressed to
-// pol's market against what the policy needs of it (a destination
-// subdivision where the taxes depend on one), or nil. A shipment evaluated
-// for another market than its destination is not held to them: its
-// subdivision is its own destination's, and what the other market cannot
-// compute without one it reports as a missing fact.
-func policyNeeds(pol *policy.Policy, s iorules.Shipment) error {
-	if s.Destination != pol.Market {
-		return nil
-	}
-	var errs []error
-	for _, fe := range pol.Subdivisions.Check(pol.Market, s.DestinationSubdivision) {
-		errs = append(errs, fe)
-	}
-	return errors.Join(errs...)
 }
 
 // policyRef identifies pol as a decision cites it.

@@ -212,11 +212,7 @@ func (e *Engine) Rollout(r Rollout, opts ...EvalOption) (RolloutResult, error) {
 	shipments := make([]iorules.Shipment, len(ms))
 	for i, m := range ms {
 		shipments[i], _ = r.ShipmentFor(m)
-		err := shipments[i].Validate()
-		if err == nil {
-			err = policyNeeds(e.policies[m], shipments[i])
-		}
-		probs.add(m, r.Markets[m].EndUser != nil, err)
+		probs.add(m, r.Markets[m].EndUser != nil, shipments[i].Validate(e.checks...))
 	}
 	if err := probs.err(); err != nil {
 		return RolloutResult{}, err

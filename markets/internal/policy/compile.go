@@ -272,25 +272,17 @@ type Subdivisions struct {
 	Example iorules.Subdivision
 }
 
-// Check returns the field errors of a shipment's destination subdivision
-// sub against what the market needs (nil when it is acceptable). The
-// shipment is validated already: sub is empty or a well-formed code.
-func (n Subdivisions) Check(market iorules.Country, sub iorules.Subdivision) []*iorules.FieldError {
-	const path = "destination_subdivision"
+// Check returns what is wrong with a shipment's destination subdivision
+// sub for the market, or "": the shipment goes to market and names sub, ""
+// or a well-formed subdivision of market (iorules.SubdivisionCheck).
+func (n Subdivisions) Check(market iorules.Country, sub iorules.Subdivision) string {
 	switch {
 	case sub == "" && n.Required:
-		return []*iorules.FieldError{{Path: path, Msg: fmt.Sprintf(
-			"required: the taxes of %s depend on it (an ISO 3166-2 code such as %q)", market, n.Example)}}
-	case sub == "":
-		return nil
-	case sub.Country() != market && (n.Required || len(n.Codes) > 0):
-		return []*iorules.FieldError{{Path: path, Msg: fmt.Sprintf(
-			"must be a subdivision of %s, whose taxes depend on it, not %q", market, sub)}}
-	case len(n.Codes) > 0 && !slices.Contains(n.Codes, sub):
-		return []*iorules.FieldError{{Path: path, Msg: fmt.Sprintf(
-			"unknown subdivision %q of %s (want a code such as %q)", sub, market, n.Example)}}
+		return fmt.Sprintf("required: the taxes of %s depend on it (an ISO 3166-2 code such as %q)", market, n.Example)
+	case sub != "" && len(n.Codes) > 0 && !slices.Contains(n.Codes, sub):
+		return fmt.Sprintf("unknown subdivision %q of %s (want a code such as %q)", sub, market, n.Example)
 	}
-	return nil
+	return ""
 }
 
 // subdivisions compiles the policy's destination_subdivision block.
@@ -298,15 +290,14 @@ func (c *compiler) subdivisions(spec *subdivisionSpec, market iorules.Country) S
 	if spec == nil {
 		return Subdivisions{}
 	}
-	id := "destination_subdivision"
 	n := Subdivisions{Required: spec.Required}
 	for _, code := range spec.Codes {
-		sub := iorules.Subdivision(code)
+		sub := iorules.Subdivision(code.value)
 		switch {
 		case !sub.IsValid() || sub.Country() != market:
-			c.errorf(spec.Example.pos, id, "codes: %q is not an ISO 3166-2 subdivision of %s", code, market)
+			c.errorf(code.pos, "", "destination_subdivision.codes: %q is not an ISO 3166-2 subdivision of %s", code.value, market)
 		case slices.Contains(n.Codes, sub):
-			c.errorf(spec.Example.pos, id, "codes: %q is listed twice", code)
+			c.errorf(code.pos, "", "destination_subdivision.codes: %q is listed twice", code.value)
 		default:
 			n.Codes = append(n.Codes, sub)
 		}
@@ -314,11 +305,11 @@ func (c *compiler) subdivisions(spec *subdivisionSpec, market iorules.Country) S
 	n.Example = iorules.Subdivision(spec.Example.value)
 	switch {
 	case n.Example == "":
-		c.errorf(position{1, 1}, id, "example: required (a code error messages can show, such as %s-01)", market)
-	case len(n.Codes) > 0 && !slices.Contains(n.Codes, n.Example):
-		c.errorf(spec.Example.pos, id, "example: %q is not one of the codes", n.Example)
+		c.errorf(position{1, 1}, "", "destination_subdivision.example: required (a code error messages can show, such as %s-01)", market)
 	case !n.Example.IsValid() || n.Example.Country() != market:
-		c.errorf(spec.Example.pos, id, "example: %q is not an ISO 3166-2 subdivision of %s", n.Example, market)
+		c.errorf(spec.Example.pos, "", "destination_subdivision.example: %q is not an ISO 3166-2 subdivision of %s", n.Example, market)
+	case len(n.Codes) > 0 && !slices.Contains(n.Codes, n.Example):
+		c.errorf(spec.Example.pos, "", "destination_subdivision.example: %q is not one of the codes", n.Example)
 	}
 	return n
 }

@@ -39,9 +39,9 @@ type valuationSpec struct {
 // depend on (Brazil's states for ICMS): a shipment must name one of codes
 // when required is true.
 type subdivisionSpec struct {
-	Required bool      `yaml:"required"`
-	Example  posString `yaml:"example"`
-	Codes    []string  `yaml:"codes"`
+	Required bool        `yaml:"required"`
+	Example  posString   `yaml:"example"`
+	Codes    []posString `yaml:"codes"`
 }
 
 type declarationSpec struct {
