@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,14 +15,11 @@ import (
 
 // withSubdivisions returns the mini policy (market TR) with a
 // destination_subdivision block of the given lines, or without one for "".
-func withSubdivisions(t *testing.T, block string) string {
-	t.Helper()
-	src := miniPolicy(t)
-	require.Contains(t, src, "\ntables:\n")
+func withSubdivisions(block string) []string {
 	if block == "" {
-		return src
+		return nil
 	}
-	return strings.Replace(src, "\ntables:\n", "\ndestination_subdivision:\n"+block+"tables:\n", 1)
+	return []string{"\ntables:\n", "\ndestination_subdivision:\n" + block + "tables:\n"}
 }
 
 // fieldErrors returns err's field errors as "path: message".
@@ -62,7 +59,7 @@ func TestPolicySubdivisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			engine := engineFor(t, withSubdivisions(t, tt.policy))
+			engine := miniEngine(t, withSubdivisions(tt.policy)...)
 			s := sample(t)
 			s.DestinationSubdivision = tt.sub
 			require.Empty(t, fieldErrors(s.Validate()), "the root needs nothing of a market")
@@ -102,7 +99,8 @@ func TestPolicySubdivisionsLoadIssues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, is := range loadIssues(t, withSubdivisions(t, tt.block)) {
+			replace := withSubdivisions(tt.block)
+			for _, is := range loadIssues(t, strings.Replace(miniPolicy(t), replace[0], replace[1], 1)) {
 				got = append(got, is.String())
 			}
 			require.Equal(t, []string{tt.want}, got)
@@ -121,65 +119,53 @@ func TestShipmentChecksReportWithTheDecoder(t *testing.T) {
 	const (
 		requiredMsg = `destination_subdivision: required: the taxes of BR depend on it (an ISO 3166-2 code such as "BR-SP")`
 		unknownMsg  = `destination_subdivision: unknown subdivision "BR-XX" of BR (want a code such as "BR-SP")`
-		badDate     = `date: must be a real date written YYYY-MM-DD, not "2026-02-30"`
+		quantity    = "items[0].quantity: must be greater than 0"
 	)
-	edit := func(t *testing.T, path string, change func(doc map[string]any)) []byte {
-		t.Helper()
-		src, err := os.ReadFile(filepath.Join("..", "examples", "shipments", path))
-		require.NoError(t, err)
-		dec := json.NewDecoder(bytes.NewReader(src))
-		dec.UseNumber()
-		var doc map[string]any
-		require.NoError(t, dec.Decode(&doc))
-		change(doc)
-		out, err := json.Marshal(doc)
-		require.NoError(t, err)
-		return out
-	}
+	base := exampleShipment(t, "br-servers-sp.json")
 	tests := []struct {
-		name   string
-		change func(doc map[string]any)
-		want   []string
+		name string
+		sub  iorules.Subdivision
+		qty  int
+		want []string
 	}{
-		{"no state, among other problems", func(doc map[string]any) {
-			delete(doc, "destination_subdivision")
-			doc["date"] = "2026-02-30"
-			doc["items"].([]any)[0].(map[string]any)["quantity"] = json.Number("0")
-		}, []string{badDate, requiredMsg, "items[0].quantity: must be greater than 0"}},
-		{"no state", func(doc map[string]any) { delete(doc, "destination_subdivision") }, []string{requiredMsg}},
-		{"a state the policy does not know", func(doc map[string]any) { doc["destination_subdivision"] = "BR-XX" }, []string{unknownMsg}},
-		{"another country's: the root's problem", func(doc map[string]any) { doc["destination_subdivision"] = "AR-B" },
+		{"no state, among other problems", "", 0, []string{requiredMsg, quantity}},
+		{"no state", "", 1, []string{requiredMsg}},
+		{"a state the policy does not know", "BR-XX", 1, []string{unknownMsg}},
+		{"another country's: the root's problem", "AR-B", 1,
 			[]string{`destination_subdivision: must be a subdivision of the destination BR, not "AR-B"`}},
-		{"malformed: the root's problem", func(doc map[string]any) { doc["destination_subdivision"] = "SP" },
+		{"malformed: the root's problem", "SP", 1,
 			[]string{`destination_subdivision: malformed subdivision "SP" (want an ISO 3166-2 code such as "BR-SP")`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc := edit(t, "br-servers-sp.json", tt.change)
-			_, err := iorules.DecodeShipment(bytes.NewReader(doc), engine.ShipmentChecks()...)
+			s := base
+			s.Items = slices.Clone(base.Items)
+			s.DestinationSubdivision, s.Items[0].Quantity = tt.sub, tt.qty
+			doc, err := json.Marshal(s)
+			require.NoError(t, err)
+			_, err = iorules.DecodeShipment(bytes.NewReader(doc), engine.ShipmentChecks()...)
 			require.Equal(t, tt.want, fieldErrors(err), "DecodeShipment with the checks")
+			require.Equal(t, tt.want, fieldErrors(s.Validate(engine.ShipmentChecks()...)), "Validate with the checks")
 
-			s, err := iorules.DecodeShipment(bytes.NewReader(doc))
+			decoded, err := iorules.DecodeShipment(bytes.NewReader(doc))
 			if err != nil {
 				return // the root's own problems
 			}
-			_, err = engine.Prequalify(s)
+			_, err = engine.Prequalify(decoded)
 			require.Equal(t, tt.want, fieldErrors(err), "Prequalify of a shipment decoded without the checks")
-			_, err = engine.PrequalifyMarket("TR", s)
+			_, err = engine.PrequalifyMarket("TR", decoded)
 			require.Equal(t, tt.want, fieldErrors(err), "PrequalifyMarket for another market")
 		})
 	}
 
 	t.Run("rollout", func(t *testing.T) {
-		doc := edit(t, filepath.Base(sampleRollout), func(doc map[string]any) {
-			br := doc["markets"].(map[string]any)["BR"].(map[string]any)
-			delete(br, "destination_subdivision")
-			doc["shipment"].(map[string]any)["date"] = "2026-02-30"
-		})
-		_, err := markets.DecodeRollout(bytes.NewReader(doc), engine.ShipmentChecks()...)
-		require.Equal(t, []string{"shipment." + badDate, "markets[BR]." + requiredMsg}, fieldErrors(err))
+		src, err := os.ReadFile(sampleRollout)
+		require.NoError(t, err)
+		doc := []byte(strings.NewReplacer(`"destination_subdivision": "BR-SP",`, "", `"quantity": 10,`, `"quantity": 0,`).Replace(string(src)))
+		_, err = markets.DecodeRollout(bytes.NewReader(doc), engine.ShipmentChecks()...)
+		require.Equal(t, []string{"shipment." + quantity, "markets[BR]." + requiredMsg}, fieldErrors(err))
 
 		_, err = markets.DecodeRollout(bytes.NewReader(doc))
-		require.Equal(t, []string{"shipment." + badDate}, fieldErrors(err), "without the checks")
+		require.Equal(t, []string{"shipment." + quantity}, fieldErrors(err), "without the checks")
 	})
 }
