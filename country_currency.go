@@ -2,7 +2,6 @@ package iorules
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -63,29 +62,13 @@ var countryCurrency = func() map[Country]Currency {
 // for an invalid code or a territory without one.
 func (c Country) Currency() Currency { return countryCurrency[c] }
 
-// brazilStates are Brazil's 26 states and the Federal District (the UFs),
-// ISO 3166-2:BR. ICMS, the state tax on imports, is set per UF.
-var brazilStates = []Subdivision{
-	"BR-AC", "BR-AL", "BR-AM", "BR-AP", "BR-BA", "BR-CE", "BR-DF", "BR-ES", "BR-GO",
-	"BR-MA", "BR-MG", "BR-MS", "BR-MT", "BR-PA", "BR-PB", "BR-PE", "BR-PI", "BR-PR",
-	"BR-RJ", "BR-RN", "BR-RO", "BR-RR", "BR-RS", "BR-SC", "BR-SE", "BR-SP", "BR-TO",
-}
-
 // subdivisionForm is the shape of an ISO 3166-2 code: the country, a hyphen
 // and one to three upper-case letters or digits.
 var subdivisionForm = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{1,3}$`)
 
-// SubdivisionRequired reports whether a shipment to c must name its
-// destination subdivision because the import taxes depend on it (Brazil:
-// ICMS is a state tax with a rate per state).
-func SubdivisionRequired(c Country) bool { return c == "BR" }
-
-// Subdivisions returns the known ISO 3166-2 subdivisions of c in code order
-// (Brazil's 27 UFs, "BR-AC" ... "BR-TO"), or nil when the package holds no
-// list for c. The slice is a copy.
-func Subdivisions(c Country) []Subdivision {
-	if c == "BR" {
-		return slices.Clone(brazilStates)
-	}
-	return nil
+// IsValid reports whether s has the form of an ISO 3166-2 code: a country,
+// a hyphen and one to three upper-case letters or digits ("BR-SP"). Which
+// codes a market knows, and whether its taxes need one, its policy says.
+func (s Subdivision) IsValid() bool {
+	return subdivisionForm.MatchString(string(s)) && s.Country().IsValid()
 }

@@ -41,23 +41,11 @@ func TestCountryCurrencyComplete(t *testing.T) {
 	require.Len(t, countryCurrency, len(strings.Fields(iso3166))-len(none))
 }
 
-func TestSubdivisions(t *testing.T) {
-	br := Subdivisions("BR")
-	require.Len(t, br, 27)
-	require.True(t, slices.IsSorted(br))
-	require.Equal(t, len(br), len(slices.Compact(slices.Clone(br))))
-	for _, s := range br {
-		require.Regexp(t, subdivisionForm, string(s))
-		require.Equal(t, Country("BR"), s.Country())
+func TestSubdivisionIsValid(t *testing.T) {
+	for s, want := range map[Subdivision]bool{
+		"BR-SP": true, "TR-34": true, "GB-ENG": true, "BR-": false, "SP": false, "br-sp": false,
+		"BR-SPXX": false, "ZZ-01": false, "": false,
+	} {
+		require.Equal(t, want, s.IsValid(), "%q", s)
 	}
-	require.Contains(t, br, Subdivision("BR-SP"))
-	require.Contains(t, br, Subdivision("BR-DF"))
-
-	br[0] = "BR-XX"
-	require.Equal(t, Subdivision("BR-AC"), Subdivisions("BR")[0], "callers get a copy")
-
-	require.Nil(t, Subdivisions("TR"))
-	require.True(t, SubdivisionRequired("BR"))
-	require.False(t, SubdivisionRequired("TR"))
-	require.False(t, SubdivisionRequired(""))
 }

@@ -35,8 +35,12 @@ const MaxShipmentBytes = 8 << 20
 // FieldErrors or errors.As to reach them. An error reading r is returned
 // wrapped, not as a FieldError.
 //
+// The checks add the caller's rules, such as those of a market's policy
+// (markets.Engine.ShipmentChecks): their problems are listed with the
+// others, as Validate lists them.
+//
 // On error the returned Shipment is the zero value.
-func DecodeShipment(r io.Reader) (Shipment, error) {
+func DecodeShipment(r io.Reader, checks ...Check) (Shipment, error) {
 	if r == nil {
 		return Shipment{}, errors.Join(&FieldError{Msg: "empty input: want a JSON object holding one shipment"})
 	}
@@ -56,7 +60,7 @@ func DecodeShipment(r io.Reader) (Shipment, error) {
 	s := d.shipment(raw)
 
 	var v problems
-	validateShipment(&v, s)
+	validateShipment(&v, s, checks)
 	v.without(d.p.list) // a field that failed to decode is reported once
 	d.p.list = append(d.p.list, v.list...)
 	d.p.dropped += v.dropped

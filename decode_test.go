@@ -223,10 +223,8 @@ func TestDecodeShipmentRules(t *testing.T) {
 		{"country_of_origin missing", []edit{del(item("country_of_origin"))}, []string{"items[0].country_of_origin: required"}},
 
 		// subdivision
-		{"subdivision missing for Brazil", []edit{del("destination_subdivision")},
-			[]string{`destination_subdivision: required: the taxes of BR depend on it (an ISO 3166-2 code such as "BR-SP")`}},
-		{"subdivision unknown", []edit{set("destination_subdivision", "BR-XX")},
-			[]string{`destination_subdivision: unknown subdivision "BR-XX" of BR (want a code such as "BR-SP")`}},
+		// (what a market needs of it is its policy's: TestShipmentChecks,
+		// and markets' TestShipmentChecksReportWithTheDecoder)
 		{"subdivision of another country", []edit{set("destination_subdivision", "AR-B")},
 			[]string{`destination_subdivision: must be a subdivision of the destination BR, not "AR-B"`}},
 		{"subdivision malformed", []edit{set("destination_subdivision", "SP")},
@@ -466,6 +464,8 @@ func TestDecodeShipmentValidVariants(t *testing.T) {
 			set("exchange_rates", map[string]any{"USD": "41.5"})}},
 		{"subdivision of a country without a list", []edit{set("destination", "TR"), set("destination_subdivision", "TR-34"),
 			set("exchange_rates", map[string]any{"USD": "41.5"})}},
+		{"subdivision left out: without checks the package needs none", []edit{del("destination_subdivision")}},
+		{"any well-formed subdivision of the destination", []edit{set("destination_subdivision", "BR-XX")}},
 		{"hs6 only", []edit{set("items.0.hs_code", "847150")}},
 		{"charges with decimals", []edit{set("charges.freight", "3000.125")}},
 		{"leading zeros", []edit{set("items.0.unit_value", "0009700.00")}},
@@ -631,4 +631,94 @@ func TestFieldErrors(t *testing.T) {
 	require.Nil(t, FieldErrors(nil))
 	require.Nil(t, FieldErrors(errors.New("plain")))
 	require.Equal(t, "must be greater than 0", (&FieldError{Msg: "must be greater than 0"}).Error())
+}
+
+// TestShipmentChecks: a caller's check of the destination subdivision
+// (SubdivisionCheck) is listed with every other problem, in document order,
+// by DecodeShipment and Validate alike; it runs only on a valid destination
+// and a subdivision that is empty or one of the destination's, and a
+// problem the decoder found at the field replaces it.
+func TestShipmentChecks(t *testing.T) {
+	type call struct {
+		dest Country
+		sub  Subdivision
+	}
+	var calls []call
+	// A market "BR" whose taxes need a subdivision and which knows BR-SP
+	// and BR-RJ only.
+	check := SubdivisionCheck(func(dest Country, sub Subdivision) string {
+		calls = append(calls, call{dest, sub})
+		switch {
+		case dest != "BR":
+		case sub == "":
+			return "needed"
+		case sub != "BR-SP" && sub != "BR-RJ":
+			return "not known"
+		}
+		return ""
+	})
+	otherProblems := []edit{set("date", "2026-02-30"), set("items.0.quantity", json.Number("0"))}
+	tests := []struct {
+		name   string
+		checks []Check
+		edits  []edit
+		want   []string
+		calls  []call
+	}{
+		{"a subdivision the check wants, among other problems", []Check{check},
+			append([]edit{del("destination_subdivision")}, otherProblems...),
+			[]string{`date: must be a real date written YYYY-MM-DD, not "2026-02-30"`,
+				"destination_subdivision: needed", "items[0].quantity: must be greater than 0"},
+			[]call{{"BR", ""}}},
+		{"without the check", nil,
+			append([]edit{del("destination_subdivision")}, otherProblems...),
+			[]string{`date: must be a real date written YYYY-MM-DD, not "2026-02-30"`,
+				"items[0].quantity: must be greater than 0"},
+			nil},
+		{"the zero Check checks nothing", []Check{{}}, []edit{del("destination_subdivision")}, nil, nil},
+		{"a code the check does not know", []Check{check}, []edit{set("destination_subdivision", "BR-MG")},
+			[]string{"destination_subdivision: not known"}, []call{{"BR", "BR-MG"}}},
+		{"a code the check knows", []Check{check}, []edit{set("destination_subdivision", "BR-RJ")},
+			nil, []call{{"BR", "BR-RJ"}}},
+		{"every check runs", []Check{check, check}, []edit{set("destination_subdivision", "BR-MG")},
+			[]string{"destination_subdivision: not known", "destination_subdivision: not known"},
+			[]call{{"BR", "BR-MG"}, {"BR", "BR-MG"}}},
+		{"malformed: not checked", []Check{check}, []edit{set("destination_subdivision", "SP")},
+			[]string{`destination_subdivision: malformed subdivision "SP" (want an ISO 3166-2 code such as "BR-SP")`}, nil},
+		{"another country's: not checked", []Check{check}, []edit{set("destination_subdivision", "AR-B")},
+			[]string{`destination_subdivision: must be a subdivision of the destination BR, not "AR-B"`}, nil},
+		{"destination unknown: not checked", []Check{check},
+			[]edit{set("destination", "ZZ"), del("destination_subdivision")},
+			[]string{`destination: unknown country code "ZZ" (want ISO 3166-1 alpha-2 in upper case, such as "BR")`}, nil},
+		{"the decoder's problem at the field comes first", []Check{check},
+			[]edit{set("destination_subdivision", json.Number("35"))},
+			[]string{"destination_subdivision: must be a string, not a number"}, []call{{"BR", ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := edited(t, tt.edits...)
+			calls = nil
+			_, err := DecodeShipment(bytes.NewReader(doc), tt.checks...)
+			require.Equal(t, tt.want, lines(t, err), "DecodeShipment")
+			require.Equal(t, tt.calls, calls, "calls of DecodeShipment")
+
+			// Validate lists the same problems of the shipment as decoded
+			// without the check.
+			s, err := DecodeShipment(bytes.NewReader(doc))
+			if err != nil {
+				return // the decoder's own problems: Validate sees another shipment
+			}
+			calls = nil
+			require.Equal(t, tt.want, lines(t, s.Validate(tt.checks...)), "Validate")
+			require.Equal(t, tt.calls, calls, "calls of Validate")
+		})
+	}
+
+	t.Run("Validate lists the check's problem in document order", func(t *testing.T) {
+		s, err := DecodeShipment(bytes.NewReader(sample(t)))
+		require.NoError(t, err)
+		s.ID, s.DestinationSubdivision, s.Items[0].Quantity = "", "", 0
+		require.Equal(t, []string{"id: required", "destination_subdivision: needed", "items[0].quantity: must be greater than 0"},
+			lines(t, s.Validate(check)))
+	})
 }

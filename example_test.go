@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/markets"
 )
 
 func ExampleDecodeShipment() {
@@ -42,7 +43,8 @@ func ExampleDecodeShipment() {
 }
 
 // A shipment with several mistakes: every problem is reported at once, each
-// with the JSON path of its field.
+// with the JSON path of its field. The checks of the market policies add
+// what a market needs of a shipment to it, here Brazil's state, to the list.
 func ExampleDecodeShipment_invalid() {
 	const in = `{
 	  "id": "SHP-8", "date": "2026-02-30",
@@ -60,7 +62,11 @@ func ExampleDecodeShipment_invalid() {
 	    "encryption": {"present": true}
 	  }]
 	}`
-	_, err := iorules.DecodeShipment(strings.NewReader(in))
+	engine, err := markets.New()
+	if err != nil {
+		panic(err)
+	}
+	_, err = iorules.DecodeShipment(strings.NewReader(in), engine.ShipmentChecks()...)
 	for _, fe := range iorules.FieldErrors(err) {
 		fmt.Printf("%s: %s\n", fe.Path, fe.Msg)
 	}

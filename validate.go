@@ -69,9 +69,13 @@ var (
 // bidirectional formatting characters. It returns nil for a valid
 // shipment, else a joined error of *FieldError values in document order
 // (see FieldErrors). DecodeShipment applies the same rules.
-func (s Shipment) Validate() error {
+//
+// The checks add the caller's rules, such as those of a market's policy
+// (markets.Engine.ShipmentChecks); their problems are listed with the
+// others.
+func (s Shipment) Validate(checks ...Check) error {
 	var p problems
-	validateShipment(&p, s)
+	validateShipment(&p, s, checks)
 	return p.err()
 }
 
@@ -98,7 +102,7 @@ func FieldErrors(err error) []*FieldError {
 	return out
 }
 
-func validateShipment(p *problems, s Shipment) {
+func validateShipment(p *problems, s Shipment, checks []Check) {
 	var root fieldPath
 	p.name(root.leaf("id"), s.ID, maxIDLen, true)
 
@@ -114,7 +118,7 @@ func validateShipment(p *problems, s Shipment) {
 	if s.Origin != "" && s.Origin == s.Destination {
 		p.addf(root.field("destination"), "must differ from origin (%s): an import crosses a border", s.Origin)
 	}
-	validateSubdivision(p, root.leaf("destination_subdivision"), s.Destination, s.DestinationSubdivision)
+	validateSubdivision(p, root.leaf("destination_subdivision"), s.Destination, s.DestinationSubdivision, checks)
 
 	enum(p, root.leaf("incoterm"), s.Incoterm, incoterms)
 	enum(p, root.leaf("transport_mode"), s.TransportMode, transportModes)
@@ -237,48 +241,37 @@ func validateRates(p *problems, s Shipment) {
 	}
 }
 
-func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision) {
-	if sub == "" {
-		if SubdivisionRequired(dest) {
-			p.addf(at.path(), "required: the taxes of %s depend on it (an ISO 3166-2 code such as %q)", dest, subdivisionExample(dest))
-		}
-		return
-	}
-	if !subdivisionForm.MatchString(string(sub)) {
+// validateSubdivision checks the form of the destination subdivision and
+// that it belongs to the destination. Whether a market needs one, and which
+// codes it knows, is the market policy's to say: the caller's checks (see
+// SubdivisionCheck) run when the destination is valid and the subdivision
+// is empty or one of the destination's.
+func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision, checks []Check) {
+	switch {
+	case sub == "":
+	case !subdivisionForm.MatchString(string(sub)):
 		p.addf(at.path(), "malformed subdivision %q (want an ISO 3166-2 code such as \"BR-SP\")", truncate(string(sub), 40))
 		return
-	}
-	if dest.IsValid() && sub.Country() != dest {
+	case dest.IsValid() && sub.Country() != dest:
 		p.addf(at.path(), "must be a subdivision of the destination %s, not %q", dest, sub)
 		return
 	}
-	if known := knownSubdivisions(sub.Country()); known != nil && !slices.Contains(known, sub) {
-		p.addf(at.path(), "unknown subdivision %q of %s (want a code such as %q)", sub, sub.Country(), subdivisionExample(sub.Country()))
+	if !dest.IsValid() {
+		return
 	}
-}
-
-// knownSubdivisions is Subdivisions without the copy, for reading only.
-func knownSubdivisions(c Country) []Subdivision {
-	if c == "BR" {
-		return brazilStates
+	for _, c := range checks {
+		if c.subdivision == nil {
+			continue
+		}
+		if msg := c.subdivision(dest, sub); msg != "" {
+			p.add(at.path(), msg)
+		}
 	}
-	return nil
 }
 
 // schemeForm is the form of registration schemes and approval ids,
 // "<market>.<name>" in lower case such as "br.radar".
 var schemeForm = regexp.MustCompile(`^[a-z]{2}\.[a-z0-9_]+$`)
-
-// subdivisionExample is the subdivision an error message shows as an example.
-func subdivisionExample(c Country) Subdivision {
-	if c == "BR" {
-		return "BR-SP"
-	}
-	if known := Subdivisions(c); len(known) > 0 {
-		return known[0]
-	}
-	return Subdivision(string(c) + "-01")
-}
 
 func validateParty(p *problems, at fieldPath, party *Party) {
 	p.name(at.leaf("name"), party.Name, maxNameLen, true)

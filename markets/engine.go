@@ -39,6 +39,9 @@ type Engine struct {
 	order    []iorules.Country
 	digest   string
 	noMemo   bool // evaluate item-scope conditions on every line (tests)
+	// checks are what the policies need of a shipment to their market
+	// (ShipmentChecks), built once for Validate on every evaluation.
+	checks []iorules.Check
 }
 
 // MaxLines is the largest shipment the static cost estimate of a policy's
@@ -167,7 +170,25 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	slices.Sort(e.order)
 	e.digest = hex.EncodeToString(overall.Sum(nil))
+	e.checks = []iorules.Check{iorules.SubdivisionCheck(e.checkSubdivision)}
 	return e, nil
+}
+
+// ShipmentChecks returns what the loaded policies need of a shipment to
+// their market, as checks for iorules.DecodeShipment, Shipment.Validate and
+// DecodeRollout: a destination subdivision where the market's taxes depend
+// on one, one of the codes the policy knows (destination_subdivision).
+// Decoding with them reports these problems with every other; Prequalify,
+// PrequalifyAll, PrequalifyMarket and Rollout apply them in any case.
+func (e *Engine) ShipmentChecks() []iorules.Check { return slices.Clone(e.checks) }
+
+// checkSubdivision checks the destination subdivision of a shipment to
+// market against the market's policy; a market without one needs nothing.
+func (e *Engine) checkSubdivision(market iorules.Country, sub iorules.Subdivision) string {
+	if pol, ok := e.policies[market]; ok {
+		return pol.Subdivisions.Check(market, sub)
+	}
+	return ""
 }
 
 // Markets lists the markets that have a policy, in order.

@@ -85,7 +85,7 @@ func (e *Engine) Prequalify(s iorules.Shipment, opts ...EvalOption) (Decision, e
 // market order. Export controls are screened for each market as the
 // destination.
 func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decision, error) {
-	if err := s.Validate(); err != nil {
+	if err := s.Validate(e.checks...); err != nil {
 		return nil, err
 	}
 	cfg := newEvalConfig(opts)
@@ -104,11 +104,13 @@ func (e *Engine) PrequalifyAll(s iorules.Shipment, opts ...EvalOption) ([]Decisi
 // which need not be the shipment's destination (to compare markets before
 // choosing one); export controls are screened with market as the
 // destination. It returns an error only for an invalid shipment (a joined
-// error of *iorules.FieldError) or an unknown market (*UnknownMarketError).
+// error of *iorules.FieldError, what the policy of its destination needs of
+// it included: see ShipmentChecks) or an unknown market
+// (*UnknownMarketError).
 func (e *Engine) PrequalifyMarket(market iorules.Country, s iorules.Shipment, opts ...EvalOption) (Decision, error) {
 	// An invalid shipment gets its field errors whatever the market: a
 	// shipment without a destination must not read as an unknown market.
-	if err := s.Validate(); err != nil {
+	if err := s.Validate(e.checks...); err != nil {
 		return Decision{}, err
 	}
 	pol, ok := e.policies[market]

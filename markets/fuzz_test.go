@@ -52,7 +52,7 @@ func FuzzPrequalify(f *testing.F) {
 	"items":[{"line":1,"description":"GPU server","category":"gpu_server","hs_code":"8471.50","quantity":1,"unit_value":"300000.00",
 	  "net_weight_kg":"40","condition":"refurbished","country_of_origin":"TW","radio":["wifi"],"encryption":{"present":true,"mass_market":false},"eccn":"4A090.a"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := iorules.DecodeShipment(bytes.NewReader(data))
+		s, err := iorules.DecodeShipment(bytes.NewReader(data), fuzzEngine.ShipmentChecks()...)
 		if err != nil {
 			var fe *iorules.FieldError
 			if !errors.As(err, &fe) {
@@ -111,7 +111,7 @@ func checkOrderScreeningAndAliasing(t *testing.T, s iorules.Shipment, ds []marke
 		if d.Market != s.Destination {
 			addressed.DestinationSubdivision = ""
 		}
-		if addressed.Validate() != nil {
+		if addressed.Validate(fuzzEngine.ShipmentChecks()...) != nil {
 			continue // e.g. a subdivision the market requires
 		}
 		want, err := fuzzEngine.Prequalify(addressed)

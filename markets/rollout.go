@@ -287,7 +287,7 @@ func (e *Engine) Rollout(r Rollout, opts ...EvalOption) (RolloutResult, error) {
 		// replace the items' codes, so that a problem of an item's code is
 		// named in the base and one of a tariff line in the market.
 		s, _ := r.setupFor(m)
-		probs.add(m, r.Markets[m].EndUser != nil, s.Validate())
+		probs.add(m, r.Markets[m].EndUser != nil, s.Validate(e.checks...))
 		probs.list = append(probs.list, hsCodeProblems(m, r.Markets[m].HSCodes, r.Shipment.Items)...)
 		shipments[i] = withHSCodes(s, r.Markets[m].HSCodes)
 	}

@@ -37,8 +37,9 @@ import (
 // iorules.MaxShipmentBytes. Every problem is reported at once as a joined
 // error of *iorules.FieldError, named by its path in the rollout
 // ("markets[TR].importer_of_record.registrations[0].scheme"). An error
-// reading r is returned wrapped.
-func DecodeRollout(r io.Reader) (Rollout, error) {
+// reading r is returned wrapped. The checks (Engine.ShipmentChecks) apply
+// to each market's shipment, as iorules.DecodeShipment applies them.
+func DecodeRollout(r io.Reader, checks ...iorules.Check) (Rollout, error) {
 	if r == nil {
 		return Rollout{}, errors.Join(&iorules.FieldError{Msg: "empty input: want a JSON object holding a rollout"})
 	}
@@ -181,7 +182,7 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 	for _, c := range order {
 		fields := setups[c]
 		ownEndUser := slices.ContainsFunc(fields, func(f member) bool { return f.key == "end_user" })
-		s, err := iorules.DecodeShipment(bytes.NewReader(mergeShipment(base, c, fields)))
+		s, err := iorules.DecodeShipment(bytes.NewReader(mergeShipment(base, c, fields)), checks...)
 		probs.add(c, ownEndUser, err)
 		if err != nil {
 			continue
@@ -201,7 +202,7 @@ func DecodeRollout(r io.Reader) (Rollout, error) {
 	// The base shipment's own end user, when every market replaces it.
 	if baseHasEndUser && !haveBase {
 		first := slices.DeleteFunc(slices.Clone(setups[order[0]]), func(f member) bool { return f.key == "end_user" })
-		s, err := iorules.DecodeShipment(bytes.NewReader(mergeShipment(base, order[0], first)))
+		s, err := iorules.DecodeShipment(bytes.NewReader(mergeShipment(base, order[0], first)), checks...)
 		probs.add(order[0], false, err)
 		out.Shipment = s
 	}

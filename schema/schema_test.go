@@ -385,10 +385,13 @@ func TestSchemaAgreesWithDecoder(t *testing.T) {
 }
 
 // TestDecoderOnlyChecks documents what the schema leaves to the decoder:
-// checks that need data the schema does not carry. If the schema learns one
-// of them, move the case to TestSchemaAgreesWithDecoder.
+// checks that need data the schema does not carry, the market policies'
+// (markets.Engine.ShipmentChecks) included. If the schema learns one of
+// them, move the case to TestSchemaAgreesWithDecoder.
 func TestDecoderOnlyChecks(t *testing.T) {
 	sc := compile(t)
+	engine, err := markets.New()
+	require.NoError(t, err)
 	base, err := os.ReadFile(filepath.Join(shipmentsDir, "br-servers-sp.json"))
 	require.NoError(t, err)
 	tests := []struct {
@@ -406,7 +409,7 @@ func TestDecoderOnlyChecks(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := mutate(t, base, tc.mutate)
-			_, decErr := iorules.DecodeShipment(bytes.NewReader(doc))
+			_, decErr := iorules.DecodeShipment(bytes.NewReader(doc), engine.ShipmentChecks()...)
 			require.Error(t, decErr, "decoder")
 			require.NoError(t, validate(sc.shipment, doc), "schema")
 		})

@@ -126,9 +126,10 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 	if cfg.describe != "" {
 		return describe(cfg)
 	}
+	loaded := load(cfg)
 	var s iorules.Shipment
 	if cfg.rollout == "" {
-		if s, err = readShipment(cfg.file, stdin); err != nil {
+		if s, err = readShipment(cfg.file, stdin, loaded.checks()); err != nil {
 			return nil, err
 		}
 	}
@@ -151,9 +152,9 @@ func prequalify(args []string, stdin io.Reader, stderr io.Writer) ([]byte, error
 		evalOpts = append(evalOpts, opt)
 	}
 	if cfg.rollout != "" {
-		return rollout(cfg, stdin, evalOpts)
+		return rollout(cfg, stdin, evalOpts, loaded)
 	}
-	engine, err := loadEngine(cfg.policies, cfg.tables)
+	engine, err := loaded.engine, loaded.err
 	if err != nil {
 		return nil, err
 	}
@@ -263,9 +264,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return cfg, nil
 }
 
-// readShipment decodes the shipment in file ("-" for stdin). Validation
-// problems become exit status 1, one line per problem.
-func readShipment(file string, stdin io.Reader) (iorules.Shipment, error) {
+// readShipment decodes the shipment in file ("-" for stdin) with the
+// engine's checks. Validation problems become exit status 1, one line per
+// problem.
+func readShipment(file string, stdin io.Reader, checks []iorules.Check) (iorules.Shipment, error) {
 	var r io.Reader = stdin
 	name := "stdin"
 	if file != "-" {
@@ -276,7 +278,7 @@ func readShipment(file string, stdin io.Reader) (iorules.Shipment, error) {
 		defer f.Close()
 		r, name = f, file
 	}
-	s, err := iorules.DecodeShipment(r)
+	s, err := iorules.DecodeShipment(r, checks...)
 	if err == nil {
 		return s, nil
 	}
@@ -295,6 +297,29 @@ func invalidShipment(fes []*iorules.FieldError) error {
 		f.lines = append(f.lines, fe.Error())
 	}
 	return f
+}
+
+// loadedEngine is what loadEngine returned. The input is decoded with the
+// engine's checks, so that what a policy needs of it is reported with its
+// other problems; a failure to load is reported after those.
+type loadedEngine struct {
+	engine *markets.Engine
+	err    error
+}
+
+// load loads the engine cfg names.
+func load(cfg config) loadedEngine {
+	e, err := loadEngine(cfg.policies, cfg.tables)
+	return loadedEngine{e, err}
+}
+
+// checks returns the engine's shipment checks, or none when it failed to
+// load.
+func (l loadedEngine) checks() []iorules.Check {
+	if l.err != nil {
+		return nil
+	}
+	return l.engine.ShipmentChecks()
 }
 
 // embeddedEngine compiles the embedded policies once per process. An

@@ -15,9 +15,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// readRollout decodes the rollout in file ("-" for stdin). Validation
-// problems become exit status 1, one line per problem.
-func readRollout(file string, stdin io.Reader) (markets.Rollout, error) {
+// readRollout decodes the rollout in file ("-" for stdin) with the engine's
+// checks. Validation problems become exit status 1, one line per problem.
+func readRollout(file string, stdin io.Reader, checks []iorules.Check) (markets.Rollout, error) {
 	var r io.Reader = stdin
 	name := "stdin"
 	if file != "-" {
@@ -28,7 +28,7 @@ func readRollout(file string, stdin io.Reader) (markets.Rollout, error) {
 		defer f.Close()
 		r, name = f, file
 	}
-	ro, err := markets.DecodeRollout(r)
+	ro, err := markets.DecodeRollout(r, checks...)
 	if err == nil {
 		return ro, nil
 	}
@@ -40,12 +40,12 @@ func readRollout(file string, stdin io.Reader) (markets.Rollout, error) {
 
 // rollout evaluates the rollout in cfg.rollout and returns the bytes to
 // print: the RolloutResult as JSON, or the text summary.
-func rollout(cfg config, stdin io.Reader, evalOpts []markets.EvalOption) ([]byte, error) {
-	ro, err := readRollout(cfg.rollout, stdin)
+func rollout(cfg config, stdin io.Reader, evalOpts []markets.EvalOption, loaded loadedEngine) ([]byte, error) {
+	ro, err := readRollout(cfg.rollout, stdin, loaded.checks())
 	if err != nil {
 		return nil, err
 	}
-	engine, err := loadEngine(cfg.policies, cfg.tables)
+	engine, err := loaded.engine, loaded.err
 	if err != nil {
 		return nil, err
 	}

@@ -149,7 +149,7 @@ func (s *service) prequalify(w http.ResponseWriter, r *http.Request) {
 	if !limitBody(w, r) {
 		return
 	}
-	ship, err := iorules.DecodeShipment(r.Body)
+	ship, err := iorules.DecodeShipment(r.Body, s.engine.ShipmentChecks()...)
 	if err != nil {
 		status, msg, probs := inputError(err, "shipment")
 		writeError(w, status, msg, probs)
@@ -230,7 +230,7 @@ func (s *service) rollout(w http.ResponseWriter, r *http.Request) {
 	if !limitBody(w, r) {
 		return
 	}
-	ro, err := markets.DecodeRollout(r.Body)
+	ro, err := markets.DecodeRollout(r.Body, s.engine.ShipmentChecks()...)
 	if err != nil {
 		status, msg, probs := inputError(err, "rollout")
 		writeError(w, status, msg, probs)

@@ -204,11 +204,14 @@ func TestInvalidInput(t *testing.T) {
 }
 
 // TestInvalidShipmentProblemsAreTheDecoders checks that the 400 body lists
-// exactly iorules.FieldErrors of the same document.
+// exactly iorules.FieldErrors of the same document, decoded with the
+// engine's checks.
 func TestInvalidShipmentProblemsAreTheDecoders(t *testing.T) {
 	h := newTestHandler(t)
+	engine, err := testEngine()
+	require.NoError(t, err)
 	body := readFile(t, filepath.Join(goldenDir, "invalid-shipment.json"))
-	_, err := iorules.DecodeShipment(bytes.NewReader(body))
+	_, err = iorules.DecodeShipment(bytes.NewReader(body), engine.ShipmentChecks()...)
 	want := problemsOf(iorules.FieldErrors(err))
 	rec := do(t, h, http.MethodPost, "/v1/prequalify", body)
 	var got errorBody

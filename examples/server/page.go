@@ -317,7 +317,7 @@ func isRollout(doc []byte) bool {
 // the market chosen. A non-zero status is an error to show.
 func (s *service) evaluate(doc []byte, market string) (*resultView, int, string, []problem) {
 	if isRollout(doc) {
-		ro, err := markets.DecodeRollout(bytes.NewReader(doc))
+		ro, err := markets.DecodeRollout(bytes.NewReader(doc), s.engine.ShipmentChecks()...)
 		if err != nil {
 			status, msg, probs := inputError(err, "rollout")
 			return nil, status, msg, probs
@@ -328,7 +328,7 @@ func (s *service) evaluate(doc []byte, market string) (*resultView, int, string,
 		}
 		return rolloutResultView(res)
 	}
-	ship, err := iorules.DecodeShipment(bytes.NewReader(doc))
+	ship, err := iorules.DecodeShipment(bytes.NewReader(doc), s.engine.ShipmentChecks()...)
 	if err != nil {
 		status, msg, probs := inputError(err, "shipment")
 		return nil, status, msg, probs

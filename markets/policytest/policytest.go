@@ -351,7 +351,7 @@ func evaluate(engine *markets.Engine, market iorules.Country, bases map[string]m
 	if err != nil {
 		return markets.Decision{}, fmt.Errorf("shipment: %v", err)
 	}
-	s, err := iorules.DecodeShipment(bytes.NewReader(raw))
+	s, err := iorules.DecodeShipment(bytes.NewReader(raw), engine.ShipmentChecks()...)
 	if err != nil {
 		return markets.Decision{}, fmt.Errorf("shipment is invalid:\n%v", err)
 	}

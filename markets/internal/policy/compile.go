@@ -110,6 +110,9 @@ type Policy struct {
 	halfEven    bool
 	// NotEvaluated lists what the policy says it does not check.
 	NotEvaluated []string
+	// Subdivisions is what the policy needs of the destination
+	// subdivision; the zero value asks for nothing.
+	Subdivisions Subdivisions
 	// Tables are the policy's tables by name; Rules and Taxes are in
 	// policy (chain) order.
 	Tables map[string]*Table
@@ -259,6 +262,61 @@ type compiler struct {
 // are counted in one last issue.
 const maxIssues = 100
 
+// Subdivisions is what a market needs of the shipment's destination
+// subdivision, as its policy declares it (destination_subdivision).
+type Subdivisions struct {
+	// Required: the market's taxes depend on the subdivision, so a shipment
+	// must name one.
+	Required bool
+	// Codes are the subdivisions the policy knows, in policy order; empty
+	// when it accepts any of the market's.
+	Codes []iorules.Subdivision
+	// Example is the code error messages show.
+	Example iorules.Subdivision
+}
+
+// Check returns what is wrong with a shipment's destination subdivision
+// sub for the market, or "": the shipment goes to market and names sub, ""
+// or a well-formed subdivision of market (iorules.SubdivisionCheck).
+func (n Subdivisions) Check(market iorules.Country, sub iorules.Subdivision) string {
+	switch {
+	case sub == "" && n.Required:
+		return fmt.Sprintf("required: the taxes of %s depend on it (an ISO 3166-2 code such as %q)", market, n.Example)
+	case sub != "" && len(n.Codes) > 0 && !slices.Contains(n.Codes, sub):
+		return fmt.Sprintf("unknown subdivision %q of %s (want a code such as %q)", sub, market, n.Example)
+	}
+	return ""
+}
+
+// subdivisions compiles the policy's destination_subdivision block.
+func (c *compiler) subdivisions(spec *subdivisionSpec, market iorules.Country) Subdivisions {
+	if spec == nil {
+		return Subdivisions{}
+	}
+	n := Subdivisions{Required: spec.Required}
+	for _, code := range spec.Codes {
+		sub := iorules.Subdivision(code.value)
+		switch {
+		case !sub.IsValid() || sub.Country() != market:
+			c.errorf(code.pos, "", "destination_subdivision.codes: %q is not an ISO 3166-2 subdivision of %s", code.value, market)
+		case slices.Contains(n.Codes, sub):
+			c.errorf(code.pos, "", "destination_subdivision.codes: %q is listed twice", code.value)
+		default:
+			n.Codes = append(n.Codes, sub)
+		}
+	}
+	n.Example = iorules.Subdivision(spec.Example.value)
+	switch {
+	case n.Example == "":
+		c.errorf(position{1, 1}, "", "destination_subdivision.example: required (a code error messages can show, such as %s-01)", market)
+	case !n.Example.IsValid() || n.Example.Country() != market:
+		c.errorf(spec.Example.pos, "", "destination_subdivision.example: %q is not an ISO 3166-2 subdivision of %s", n.Example, market)
+	case len(n.Codes) > 0 && !slices.Contains(n.Codes, n.Example):
+		c.errorf(spec.Example.pos, "", "destination_subdivision.example: %q is not one of the codes", n.Example)
+	}
+	return n
+}
+
 func (c *compiler) errorf(pos position, ruleID, format string, args ...any) {
 	if len(c.issues) >= maxIssues {
 		c.add(Issue{File: c.file, Line: pos.line, Col: pos.col})
@@ -399,6 +457,7 @@ func (c *compiler) compilePolicy(src []byte) *Policy {
 	if p.EffectiveFrom.IsZero() {
 		c.errorf(top, "", "effective_from: required (the first date the policy's data is known good)")
 	}
+	p.Subdivisions = c.subdivisions(pf.Subdivision, p.Market)
 	switch b := valuation.Basis(pf.Valuation.Basis); b {
 	case valuation.CIF, valuation.FOB:
 		p.Basis = b

@@ -23,6 +23,7 @@ type policyFile struct {
 	EffectiveTo   yamlDate              `yaml:"effective_to"`
 	Valuation     valuationSpec         `yaml:"valuation"`
 	Declaration   declarationSpec       `yaml:"declaration"`
+	Subdivision   *subdivisionSpec      `yaml:"destination_subdivision"`
 	Sources       map[string]string     `yaml:"sources"`
 	NotEvaluated  []string              `yaml:"not_evaluated"`
 	Tables        map[string]*tableSpec `yaml:"tables"`
@@ -33,6 +34,15 @@ type policyFile struct {
 type valuationSpec struct {
 	Basis  string    `yaml:"basis"`
 	Source posString `yaml:"source"`
+}
+
+// subdivisionSpec declares the destination subdivisions a market's taxes
+// depend on (Brazil's states for ICMS): a shipment must name one of codes
+// when required is true.
+type subdivisionSpec struct {
+	Required bool        `yaml:"required"`
+	Example  posString   `yaml:"example"`
+	Codes    []posString `yaml:"codes"`
 }
 
 type declarationSpec struct {

@@ -53,7 +53,7 @@ func (e *Environment) Vocabulary() (Vocabulary, error) {
 	for _, t := range []reflect.Type{
 		reflect.TypeFor[policyFile](), reflect.TypeFor[valuationSpec](), reflect.TypeFor[declarationSpec](),
 		reflect.TypeFor[tableSpec](), reflect.TypeFor[entrySpec](), reflect.TypeFor[ruleSpec](),
-		reflect.TypeFor[approvalSpec](), reflect.TypeFor[taxSpec](),
+		reflect.TypeFor[approvalSpec](), reflect.TypeFor[taxSpec](), reflect.TypeFor[subdivisionSpec](),
 	} {
 		for i := range t.NumField() {
 			key, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
