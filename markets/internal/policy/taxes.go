@@ -211,10 +211,11 @@ func typeReason(id string, lines []int, err error) *iorules.Reason {
 func (r *Run) ApplyTaxes() {
 	groups := r.groups
 	places := r.pol.Currency.MinorUnits()
-	groupCV := make([]decimal.Decimal, len(groups))
+	groupCV := make([]exact.Dec, len(groups))
 	for i, g := range groups {
-		groupCV[i] = g.values.CustomsValue.Decimal()
+		groupCV[i] = g.values.CustomsValue
 	}
+	shares := make([]exact.Dec, len(groups)) // of a declaration-scope tax
 	// failed[i] lists, in chain order, the taxes that could not be
 	// computed for group i and why: a later tax that reads one is not
 	// computed for that group either; the others are.
@@ -255,10 +256,8 @@ func (r *Run) ApplyTaxes() {
 			if r.explain {
 				r.explainTax(t, 0, r.allLines(), out, reason, traced)
 			}
-			var shares []decimal.Decimal
 			if reason == nil {
-				var err error
-				if shares, err = valuation.Allocate(out.amount.Decimal(), groupCV, places); err != nil {
+				if _, err := Split(out.amount, groupCV, places, shares); err != nil {
 					reason = typeReason(t.ID, nil, err)
 				}
 			}
@@ -269,7 +268,7 @@ func (r *Run) ApplyTaxes() {
 				}
 			} else {
 				for i, g := range groups {
-					share := exact.FromDecimal(shares[i])
+					share := shares[i]
 					g.Amounts[ti] = share
 					g.taxes.set(ti, newDec(share))
 					g.Rates[ti], g.HasRate[ti] = out.rate, out.hasRate
@@ -380,4 +379,29 @@ func (r *Run) allLines() []int {
 		out[i] = r.s.Items[i].Line
 	}
 	return out
+}
+
+// Split splits total over weights as valuation.Allocate does, on exact.Dec,
+// writing the shares to shares (of the length of weights) and returning
+// it. For inputs valuation.Allocate refuses, it returns its error.
+func Split(total exact.Dec, weights []exact.Dec, places int32, shares []exact.Dec) ([]exact.Dec, error) {
+	ok := len(weights) > 0 && places >= 0 && total.Equal(total.Round(places))
+	for _, w := range weights {
+		ok = ok && w.Sign() >= 0
+	}
+	if ok {
+		return exact.Allocate(total, weights, places, shares), nil
+	}
+	ws := make([]decimal.Decimal, len(weights))
+	for i, w := range weights {
+		ws[i] = w.Decimal()
+	}
+	out, err := valuation.Allocate(total.Decimal(), ws, places)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range out {
+		shares[i] = exact.FromDecimal(d)
+	}
+	return shares, nil
 }
