@@ -29,25 +29,24 @@ func Allocate(total Dec, weights []Dec, places int32, shares []Dec) []Dec {
 	if equal {
 		sum = New(int64(len(weights)), 0)
 	}
-	rems := make([]Dec, len(weights))
+	// The remainders with their indexes, sorted without a closure over
+	// them: one allocation per call.
+	rems := make([]remainder, len(weights))
 	left := total
 	for i, w := range weights {
 		if equal {
 			w = New(1, 0)
 		}
-		shares[i], rems[i] = total.Mul(w).QuoRem(sum, places)
+		shares[i], rems[i].rem = total.Mul(w).QuoRem(sum, places)
+		rems[i].i = i
 		left = left.Sub(shares[i])
 	}
 	if left.Sign() > 0 {
 		// left < len(weights) units: each share lost less than one.
-		order := make([]int, len(weights))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Or(rems[b].Cmp(rems[a]), cmp.Compare(a, b)) })
+		slices.SortFunc(rems, func(a, b remainder) int { return cmp.Or(b.rem.Cmp(a.rem), cmp.Compare(a.i, b.i)) })
 		unit := New(1, -places)
 		for k := 0; left.Sign() > 0; k++ {
-			shares[order[k]] = shares[order[k]].Add(unit)
+			shares[rems[k].i] = shares[rems[k].i].Add(unit)
 			left = left.Sub(unit)
 		}
 	}
@@ -57,4 +56,10 @@ func Allocate(total Dec, weights []Dec, places int32, shares []Dec) []Dec {
 		}
 	}
 	return shares
+}
+
+// remainder is what the pro rata share of weight i lost to truncation.
+type remainder struct {
+	rem Dec
+	i   int
 }
