@@ -72,23 +72,17 @@ func appendDocumentKey(b []byte, line int, docs []iorules.Document) []byte {
 }
 
 // buildGroups splits the lines into declaration groups, in order of first
-// line.
+// line. The groups' amounts, rates and tax maps take one block each.
 func (r *Run) buildGroups() []*Group {
 	index := map[string]*Group{}
 	var out []*Group
 	var key []byte
-	n := len(r.pol.Taxes)
 	for i := range r.s.Items {
 		key = appendGroupKey(key[:0], &r.s.Items[i], r.pol.groupBy)
 		key = appendDocumentKey(key, r.s.Items[i].Line, r.s.Documents)
 		g, ok := index[string(key)]
 		if !ok {
-			g = &Group{
-				taxes:   newTaxMap(r.pol.taxNames),
-				Amounts: make([]exact.Dec, n),
-				Rates:   make([]exact.Dec, n),
-				HasRate: make([]bool, n),
-			}
+			g = &Group{}
 			index[string(key)] = g
 			out = append(out, g)
 		}
@@ -96,7 +90,15 @@ func (r *Run) buildGroups() []*Group {
 		g.lines = append(g.lines, r.s.Items[i].Line)
 		g.values.add(r.lines[i])
 	}
-	for _, g := range out {
+	n := len(r.pol.Taxes)
+	amounts, rates := make([]exact.Dec, n*len(out)), make([]exact.Dec, n*len(out))
+	hasRate, vals := make([]bool, n*len(out)), make([]ref.Val, n*len(out))
+	maps := make([]taxMap, len(out))
+	for gi, g := range out {
+		from, to := gi*n, (gi+1)*n
+		g.Amounts, g.Rates, g.HasRate = amounts[from:to:to], rates[from:to:to], hasRate[from:to:to]
+		maps[gi] = taxMap{names: r.pol.taxNames, vals: vals[from:to:to]}
+		g.taxes = &maps[gi]
 		g.lineVal = r.env.provider.NativeToValue(&g.values)
 	}
 	return out
