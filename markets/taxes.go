@@ -111,10 +111,9 @@ func (l notComputedList) sorted(taxes []*policy.Tax) []NotComputed {
 // splitLines gives each line its share of its group's taxes, pro rata to
 // customs value, so that lines always sum exactly to the group.
 //
-// The weights of a group are converted once for all its taxes, the shares
-// computed on exact.Dec and each converted once, into a decimal of its own
-// line: no decimal of the decision shares memory with another line's or
-// with the engine's.
+// The weights of a group are converted once for all its taxes, and the
+// shares computed on exact.Dec; each line's amounts and rates are then
+// decimals of its own, made for it.
 func (ev *evaluation) splitLines(groups []*policy.Group, places int32) {
 	out := make([]Line, len(ev.s.Items))
 	valued := ev.d.Valuation.Lines // in the order of the items
