@@ -299,10 +299,10 @@ func appendStringsJSON(b []byte, ss []string) []byte {
 // appendDecimalJSON appends d as decimal.Decimal.MarshalJSON writes it.
 func appendDecimalJSON(b []byte, d decimal.Decimal) []byte {
 	if decimal.MarshalJSONWithoutQuotes {
-		return append(b, d.String()...)
+		return appendDecimal(b, d)
 	}
 	b = append(b, '"')
-	b = append(b, d.String()...)
+	b = appendDecimal(b, d)
 	return append(b, '"')
 }
 
@@ -360,4 +360,61 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendDecimal appends d as d.String() writes it; a coefficient of up to
+// 18 digits is written from an int64, without the big.Int String goes
+// through.
+func appendDecimal(b []byte, d decimal.Decimal) []byte {
+	exp := d.Exponent()
+	if d.NumDigits() > 18 || exp > 18 || exp < -18 {
+		return append(b, d.String()...)
+	}
+	c := d.CoefficientInt64()
+	if c < 0 {
+		b = append(b, '-')
+		c = -c
+	}
+	var buf [20]byte
+	digits := strconv.AppendInt(buf[:0], c, 10)
+	if exp >= 0 {
+		b = append(b, digits...)
+		if c != 0 {
+			for range exp {
+				b = append(b, '0')
+			}
+		}
+		return b
+	}
+	places := int(-exp)
+	if len(digits) > places {
+		b = append(b, digits[:len(digits)-places]...)
+		digits = digits[len(digits)-places:]
+	} else {
+		b = append(b, '0')
+		// The fraction: places-len(digits) zeros, then the digits.
+		b = append(b, '.')
+		mark := len(b)
+		for range places - len(digits) {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+		return trimFraction(b, mark)
+	}
+	b = append(b, '.')
+	mark := len(b)
+	b = append(b, digits...)
+	return trimFraction(b, mark)
+}
+
+// trimFraction removes the trailing zeros of the fraction that starts at
+// b[mark], and the point before it when nothing is left.
+func trimFraction(b []byte, mark int) []byte {
+	for len(b) > mark && b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
+	}
+	if len(b) == mark {
+		b = b[:mark-1]
+	}
+	return b
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/exportctl"
@@ -132,16 +134,13 @@ func New(opts ...Option) (*Engine, error) {
 	e := &Engine{env: env, policies: map[iorules.Country]*policy.Policy{}, noMemo: o.noMemo}
 	var issues []Issue
 	overall := sha256.New()
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.yaml") {
+	compiled := compileAll(env, o.fsys, names)
+	for _, c := range compiled {
+		name, src, p, found := c.name, c.src, c.p, c.found
+		if c.err != nil {
+			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: c.err.Error()})
 			continue
 		}
-		src, err := policy.ReadFile(o.fsys, name)
-		if err != nil {
-			issues = append(issues, Issue{File: name, Line: 1, Col: 1, Msg: err.Error()})
-			continue
-		}
-		p, found := policy.Compile(env, name, src)
 		for _, is := range found {
 			issues = append(issues, Issue(is))
 		}
@@ -228,3 +227,55 @@ func (e *Engine) Policy(market iorules.Country) (PolicyInfo, bool) {
 // PolicySetSHA256 is the content hash of every loaded policy file, for the
 // audit record.
 func (e *Engine) PolicySetSHA256() string { return e.digest }
+
+// compiledFile is one policy file read and compiled.
+type compiledFile struct {
+	name  string
+	src   []byte
+	err   error // reading it
+	p     *policy.Policy
+	found []policy.Issue
+}
+
+// compileAll reads the policy files (not the _test.yaml ones) in order,
+// then compiles them in parallel: each compiles on its own, and the
+// environment is safe for concurrent use, as for evaluations. fsys is
+// read from one goroutine only.
+func compileAll(env *policy.Environment, fsys fs.FS, names []string) []compiledFile {
+	var out []compiledFile
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.yaml") {
+			continue
+		}
+		src, err := policy.ReadFile(fsys, name)
+		out = append(out, compiledFile{name: name, src: src, err: err})
+	}
+	panics := make([]any, len(out))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(out)) {
+		wg.Go(func() {
+			for i := range work {
+				func() {
+					// A panic is the caller's, as it was before loading
+					// was parallel.
+					defer func() { panics[i] = recover() }()
+					if c := &out[i]; c.err == nil {
+						c.p, c.found = policy.Compile(env, c.name, c.src)
+					}
+				}()
+			}
+		})
+	}
+	for i := range out {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, v := range panics {
+		if v != nil {
+			panic(v)
+		}
+	}
+	return out
+}

@@ -380,3 +380,33 @@ func TestRuntimeCostLimitIsPerExpression(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadIssuesInFileOrder: policies compile in parallel, but the issues
+// of a failed load come in file order, each file's in its own order, and
+// a market defined twice names the earlier file, every time.
+func TestLoadIssuesInFileOrder(t *testing.T) {
+	good := miniPolicy(t)
+	bad1 := strings.Replace(good, `when: '!registered("tr.vkn")'`, `when: 'nope'`, 1)
+	bad2 := strings.Replace(good, `base: line.customs_value + tax.duty`, `base: 'x'`, 1)
+	fsys := fstest.MapFS{
+		"a.yaml": {Data: []byte(bad1)}, "b.yaml": {Data: []byte(good)},
+		"c.yaml": {Data: []byte(good)}, "d.yaml": {Data: []byte(bad2)}, "e.yaml": {Data: []byte(bad1)},
+	}
+	var first []markets.Issue
+	for range 20 {
+		_, err := markets.New(markets.WithPolicies(fsys))
+		var le *markets.LoadError
+		require.ErrorAs(t, err, &le)
+		if first == nil {
+			first = le.Issues
+			continue
+		}
+		require.Equal(t, first, le.Issues)
+	}
+	var files []string
+	for _, is := range first {
+		files = append(files, is.File)
+	}
+	require.Equal(t, []string{"a.yaml", "c.yaml", "d.yaml", "e.yaml"}, files)
+	require.Contains(t, first[1].Msg, "already defined by b.yaml")
+}

@@ -150,6 +150,8 @@ func TestRuleMemoAdversarialConditions(t *testing.T) {
 		"comprehension on a field": `item.radio.exists(item, item == "wifi") || item.line == 3`,
 		"presence test":            `has(item.eccn) && item.hs4 == "8471"`,
 		"held":                     `!held("tr.tareks") && item.category == "switch"`,
+		"document naming lines":    `has_document("certificate_of_origin")`,
+		"document naming none":     `has_document("commercial_invoice") && item.line > 0`,
 	}
 	s := sample(t)
 	var items []iorules.Item
@@ -161,6 +163,8 @@ func TestRuleMemoAdversarialConditions(t *testing.T) {
 	}
 	s.Items = items
 	s.Items[3].ApprovalsHeld = []iorules.HeldApproval{{ID: "tr.tareks", Reference: "T-1"}}
+	// A certificate naming one line of each of two twin pairs.
+	s.Documents = append(s.Documents, iorules.Document{Type: iorules.DocumentCertificateOfOrigin, Reference: "CO-1", Lines: []int{2, 3}})
 	for name, cond := range conditions {
 		t.Run(name, func(t *testing.T) {
 			rule := fmt.Sprintf("rules:\n  - {id: tr.probe, kind: info, when: '%s', message: probe, source: test}\n", cond)

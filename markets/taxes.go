@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/exact"
 	"github.com/iorules/iorules/markets/internal/policy"
 	"github.com/iorules/iorules/valuation"
 	"github.com/shopspring/decimal"
@@ -114,6 +115,10 @@ func (l notComputedList) sorted(taxes []*policy.Tax) []NotComputed {
 
 // splitLines gives each line its share of its group's taxes, pro rata to
 // customs value, so that lines always sum exactly to the group.
+//
+// The weights of a group are converted once for all its taxes, and the
+// shares computed on exact.Dec; each line's amounts and rates are then
+// decimals of its own, made for it.
 func (ev *evaluation) splitLines(groups []*policy.Group, places int32) {
 	out := make([]Line, len(ev.s.Items))
 	valued := ev.d.Valuation.Lines // in the order of the items
@@ -123,29 +128,37 @@ func (ev *evaluation) splitLines(groups []*policy.Group, places int32) {
 		}
 		return decimal.Decimal{}
 	}
+	var weights, shares []exact.Dec
 	for gi, g := range groups {
-		weights := make([]decimal.Decimal, len(g.Items))
+		n, m := len(g.Items), len(g.Computed)
+		weights, shares = slices.Grow(weights[:0], n)[:n], slices.Grow(shares[:0], n)[:n]
+		// One array for the taxes of the group's lines, each line's slice
+		// capped at its own part: appending to one never writes another's.
+		taxes := make([]LineTax, n*m)
 		for i, idx := range g.Items {
-			weights[i] = customs(idx)
-			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: weights[i], Taxes: make([]LineTax, 0, len(g.Computed))}
+			cv := customs(idx)
+			weights[i] = exact.FromDecimal(cv)
+			out[idx] = Line{Line: ev.s.Items[idx].Line, Group: gi + 1, CustomsValue: cv, Taxes: taxes[i*m : i*m : (i+1)*m]}
 		}
 		for _, ti := range g.Computed {
-			amount := g.Amounts[ti].Decimal()
-			shares := []decimal.Decimal{amount} // a group of one line
-			if len(weights) > 1 {
-				var err error
-				if shares, err = valuation.Allocate(amount, weights, places); err != nil {
-					continue
-				}
+			amount := g.Amounts[ti]
+			if n == 1 { // a group of one line
+				shares[0] = amount
+			} else if _, err := policy.Split(amount, weights, places, shares); err != nil {
+				continue
 			}
 			id := ev.pol.Taxes[ti].ID
+			var rates []decimal.Decimal
+			if g.HasRate[ti] {
+				// Each line its own rate: nothing in a decision is shared,
+				// so a caller may write to any part of it.
+				rates = make([]decimal.Decimal, n)
+			}
 			for i, idx := range g.Items {
-				lt := LineTax{ID: id, Amount: shares[i]}
-				if g.HasRate[ti] {
-					// Each line its own rate: nothing in a decision is
-					// shared, so a caller may write to any part of it.
-					rate := g.Rates[ti].Decimal()
-					lt.Rate = &rate
+				lt := LineTax{ID: id, Amount: shares[i].Decimal()}
+				if rates != nil {
+					rates[i] = g.Rates[ti].Decimal()
+					lt.Rate = &rates[i]
 				}
 				out[idx].Taxes = append(out[idx].Taxes, lt)
 			}

@@ -1,10 +1,8 @@
 package valuation
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/iorules/iorules/internal/exact"
 	"github.com/shopspring/decimal"
@@ -53,52 +51,8 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) ([
 	return out, nil
 }
 
-// allocate is Allocate for the checked inputs of Allocate. It writes the
-// shares to shares, of the length of weights, and returns it; shares may be
-// weights itself, whose weight i is read only before share i is written.
+// allocate is Allocate for the checked inputs of Allocate (exact.Allocate,
+// which markets also splits its taxes over lines with).
 func allocate(total exact.Dec, weights []exact.Dec, places int32, shares []exact.Dec) []exact.Dec {
-	if len(weights) == 1 {
-		shares[0] = total
-		return shares
-	}
-	negative := total.Sign() < 0
-	if negative {
-		total = total.Neg()
-	}
-	var sum exact.Dec
-	for _, w := range weights {
-		sum = sum.Add(w)
-	}
-	equal := sum.IsZero()
-	if equal {
-		sum = exact.New(int64(len(weights)), 0)
-	}
-	rems := make([]exact.Dec, len(weights))
-	left := total
-	for i, w := range weights {
-		if equal {
-			w = exact.New(1, 0)
-		}
-		shares[i], rems[i] = total.Mul(w).QuoRem(sum, places)
-		left = left.Sub(shares[i])
-	}
-	if left.Sign() > 0 {
-		// left < len(weights) units: each share lost less than one.
-		order := make([]int, len(weights))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Or(rems[b].Cmp(rems[a]), cmp.Compare(a, b)) })
-		unit := exact.New(1, -places)
-		for k := 0; left.Sign() > 0; k++ {
-			shares[order[k]] = shares[order[k]].Add(unit)
-			left = left.Sub(unit)
-		}
-	}
-	if negative {
-		for i := range shares {
-			shares[i] = shares[i].Neg()
-		}
-	}
-	return shares
+	return exact.Allocate(total, weights, places, shares)
 }

@@ -126,7 +126,7 @@ type Policy struct {
 	taxNames []string
 	// classKeys are, by class set, the functions that write each field's
 	// value into a class key.
-	classKeys [][]func([]byte, *iorules.Item) []byte
+	classKeys [][]keyFunc
 	// KnownApprovals and KnownSchemes are the approval ids and
 	// registration schemes the policy reads (approval rules, held() and
 	// registered() arguments), sorted, to tell a caller which of the

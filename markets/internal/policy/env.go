@@ -50,7 +50,7 @@ type contextFunction struct {
 	// what it reads of the line, so that two lines with the same key give
 	// the same value; nil makes a condition that calls it be evaluated on
 	// every line.
-	lineKey func(b []byte, it *iorules.Item) []byte
+	lineKey keyFunc
 	// perGroup, for a helper that reads the line, says that in a
 	// group-scope tax it reads the whole group, which every line of the
 	// group shares; otherwise it would read the group's first line, and a
@@ -102,7 +102,8 @@ var contextFunctions = []contextFunction{
 		},
 		// It reads the approvals held for the line and its model
 		// (approvals.LineStatus).
-		readsItem: true, reads: "the line's approvals", lineKey: appendHeldKey,
+		readsItem: true, reads: "the line's approvals",
+		lineKey:  func(b []byte, _ *iorules.Shipment, it *iorules.Item) []byte { return appendHeldKey(b, it) },
 		knownIDs: func(p *Policy) *[]string { return &p.KnownApprovals }},
 	{name: "registered", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
@@ -124,6 +125,11 @@ var contextFunctions = []contextFunction{
 		// of the group (declaration groups split by document, see
 		// appendDocumentKey).
 		readsItem: true, reads: "which lines a document covers", perGroup: true,
+		// Which of the documents that name their lines name this one; the
+		// others cover every line alike.
+		lineKey: func(b []byte, s *iorules.Shipment, it *iorules.Item) []byte {
+			return appendDocumentKey(b, it.Line, s.Documents)
+		},
 		checkArgs: func(eh parser.ExprHelper, args []ast.Expr) *common.Error { return checkDocumentType(eh, args[0]) },
 		knownIDs:  func(p *Policy) *[]string { return &p.KnownDocuments }},
 }

@@ -62,6 +62,10 @@ var notKeyed = map[string]string{
 	"tpp":              "a figure, and a missing fact when not stated",
 }
 
+// keyFunc writes into a class key what a condition reads of item it of
+// shipment s through one field or helper.
+type keyFunc func(b []byte, s *iorules.Shipment, it *iorules.Item) []byte
+
 // appendHeldKey writes into a class key what held() reads of the line: the
 // approvals held for it and its model (approvals.LineStatus).
 func appendHeldKey(b []byte, it *iorules.Item) []byte {
@@ -139,7 +143,8 @@ func itemKey(nav ast.NavigableExpr, functions map[string]*contextFunction) ([]st
 // lineClasses assigns every item a class: items with equal values of the
 // given fields share one. It returns the class of each item, by index, and
 // the number of classes.
-func lineClasses(items []iorules.Item, fields []func([]byte, *iorules.Item) []byte) ([]int32, int) {
+func lineClasses(s *iorules.Shipment, fields []keyFunc) ([]int32, int) {
+	items := s.Items
 	classes := make([]int32, len(items))
 	var keys []string // by class; shipments have few classes, so a scan
 	var index map[string]int32
@@ -149,7 +154,7 @@ func lineClasses(items []iorules.Item, fields []func([]byte, *iorules.Item) []by
 		// combinations can give the same key.
 		key = key[:0]
 		for _, appendValue := range fields {
-			value = appendValue(value[:0], &items[i])
+			value = appendValue(value[:0], s, &items[i])
 			key = binary.AppendUvarint(key, uint64(len(value)))
 			key = append(key, value...)
 		}
@@ -211,12 +216,14 @@ func classSetIndex(p *Policy, fields []string, functions map[string]*contextFunc
 		}
 	}
 	p.classSets = append(p.classSets, fields)
-	appenders := make([]func([]byte, *iorules.Item) []byte, len(fields))
+	appenders := make([]keyFunc, len(fields))
 	for i, f := range fields {
-		appenders[i] = keyFields[f]
 		if name, ok := strings.CutSuffix(f, "()"); ok {
 			appenders[i] = functions[name].lineKey
+			continue
 		}
+		field := keyFields[f]
+		appenders[i] = func(b []byte, _ *iorules.Shipment, it *iorules.Item) []byte { return field(b, it) }
 	}
 	p.classKeys = append(p.classKeys, appenders)
 	return len(p.classSets) - 1
@@ -238,7 +245,7 @@ func (r *Run) classesOf(set int) ([]int32, int) {
 		r.classCount = make([]int, len(r.pol.classSets))
 	}
 	if r.classes[set] == nil {
-		r.classes[set], r.classCount[set] = lineClasses(r.s.Items, r.pol.classKeys[set])
+		r.classes[set], r.classCount[set] = lineClasses(r.s, r.pol.classKeys[set])
 	}
 	return r.classes[set], r.classCount[set]
 }

@@ -72,23 +72,17 @@ func appendDocumentKey(b []byte, line int, docs []iorules.Document) []byte {
 }
 
 // buildGroups splits the lines into declaration groups, in order of first
-// line.
+// line. The groups' amounts, rates and tax maps take one block each.
 func (r *Run) buildGroups() []*Group {
 	index := map[string]*Group{}
 	var out []*Group
 	var key []byte
-	n := len(r.pol.Taxes)
 	for i := range r.s.Items {
 		key = appendGroupKey(key[:0], &r.s.Items[i], r.pol.groupBy)
 		key = appendDocumentKey(key, r.s.Items[i].Line, r.s.Documents)
 		g, ok := index[string(key)]
 		if !ok {
-			g = &Group{
-				taxes:   newTaxMap(r.pol.taxNames),
-				Amounts: make([]exact.Dec, n),
-				Rates:   make([]exact.Dec, n),
-				HasRate: make([]bool, n),
-			}
+			g = &Group{}
 			index[string(key)] = g
 			out = append(out, g)
 		}
@@ -96,7 +90,15 @@ func (r *Run) buildGroups() []*Group {
 		g.lines = append(g.lines, r.s.Items[i].Line)
 		g.values.add(r.lines[i])
 	}
-	for _, g := range out {
+	n := len(r.pol.Taxes)
+	amounts, rates := make([]exact.Dec, n*len(out)), make([]exact.Dec, n*len(out))
+	hasRate, vals := make([]bool, n*len(out)), make([]ref.Val, n*len(out))
+	maps := make([]taxMap, len(out))
+	for gi, g := range out {
+		from, to := gi*n, (gi+1)*n
+		g.Amounts, g.Rates, g.HasRate = amounts[from:to:to], rates[from:to:to], hasRate[from:to:to]
+		maps[gi] = taxMap{names: r.pol.taxNames, vals: vals[from:to:to]}
+		g.taxes = &maps[gi]
 		g.lineVal = r.env.provider.NativeToValue(&g.values)
 	}
 	return out
@@ -211,10 +213,11 @@ func typeReason(id string, lines []int, err error) *iorules.Reason {
 func (r *Run) ApplyTaxes() {
 	groups := r.groups
 	places := r.pol.Currency.MinorUnits()
-	groupCV := make([]decimal.Decimal, len(groups))
+	groupCV := make([]exact.Dec, len(groups))
 	for i, g := range groups {
-		groupCV[i] = g.values.CustomsValue.Decimal()
+		groupCV[i] = g.values.CustomsValue
 	}
+	shares := make([]exact.Dec, len(groups)) // of a declaration-scope tax
 	// failed[i] lists, in chain order, the taxes that could not be
 	// computed for group i and why: a later tax that reads one is not
 	// computed for that group either; the others are.
@@ -255,10 +258,8 @@ func (r *Run) ApplyTaxes() {
 			if r.explain {
 				r.explainTax(t, 0, r.allLines(), out, reason, traced)
 			}
-			var shares []decimal.Decimal
 			if reason == nil {
-				var err error
-				if shares, err = valuation.Allocate(out.amount.Decimal(), groupCV, places); err != nil {
+				if _, err := Split(out.amount, groupCV, places, shares); err != nil {
 					reason = typeReason(t.ID, nil, err)
 				}
 			}
@@ -269,7 +270,7 @@ func (r *Run) ApplyTaxes() {
 				}
 			} else {
 				for i, g := range groups {
-					share := exact.FromDecimal(shares[i])
+					share := shares[i]
 					g.Amounts[ti] = share
 					g.taxes.set(ti, newDec(share))
 					g.Rates[ti], g.HasRate[ti] = out.rate, out.hasRate
@@ -380,4 +381,29 @@ func (r *Run) allLines() []int {
 		out[i] = r.s.Items[i].Line
 	}
 	return out
+}
+
+// Split splits total over weights as valuation.Allocate does, on exact.Dec,
+// writing the shares to shares (of the length of weights) and returning
+// it. For inputs valuation.Allocate refuses, it returns its error.
+func Split(total exact.Dec, weights []exact.Dec, places int32, shares []exact.Dec) ([]exact.Dec, error) {
+	ok := len(weights) > 0 && places >= 0 && total.Equal(total.Round(places))
+	for _, w := range weights {
+		ok = ok && w.Sign() >= 0
+	}
+	if ok {
+		return exact.Allocate(total, weights, places, shares), nil
+	}
+	ws := make([]decimal.Decimal, len(weights))
+	for i, w := range weights {
+		ws[i] = w.Decimal()
+	}
+	out, err := valuation.Allocate(total.Decimal(), ws, places)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range out {
+		shares[i] = exact.FromDecimal(d)
+	}
+	return shares, nil
 }
