@@ -82,6 +82,16 @@ func writeDecisionSummary(p *printer, d markets.Decision) {
 
 // moneySummary says the customs value, the taxes and the landed cost, or
 // why they are not given.
+// taxesNotComputed counts the distinct taxes of d.NotComputed: a tax has
+// one entry per cause (a table miss on each HS code).
+func taxesNotComputed(d markets.Decision) int {
+	seen := map[string]bool{}
+	for _, nc := range d.NotComputed {
+		seen[nc.Tax] = true
+	}
+	return len(seen)
+}
+
 func moneySummary(d markets.Decision) string {
 	v := d.Valuation
 	if v == nil {
@@ -94,7 +104,7 @@ func moneySummary(d markets.Decision) string {
 		s += fmt.Sprintf("; taxes %s %s; landed cost %s %s.", c, fixed(*d.TotalTaxes, c), c, fixed(*d.LandedCost, c))
 	case d.PartialTotalTaxes != nil:
 		s += fmt.Sprintf("; taxes at least %s %s (partial: %s not computed for some lines); landed cost not computed.",
-			c, fixed(*d.PartialTotalTaxes, c), plural(len(d.NotComputed), "tax", "taxes"))
+			c, fixed(*d.PartialTotalTaxes, c), plural(taxesNotComputed(d), "tax", "taxes"))
 	default:
 		s += "; taxes not computed."
 	}
