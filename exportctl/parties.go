@@ -3,6 +3,7 @@ package exportctl
 import (
 	"cmp"
 	"fmt"
+	"github.com/iorules/iorules/internal/editdist"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -248,14 +249,14 @@ func similarity(a, b string) int {
 		return 100
 	}
 	if isASCII(a) && isASCII(b) { // bytes are runes: no conversion
-		return 100 * (max(len(a), len(b)) - osaDistance([]byte(a), []byte(b))) / max(len(a), len(b))
+		return 100 * (max(len(a), len(b)) - editdist.OSA([]byte(a), []byte(b))) / max(len(a), len(b))
 	}
 	ra, rb := []rune(a), []rune(b)
 	longer := max(len(ra), len(rb))
 	if longer == 0 {
 		return 100
 	}
-	return 100 * (longer - osaDistance(ra, rb)) / longer
+	return 100 * (longer - editdist.OSA(ra, rb)) / longer
 }
 
 // maxSimilarity bounds similarity(a, b) from the lengths alone: the edit
@@ -267,37 +268,4 @@ func maxSimilarity(a, b string) int {
 		return 100
 	}
 	return 100 * min(la, lb) / longer
-}
-
-// osaDistance is the Levenshtein distance with adjacent transpositions
-// counted as one edit (optimal string alignment), over the elements of a
-// and b: the bytes of ASCII strings or the runes of others.
-func osaDistance[E byte | rune](a, b []E) int {
-	n := len(b) + 1
-	var buf [3 * 24]int // rows for names' tokens without allocating
-	var rows []int
-	if 3*n <= len(buf) {
-		rows = buf[:3*n]
-	} else {
-		rows = make([]int, 3*n)
-	}
-	prev2, prev, cur := rows[:n], rows[n:2*n], rows[2*n:]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

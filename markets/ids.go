@@ -2,6 +2,7 @@ package markets
 
 import (
 	"fmt"
+	"github.com/iorules/iorules/internal/editdist"
 	"slices"
 	"strings"
 
@@ -73,7 +74,7 @@ func unknownIDReason(path, what, id string, pol *policy.Policy, known []string, 
 func closest(id string, known []string) string {
 	best, bestDist := "", -1
 	for _, k := range known {
-		d := editDistance(id, k)
+		d := editdist.OSA([]byte(id), []byte(k))
 		if strings.HasPrefix(k, id) || strings.HasPrefix(id, k) {
 			d = min(d, 1) // "in.bis" for "in.bis_crs"
 		}
@@ -85,26 +86,4 @@ func closest(id string, known []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes (ids
-// are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
