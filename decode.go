@@ -91,7 +91,7 @@ func (d *decoder) document(data []byte) (json.RawMessage, bool) {
 	}
 	end := int(dec.InputOffset())
 	if rest := bytes.TrimLeft(data[end:], " \t\r\n"); len(rest) > 0 {
-		line, col := position(data, len(data)-len(rest))
+		line, col := strictjson.Position(data, len(data)-len(rest))
 		d.p.addf(root, "unexpected data after the shipment object at line %d, column %d", line, col)
 		return nil, false
 	}
@@ -108,21 +108,12 @@ func syntaxMessage(data []byte, err error) string {
 	var syn *json.SyntaxError
 	switch {
 	case errors.As(err, &syn):
-		line, col := position(data, int(syn.Offset)-1)
+		line, col := strictjson.Position(data, int(syn.Offset)-1)
 		return fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, syn.Error())
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "malformed JSON: unexpected end of input"
 	}
 	return "malformed JSON: " + err.Error()
-}
-
-// position returns the 1-based line and column of byte offset off.
-func position(data []byte, off int) (line, col int) {
-	off = max(0, min(off, len(data)))
-	before := data[:off]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = off - bytes.LastIndexByte(before, '\n')
-	return line, col
 }
 
 var (
@@ -600,7 +591,7 @@ func (d *decoder) date(at fieldPath, raw json.RawMessage, dst *Date) {
 	}
 	parsed, err := ParseDate(s)
 	if err != nil {
-		d.p.addf(at, "must be a real date written YYYY-MM-DD, not %q", truncate(s, 40))
+		d.p.addf(at, "must be a real date written YYYY-MM-DD, not %q", strictjson.Truncate(s, 40))
 		return
 	}
 	*dst = parsed
@@ -612,7 +603,7 @@ func (d *decoder) hsCode(at fieldPath, raw json.RawMessage, dst *HSCode) {
 		return
 	}
 	if len(s) > 40 {
-		d.p.addf(at, "malformed HS code %q: too long", truncate(s, 40))
+		d.p.addf(at, "malformed HS code %q: too long", strictjson.Truncate(s, 40))
 		return
 	}
 	code, err := ParseHSCode(s)
@@ -644,7 +635,7 @@ func (d *decoder) integer(at fieldPath, raw json.RawMessage, dst *int) {
 	}
 	for i := 0; i < len(digits); i++ {
 		if digits[i] < '0' || digits[i] > '9' {
-			d.p.addf(at, "must be a whole number such as 2, not %s", truncate(s, 40))
+			d.p.addf(at, "must be a whole number such as 2, not %s", strictjson.Truncate(s, 40))
 			return
 		}
 	}
@@ -706,7 +697,7 @@ func (d *decoder) decimal(at fieldPath, raw json.RawMessage, lim digitLimits) (d
 	intDigits, fracDigits, ok := scanDecimal(s)
 	switch {
 	case !ok:
-		d.p.addf(at, "must be a plain decimal such as %q, not %q", lim.example, truncate(s, 40))
+		d.p.addf(at, "must be a plain decimal such as %q, not %q", lim.example, strictjson.Truncate(s, 40))
 	case intDigits > lim.intDigits:
 		d.p.addf(at, "too large: at most %d digits before the decimal point", lim.intDigits)
 	case fracDigits > lim.fracDigits:

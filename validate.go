@@ -217,7 +217,7 @@ func validateRates(p *problems, s Shipment) {
 	for _, c := range slices.Sorted(maps.Keys(s.ExchangeRates)) {
 		at := rates.leaf(string(c))
 		if !c.IsValid() {
-			p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
+			p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", strictjson.Truncate(string(c), 40))
 			continue
 		}
 		rate := s.ExchangeRates[c]
@@ -250,7 +250,7 @@ func validateSubdivision(p *problems, at leafPath, dest Country, sub Subdivision
 	switch {
 	case sub == "":
 	case !subdivisionForm.MatchString(string(sub)):
-		p.addf(at.path(), "malformed subdivision %q (want an ISO 3166-2 code such as \"BR-SP\")", truncate(string(sub), 40))
+		p.addf(at.path(), "malformed subdivision %q (want an ISO 3166-2 code such as \"BR-SP\")", strictjson.Truncate(string(sub), 40))
 		return
 	case dest.IsValid() && sub.Country() != dest:
 		p.addf(at.path(), "must be a subdivision of the destination %s, not %q", dest, sub)
@@ -376,7 +376,7 @@ func validateItem(p *problems, at fieldPath, it *Item) {
 	case it.HSCode == "":
 		p.add(at.field("hs_code"), "required")
 	case !it.HSCode.IsValid():
-		p.addf(at.field("hs_code"), "malformed HS code %q: want 6 to 12 digits (build it with ParseHSCode)", truncate(string(it.HSCode), 40))
+		p.addf(at.field("hs_code"), "malformed HS code %q: want 6 to 12 digits (build it with ParseHSCode)", strictjson.Truncate(string(it.HSCode), 40))
 	}
 
 	switch {
@@ -451,7 +451,7 @@ func enum[T ~string](p *problems, at leafPath, v T, valid []T) {
 	for i, x := range valid {
 		names[i] = string(x)
 	}
-	p.addf(at.path(), "must be one of %s; not %q", strings.Join(names, ", "), truncate(string(v), 40))
+	p.addf(at.path(), "must be one of %s; not %q", strings.Join(names, ", "), strictjson.Truncate(string(v), 40))
 }
 
 // requiredText checks text that must be given: not blank, valid UTF-8, at
@@ -504,7 +504,7 @@ func (p *problems) schemeID(at leafPath, s string) {
 	case s == "":
 		p.add(at.path(), "required")
 	case len(s) > maxCodeLen || !schemeForm.MatchString(s):
-		p.addf(at.path(), "must be \"<market>.<name>\" in lower case, such as \"br.radar\"; not %q", truncate(s, 40))
+		p.addf(at.path(), "must be \"<market>.<name>\" in lower case, such as \"br.radar\"; not %q", strictjson.Truncate(s, 40))
 	}
 }
 
@@ -515,7 +515,7 @@ func (p *problems) country(at leafPath, c Country, required bool) {
 			p.add(at.path(), "required")
 		}
 	case !c.IsValid():
-		p.addf(at.path(), "unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"BR\")", truncate(string(c), 40))
+		p.addf(at.path(), "unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"BR\")", strictjson.Truncate(string(c), 40))
 	}
 }
 
@@ -524,7 +524,7 @@ func (p *problems) currency(at leafPath, c Currency) {
 	case c == "":
 		p.add(at.path(), "required")
 	case !c.IsValid():
-		p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", truncate(string(c), 40))
+		p.addf(at.path(), "unknown currency code %q (want ISO 4217 in upper case, such as \"USD\")", strictjson.Truncate(string(c), 40))
 	}
 }
 
@@ -582,16 +582,6 @@ func comparePositive(a, b decimal.Decimal) (int, bool) {
 		cb *= 10
 	}
 	return cmp.Compare(ca, cb), true
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }
 
 // A fieldPath names a value inside a shipment: object keys and array
@@ -655,7 +645,7 @@ func (fp fieldPath) String() string {
 			b.WriteString(s.key)
 		default:
 			b.WriteByte('[')
-			b.WriteString(strconv.Quote(truncate(s.key, 60)))
+			b.WriteString(strconv.Quote(strictjson.Truncate(s.key, 60)))
 			b.WriteByte(']')
 		}
 	}

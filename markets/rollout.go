@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/iorules/iorules/internal/strictjson"
 	"maps"
 	"slices"
 	"strconv"
@@ -122,7 +123,7 @@ func hsCodeProblems(m iorules.Country, codes map[int]iorules.HSCode, items []ior
 		case i < 0:
 			fe.Msg = fmt.Sprintf("no item has line %d", line)
 		case !code.IsValid():
-			fe.Msg = fmt.Sprintf("must be an HS code of 6 to 12 digits, such as \"8504.40.11\", not %q", truncate(string(code), 40))
+			fe.Msg = fmt.Sprintf("must be an HS code of 6 to 12 digits, such as \"8504.40.11\", not %q", strictjson.Truncate(string(code), 40))
 		case items[i].HSCode.IsValid() && code.HS6() != items[i].HSCode.HS6():
 			fe.Msg = fmt.Sprintf("%s is not under %s, the HS-6 subheading line %d declares: a national tariff line must extend it",
 				code, hs6String(items[i].HSCode), line)
@@ -136,7 +137,7 @@ func hsCodeProblems(m iorules.Country, codes map[int]iorules.HSCode, items []ior
 
 // hsCodePath names the entry key of market m's hs_codes.
 func hsCodePath(m iorules.Country, key string) string {
-	return "markets[" + string(m) + "]." + hsCodesKey + "[" + strconv.Quote(truncate(key, 40)) + "]"
+	return "markets[" + string(m) + "]." + hsCodesKey + "[" + strconv.Quote(strictjson.Truncate(key, 40)) + "]"
 }
 
 // hs6String writes the HS-6 subheading of a valid code, "8504.40".

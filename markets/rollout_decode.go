@@ -78,7 +78,7 @@ func DecodeRollout(r io.Reader, checks ...iorules.Check) (Rollout, error) {
 				continue
 			}
 			seenTop[m.key] = true
-			if isNull(m.value) {
+			if strictjson.IsNull(m.value) {
 				continue
 			}
 			ms, ok := objectMembers(m.value)
@@ -140,7 +140,7 @@ func DecodeRollout(r io.Reader, checks ...iorules.Check) (Rollout, error) {
 		c := iorules.Country(m.key)
 		switch {
 		case !c.IsValid():
-			problem(at, fmt.Sprintf("unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"TR\")", truncate(m.key, 40)))
+			problem(at, fmt.Sprintf("unknown country code %q (want ISO 3166-1 alpha-2 in upper case, such as \"TR\")", strictjson.Truncate(m.key, 40)))
 			continue
 		case seen[c]:
 			problem(at, "duplicate market")
@@ -224,7 +224,7 @@ func DecodeRollout(r io.Reader, checks ...iorules.Check) (Rollout, error) {
 // nil when there are none; hsCodeProblems checks them against the items.
 func decodeHSCodes(c iorules.Country, raw json.RawMessage, problem func(path, msg string)) map[int]iorules.HSCode {
 	at := "markets[" + string(c) + "]." + hsCodesKey
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return nil
 	}
 	ms, ok := objectMembers(raw)
@@ -294,7 +294,7 @@ func hsCodeValue(raw json.RawMessage) (iorules.HSCode, string) {
 		return "", "malformed string"
 	}
 	if len(s) > 40 {
-		return "", fmt.Sprintf("malformed HS code %q: too long", truncate(s, 40))
+		return "", fmt.Sprintf("malformed HS code %q: too long", strictjson.Truncate(s, 40))
 	}
 	code, err := iorules.ParseHSCode(s)
 	if err != nil {
@@ -324,7 +324,7 @@ func rolloutDocument(data []byte) ([]member, *iorules.FieldError) {
 		var syn *json.SyntaxError
 		switch {
 		case errors.As(err, &syn):
-			line, col := offsetPosition(data, int(syn.Offset)-1)
+			line, col := strictjson.Position(data, int(syn.Offset)-1)
 			return nil, &iorules.FieldError{Msg: fmt.Sprintf("malformed JSON at line %d, column %d: %v", line, col, syn)}
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return nil, &iorules.FieldError{Msg: "malformed JSON: unexpected end of input"}
@@ -332,7 +332,7 @@ func rolloutDocument(data []byte) ([]member, *iorules.FieldError) {
 		return nil, &iorules.FieldError{Msg: "malformed JSON: " + err.Error()}
 	}
 	if rest := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
-		line, col := offsetPosition(data, len(data)-len(rest))
+		line, col := strictjson.Position(data, len(data)-len(rest))
 		return nil, &iorules.FieldError{Msg: fmt.Sprintf("unexpected data after the rollout object at line %d, column %d", line, col)}
 	}
 	ms, ok := objectMembers(raw)
@@ -399,24 +399,4 @@ func mergeShipment(base []member, c iorules.Country, market []member) []byte {
 	}
 	b.WriteByte('}')
 	return b.Bytes()
-}
-
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
-
-// offsetPosition returns the 1-based line and column of byte offset off.
-func offsetPosition(data []byte, off int) (line, col int) {
-	off = max(0, min(off, len(data)))
-	before := data[:off]
-	return bytes.Count(before, []byte{'\n'}) + 1, off - bytes.LastIndexByte(before, '\n')
-}
-
-// truncate shortens s to at most n bytes, on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "..."
 }
