@@ -41,6 +41,9 @@ type Engine struct {
 	order    []iorules.Country
 	digest   string
 	noMemo   bool // evaluate item-scope conditions on every line (tests)
+	// interpret evaluates every expression with CEL's interpreter, none
+	// lowered to Go (tests).
+	interpret bool
 	// checks are what the policies need of a shipment to their market
 	// (ShipmentChecks), built once for Validate on every evaluation.
 	checks []iorules.Check
@@ -57,6 +60,7 @@ type options struct {
 	fsys      fs.FS
 	costLimit uint64
 	noMemo    bool
+	interpret bool // every expression interpreted (tests)
 	tables    Tables
 }
 
@@ -131,7 +135,7 @@ func New(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{env: env, policies: map[iorules.Country]*policy.Policy{}, noMemo: o.noMemo}
+	e := &Engine{env: env, policies: map[iorules.Country]*policy.Policy{}, noMemo: o.noMemo, interpret: o.interpret}
 	var issues []Issue
 	overall := sha256.New()
 	compiled := compileAll(env, o.fsys, names)

@@ -147,7 +147,7 @@ func (e *Engine) prequalifyWith(pol *policy.Policy, s iorules.Shipment, screen e
 		Policy: policyRef(pol),
 	}
 	ev := &evaluation{pol: pol, s: &s, d: d}
-	ev.run.Start(e.env, pol, &s, ev, policy.RunOptions{NoMemo: e.noMemo, Explain: cfg.explain})
+	ev.run.Start(e.env, pol, &s, ev, policy.RunOptions{NoMemo: e.noMemo, Explain: cfg.explain, Interpret: e.interpret})
 	if cfg.explain {
 		ev.explain = &Explanation{RateDate: s.Date, Taxes: []TaxExplanation{}, Rules: []RuleExplanation{}}
 	}

@@ -152,11 +152,11 @@ type Rule struct {
 	ID            string
 	Kind          string
 	Scope         string
-	when          cel.Program
+	when          *program
 	Approval      approvals.Requirement
 	Code          string
 	message       string
-	messageExpr   cel.Program
+	messageExpr   *program
 	Unblock       string
 	Source        string
 	EffectiveFrom iorules.Date
@@ -177,8 +177,8 @@ type Tax struct {
 	short         string
 	Name          string
 	Scope         string
-	when, rate    cel.Program
-	base, amount  cel.Program
+	when, rate    *program
+	base, amount  *program
 	HalfEven      bool
 	Informational bool
 	rateOnce      bool // the rate is the same for every group
@@ -911,7 +911,7 @@ func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string,
 	}
 	// compile compiles one of the tax's expressions, gathering the earlier
 	// taxes it reads.
-	compile := func(e expr, want *cel.Type, sc exprScope) (cel.Program, analysis) {
+	compile := func(e expr, want *cel.Type, sc exprScope) (*program, analysis) {
 		prg, a := c.program(p, e, id, want, sc)
 		for _, name := range a.taxReads {
 			t.reads = appendKnown(t.reads, name)
@@ -950,7 +950,7 @@ func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string,
 // variables it uses, the tables it names and its cost, and plans it. It
 // returns the program (nil when the expression has problems, which it
 // reports) and what it found out about the expression.
-func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc exprScope) (cel.Program, analysis) {
+func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc exprScope) (*program, analysis) {
 	c.locateBlock(&e)
 	exprErr := func(celLine, celCol int, format string, args ...any) {
 		line, col := e.fileLocation(celLine, celCol)
@@ -1004,7 +1004,31 @@ func (c *compiler) program(p *Policy, e expr, ruleID string, want *cel.Type, sc 
 		exprErr(1, 0, "%v", err)
 		return nil, analysis{}
 	}
-	return prg, an
+	out := &program{cel: prg}
+	// A runtime cost limit is counted by the interpreter: with one, every
+	// expression is interpreted.
+	switch {
+	case c.env.costLimit > 0:
+		out.interpreted = "a runtime cost limit is set"
+	case want != cel.BoolType && want != decimalType:
+		out.interpreted = "not a condition or a decimal"
+	default:
+		var err error
+		if out.native, err = lowerExpression(c.env, checked.NativeRep(), sc.earlier, want); err != nil {
+			out.interpreted = err.Error()
+		}
+	}
+	return out, an
+}
+
+// program is a compiled expression: the interpreter's program and, when
+// every part of the expression could be lowered, its native form, which
+// a Run evaluates instead.
+type program struct {
+	cel    cel.Program
+	native *native
+	// interpreted says why native is nil.
+	interpreted string
 }
 
 // locateBlock records, for a block scalar, its content indentation and

@@ -160,6 +160,8 @@ type Environment struct {
 	// runtime limit counts by what each table lookup examined.
 	progOpts    []cel.ProgramOption
 	lookupCosts cel.ProgramOption
+	// costLimit is the runtime cost limit (0: none).
+	costLimit uint64
 }
 
 // NewEnvironment builds the CEL environment of the policy language.
@@ -272,7 +274,7 @@ func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, er
 		progOpts = append(progOpts, cel.CostLimit(costLimit))
 	}
 	return &Environment{env: env, provider: provider, functions: functions, byOverload: byOverload,
-		progOpts: progOpts, lookupCosts: cel.CostTrackerOptions(lookupCosts...)}, nil
+		progOpts: progOpts, lookupCosts: cel.CostTrackerOptions(lookupCosts...), costLimit: costLimit}, nil
 }
 
 // overloadID is the id of the overload of the helper named name.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/interpreter"
@@ -107,6 +106,9 @@ type RunOptions struct {
 	NoMemo bool
 	// Explain traces every rule and tax (and turns reuse of answers off).
 	Explain bool
+	// Interpret evaluates every expression with CEL's interpreter, also
+	// those lowered to Go (to compare the two).
+	Interpret bool
 }
 
 // activation binds the policy variables for one expression evaluation
@@ -177,7 +179,14 @@ type Run struct {
 	lineVals []ref.Val
 	// once holds the values of tax conditions and rates that are the
 	// same for every group, by program.
-	once map[cel.Program]onceValue
+	once map[*program]onceValue
+	// rate is the value of `rate` while a tax's base is evaluated
+	// (rateBound), for lowered expressions; act.rate holds it for the
+	// interpreter.
+	rate      exact.Dec
+	rateBound bool
+	// interpret turns lowered evaluation off (RunOptions.Interpret).
+	interpret bool
 	// explain traces every rule and tax to the sink; reuse of answers
 	// (per class of lines, once per declaration) is then off, so that
 	// every expression reads its rows where it is traced.
@@ -189,6 +198,7 @@ func (r *Run) Start(env *Environment, pol *Policy, s *iorules.Shipment, sink Sin
 	r.env, r.pol, r.s, r.sink = env, pol, s, sink
 	r.failed = map[string]bool{}
 	r.noMemo = opts.NoMemo
+	r.interpret = opts.Interpret
 	r.ctx = evalCtx{date: s.Date, importer: &s.ImporterOfRecord, documents: s.Documents, tables: pol.Tables, rec: &r.rec}
 	if opts.Explain {
 		r.explain, r.noMemo, r.rec.traceOn = true, true, true
@@ -206,9 +216,23 @@ func (r *Run) Groups() []*Group { return r.groups }
 // could not be evaluated: a condition when a fact was missing (a table row,
 // digits of an HS code), a decline naming the rule otherwise: an
 // expression that fails must never let a shipment clear.
-func (r *Run) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *iorules.Reason) {
+func (r *Run) run(prg *program, ruleID, what string, lines []int) (ref.Val, *iorules.Reason) {
 	gaps := len(r.rec.gaps)
-	val, _, err := prg.Eval(&r.act)
+	if n := prg.native; n != nil && !r.interpret {
+		if n.b != nil {
+			b, err := n.b(r)
+			if err != nil {
+				return nil, r.failure(err, gaps, ruleID, what, lines)
+			}
+			return types.Bool(b), nil
+		}
+		d, err := n.d(r)
+		if err != nil {
+			return nil, r.failure(err, gaps, ruleID, what, lines)
+		}
+		return newDec(d), nil
+	}
+	val, _, err := prg.cel.Eval(&r.act)
 	if err == nil {
 		if e, ok := val.(*types.Err); ok {
 			err = e
@@ -216,13 +240,19 @@ func (r *Run) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *
 			return val, nil
 		}
 	}
+	return nil, r.failure(err, gaps, ruleID, what, lines)
+}
+
+// failure is the reason for err, the error of an expression of ruleID
+// evaluated on lines; gaps is how many gaps the recorder held before.
+func (r *Run) failure(err error, gaps int, ruleID, what string, lines []int) *iorules.Reason {
 	// lines may share an array with other lines (lineOf): a reason gets
 	// its own.
 	lines = slices.Clone(lines)
 	var missing *missingFact
 	switch {
 	case errors.As(err, &missing):
-		return nil, &iorules.Reason{
+		return &iorules.Reason{
 			Code: CodeFactMissing, Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
 			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, missing),
 			Unblock: "Supply " + missing.supply + ".",
@@ -233,13 +263,13 @@ func (r *Run) run(prg cel.Program, ruleID, what string, lines []int) (ref.Val, *
 		if g.supply != "" {
 			unblock = "Supply " + g.supply + "."
 		}
-		return nil, &iorules.Reason{
+		return &iorules.Reason{
 			Code: CodeFactMissing, Severity: iorules.SeverityCondition, Lines: lines, Rule: ruleID,
 			Message: fmt.Sprintf("%s of %s could not be evaluated: %s", what, ruleID, g.why),
 			Unblock: unblock, Missing: g.row,
 		}
 	}
-	return nil, &iorules.Reason{
+	return &iorules.Reason{
 		Code: CodeRuleError, Severity: iorules.SeverityDecline, Lines: lines, Rule: ruleID,
 		Message: fmt.Sprintf("%s of %s failed: %v; the shipment cannot be cleared on a rule that does not evaluate", what, ruleID, err),
 		Unblock: "Fix the market policy or the input it rejects.",

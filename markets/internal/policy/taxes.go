@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/iorules/iorules"
@@ -92,12 +91,13 @@ func (r *Run) buildGroups() []*Group {
 	}
 	n := len(r.pol.Taxes)
 	amounts, rates := make([]exact.Dec, n*len(out)), make([]exact.Dec, n*len(out))
-	hasRate, vals := make([]bool, n*len(out)), make([]ref.Val, n*len(out))
+	hasRate, has, vals := make([]bool, n*len(out)), make([]bool, n*len(out)), make([]ref.Val, n*len(out))
 	maps := make([]taxMap, len(out))
 	for gi, g := range out {
 		from, to := gi*n, (gi+1)*n
 		g.Amounts, g.Rates, g.HasRate = amounts[from:to:to], rates[from:to:to], hasRate[from:to:to]
-		maps[gi] = taxMap{names: r.pol.taxNames, vals: vals[from:to:to]}
+		// The tax map reads the group's amounts where they are.
+		maps[gi] = taxMap{names: r.pol.taxNames, amounts: g.Amounts, has: has[from:to:to], vals: vals[from:to:to]}
 		g.taxes = &maps[gi]
 		g.lineVal = r.env.provider.NativeToValue(&g.values)
 	}
@@ -115,8 +115,33 @@ func (r *Run) round(t *Tax, d exact.Dec) exact.Dec {
 // runDecimal evaluates an expression the checker typed as a decimal; with
 // once set (the expression reads nothing of the group), only on its first
 // call in the evaluation.
-func (r *Run) runDecimal(prg cel.Program, once bool, id, what string, lines []int) (exact.Dec, *iorules.Reason) {
-	v, reason := r.runOnce(prg, once, id, what, lines)
+func (r *Run) runDecimal(prg *program, once bool, id, what string, lines []int) (exact.Dec, *iorules.Reason) {
+	once = once && !r.explain // explained: every group reads its rows
+	if v, ok := r.once[prg]; ok && once {
+		if v.unconfirmed {
+			r.rec.unconfirmedReads++ // as the first evaluation did
+		}
+		return v.dec, nil
+	}
+	reads := r.rec.unconfirmedReads
+	d, reason := r.decimal(prg, id, what, lines)
+	if reason == nil && once {
+		r.remember(prg, onceValue{dec: d, unconfirmed: r.rec.unconfirmedReads > reads})
+	}
+	return d, reason
+}
+
+// decimal evaluates an expression the checker typed as a decimal.
+func (r *Run) decimal(prg *program, id, what string, lines []int) (exact.Dec, *iorules.Reason) {
+	if n := prg.native; n != nil && n.d != nil && !r.interpret {
+		gaps := len(r.rec.gaps)
+		d, err := n.d(r)
+		if err != nil {
+			return exact.Dec{}, r.failure(err, gaps, id, what, lines)
+		}
+		return d, nil
+	}
+	v, reason := r.run(prg, id, what, lines)
 	if reason != nil {
 		return exact.Dec{}, reason
 	}
@@ -129,31 +154,35 @@ func (r *Run) runDecimal(prg cel.Program, once bool, id, what string, lines []in
 
 // runOnce is run, remembering the value of prg for the rest of the
 // evaluation when once is set.
-func (r *Run) runOnce(prg cel.Program, once bool, id, what string, lines []int) (ref.Val, *iorules.Reason) {
+func (r *Run) runOnce(prg *program, once bool, id, what string, lines []int) (ref.Val, *iorules.Reason) {
 	once = once && !r.explain // explained: every group reads its rows
-	if once {
-		if v, ok := r.once[prg]; ok {
-			if v.unconfirmed {
-				r.rec.unconfirmedReads++ // as the first evaluation did
-			}
-			return v.val, nil
+	if v, ok := r.once[prg]; ok && once {
+		if v.unconfirmed {
+			r.rec.unconfirmedReads++ // as the first evaluation did
 		}
+		return v.val, nil
 	}
 	reads := r.rec.unconfirmedReads
 	v, reason := r.run(prg, id, what, lines)
 	if reason == nil && once {
-		if r.once == nil {
-			r.once = map[cel.Program]onceValue{}
-		}
-		r.once[prg] = onceValue{val: v, unconfirmed: r.rec.unconfirmedReads > reads}
+		r.remember(prg, onceValue{val: v, unconfirmed: r.rec.unconfirmedReads > reads})
 	}
 	return v, reason
 }
 
-// onceValue is the value of an expression evaluated once per declaration,
-// and whether it read an unconfirmed table row.
+func (r *Run) remember(prg *program, v onceValue) {
+	if r.once == nil {
+		r.once = map[*program]onceValue{}
+	}
+	r.once[prg] = v
+}
+
+// onceValue is the value of an expression evaluated once per declaration
+// (val, or dec for a decimal), and whether it read an unconfirmed table
+// row.
 type onceValue struct {
 	val         ref.Val
+	dec         exact.Dec
 	unconfirmed bool
 }
 
@@ -188,9 +217,12 @@ func (r *Run) computeTax(t *Tax, lines []int) (taxOutcome, *iorules.Reason) {
 	if reason != nil {
 		return taxOutcome{}, reason
 	}
-	r.act.rate = newDec(rate)
+	r.rate, r.rateBound = rate, true
+	if t.base.native == nil || r.interpret {
+		r.act.rate = newDec(rate)
+	}
 	base, reason := r.runDecimal(t.base, false, t.ID, "the base", lines)
-	r.act.rate = nil
+	r.act.rate, r.rateBound = nil, false
 	if reason != nil {
 		return taxOutcome{}, reason
 	}
@@ -243,7 +275,7 @@ func (r *Run) ApplyTaxes() {
 			// that reads it reads zero, as it would a tax whose condition
 			// did not hold. It is not listed in the decision.
 			for _, g := range groups {
-				g.taxes.set(ti, newDec(exact.Dec{}))
+				g.taxes.set(ti, exact.Dec{})
 			}
 			continue
 		}
@@ -272,7 +304,7 @@ func (r *Run) ApplyTaxes() {
 				for i, g := range groups {
 					share := shares[i]
 					g.Amounts[ti] = share
-					g.taxes.set(ti, newDec(share))
+					g.taxes.set(ti, share)
 					g.Rates[ti], g.HasRate[ti] = out.rate, out.hasRate
 					g.Computed = append(g.Computed, ti)
 				}
@@ -309,7 +341,7 @@ func (r *Run) ApplyTaxes() {
 				computed++
 				g.Computed = append(g.Computed, ti)
 				g.Amounts[ti] = out.amount
-				g.taxes.set(ti, newDec(out.amount))
+				g.taxes.set(ti, out.amount)
 				g.Rates[ti], g.HasRate[ti] = out.rate, out.hasRate
 				if out.hasRate {
 					baseSum = baseSum.Add(out.base)

@@ -7,24 +7,43 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
+	"github.com/iorules/iorules/internal/exact"
 )
 
 // taxMap is what `tax` refers to in a tax expression: the amounts of the
 // taxes computed so far for the declaration group, by short name
 // (tax.ii). It holds them by the tax's position in the policy, so reading
 // one compares a few short names instead of hashing a key, and a group
-// needs no map.
+// needs no map. Lowered expressions read the amounts as they are; the
+// interpreter gets each as a CEL value, made on its first read.
 type taxMap struct {
-	names []string  // the policy's tax short names, in chain order
-	vals  []ref.Val // by position; nil until the tax is computed
+	names   []string    // the policy's tax short names, in chain order
+	amounts []exact.Dec // by position
+	has     []bool      // by position: false until the tax is computed
+	vals    []ref.Val   // by position: amounts as CEL values, once read
 }
 
 func newTaxMap(names []string) *taxMap {
-	return &taxMap{names: names, vals: make([]ref.Val, len(names))}
+	n := len(names)
+	return &taxMap{names: names, amounts: make([]exact.Dec, n), has: make([]bool, n), vals: make([]ref.Val, n)}
 }
 
 // set records the amount of the tax at position i.
-func (m *taxMap) set(i int, v ref.Val) { m.vals[i] = v }
+func (m *taxMap) set(i int, d exact.Dec) {
+	m.amounts[i], m.has[i], m.vals[i] = d, true, nil
+}
+
+// val returns the amount at position i as a CEL value; nil when the tax
+// is not computed.
+func (m *taxMap) val(i int) ref.Val {
+	if !m.has[i] {
+		return nil
+	}
+	if m.vals[i] == nil {
+		m.vals[i] = newDec(m.amounts[i])
+	}
+	return m.vals[i]
+}
 
 // Find returns the amount of the tax named key, if computed.
 func (m *taxMap) Find(key ref.Val) (ref.Val, bool) {
@@ -34,7 +53,7 @@ func (m *taxMap) Find(key ref.Val) (ref.Val, bool) {
 	}
 	for i, n := range m.names {
 		if n == string(name) {
-			v := m.vals[i]
+			v := m.val(i)
 			return v, v != nil
 		}
 	}
@@ -62,8 +81,8 @@ func (m *taxMap) Contains(key ref.Val) ref.Val {
 
 func (m *taxMap) Size() ref.Val {
 	n := 0
-	for _, v := range m.vals {
-		if v != nil {
+	for _, has := range m.has {
+		if has {
 			n++
 		}
 	}
@@ -73,8 +92,8 @@ func (m *taxMap) Size() ref.Val {
 // Iterator yields the names of the computed taxes, in chain order.
 func (m *taxMap) Iterator() traits.Iterator {
 	var keys []string
-	for i, v := range m.vals {
-		if v != nil {
+	for i, has := range m.has {
+		if has {
 			keys = append(keys, m.names[i])
 		}
 	}
@@ -101,7 +120,8 @@ func (m *taxMap) Equal(other ref.Val) ref.Val {
 	if !ok || m.Size() != o.Size() {
 		return types.False
 	}
-	for i, v := range m.vals {
+	for i := range m.names {
+		v := m.val(i)
 		if v == nil {
 			continue
 		}

@@ -12,8 +12,8 @@ import (
 
 func TestTaxMap(t *testing.T) {
 	m := newTaxMap([]string{"ii", "ipi", "afrmm"})
-	m.set(0, newDec(exact.New(125, -2)))
-	m.set(1, newDec(exact.New(0, 0)))
+	m.set(0, exact.New(125, -2))
+	m.set(1, exact.New(0, 0))
 
 	v, found := m.Find(types.String("ii"))
 	require.True(t, found)
@@ -38,10 +38,10 @@ func TestTaxMap(t *testing.T) {
 	require.Equal(t, []ref.Val{types.String("ii"), types.String("ipi")}, keys)
 
 	same := newTaxMap([]string{"ii", "ipi", "afrmm"})
-	same.set(0, newDec(exact.New(1250, -3)))
-	same.set(1, newDec(exact.New(0, -2)))
+	same.set(0, exact.New(1250, -3))
+	same.set(1, exact.New(0, -2))
 	require.Equal(t, types.True, m.Equal(same))
-	same.set(2, newDec(exact.New(1, 0)))
+	same.set(2, exact.New(1, 0))
 	require.Equal(t, types.False, m.Equal(same))
 	require.Equal(t, types.False, m.Equal(types.String("ii")))
 	_, isMapper := any(m).(traits.Mapper)

@@ -1,0 +1,237 @@
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/go-cmp/cmp"
+	"github.com/iorules/iorules"
+	"github.com/iorules/iorules/internal/exact"
+	"github.com/iorules/iorules/valuation"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+const loweringPolicy = `market: TR
+name: Test market
+currency: TRY
+version: "0.0.1"
+effective_from: 2025-01-01
+valuation: {basis: CIF}
+tables:
+  t:
+    match: exact
+    entries:
+      - {key: "k", value: "0.2", source: test, confidence: confirmed}
+      - {key: "u", value: "0.05", source: test, confidence: unconfirmed}
+  p:
+    match: hs_prefix
+    entries:
+      - {key: "8471", value: "0.1", source: test, confidence: unconfirmed}
+      - {key: "850440", value: "0.14", source: test, confidence: confirmed}
+  tiers:
+    match: tiers
+    entries:
+      - {from: 1, to: 2, value: "3", source: test, confidence: confirmed}
+      - {from: 3, value: "1.5", source: test, confidence: unconfirmed}
+rules:
+  - {id: tr.r, kind: info, when: "true", message: m, source: test, confidence: confirmed}
+`
+
+// loweringShipment has a line of each kind the expressions below tell
+// apart: with and without a net weight, a TPP, radios, documents.
+func loweringShipment() iorules.Shipment {
+	d := decimal.RequireFromString
+	w, tpp := d("12.5"), d("4800")
+	return iorules.Shipment{ID: "S", Date: iorules.MustParseDate("2026-06-01"), Destination: "TR", Currency: "USD",
+		Incoterm: "CIF", TransportMode: iorules.TransportSea, Origin: "CN",
+		ExchangeRates:    map[iorules.Currency]decimal.Decimal{"USD": d("41.2")},
+		ImporterOfRecord: iorules.Party{Name: "I", Country: "TR", Registrations: []iorules.Registration{{Scheme: "tr.vkn", ID: "1", Level: "a"}}},
+		Documents:        []iorules.Document{{Type: "commercial_invoice"}, {Type: "certificate_of_origin", Lines: []int{2}}},
+		Items: []iorules.Item{
+			{Line: 1, SKU: "A", Model: "B-1", Category: "ups", HSCode: "85044040", Quantity: 3, UnitValue: d("100"), NetWeightKg: &w},
+			{Line: 2, SKU: "S", Model: "M", Category: "server", HSCode: "84715010", Quantity: 1, UnitValue: d("2000"), TPP: &tpp,
+				Radio: []iorules.Radio{iorules.RadioWiFi}, Encryption: iorules.Encryption{Present: true}},
+			{Line: 3, SKU: "C", Model: "X-2", Category: "switch", HSCode: "85176259", Quantity: 2, UnitValue: d("0.5"),
+				ApprovalsHeld: []iorules.HeldApproval{{ID: "tr.x", Reference: "R"}}},
+		}}
+}
+
+// TestLoweredMatchesInterpreter evaluates expressions that use every
+// construct the lowering covers, and their failures (a missing fact on
+// either side of && and ||, a table miss, division by zero, integer
+// overflow), on every line of a shipment, valued and not: the lowered
+// closure and the interpreter must give the same value or the same
+// reason, and leave the same gaps, rows used and unconfirmed reads.
+func TestLoweredMatchesInterpreter(t *testing.T) {
+	conditions := []string{
+		`item.category == "ups" && item.net_weight_kg > decimal("1")`,
+		`item.net_weight_kg > decimal("1") && item.category == "nope"`,
+		`item.net_weight_kg > decimal("1") || item.category == "ups"`,
+		`item.net_weight_kg > decimal("1") || item.category == "nope"`,
+		`item.category == "nope" || item.net_weight_kg > decimal("1")`,
+		`table("t", "missing") > decimal("0") && table("t", "gone") > decimal("0")`,
+		`table("t", "missing") > decimal("0") || table("t", "k") > decimal("0")`,
+		`has_entry("p", item.hs_code) ? table("p", item.hs_code) > decimal("0.1") : false`,
+		`item.hs_code.startsWith("8471") || item.hs6.endsWith("40") || item.model.contains("-")`,
+		`item.hs6.endsWith("40")`,
+		`item.model.contains("-")`,
+		`item.hs_code.startsWith("62")`,
+		`item.category in ["ups", "pdu"] && !(item.hs4 in ["8517"])`,
+		`"wifi" in item.radio || "USD" in shipment.exchange_rates && !("EUR" in shipment.exchange_rates)`,
+		`item.radio.size() > 0 || shipment.items.size() == 3`,
+		`!(item.quantity >= 2) || item.quantity * 2 - 1 > 3 && -item.quantity < -1`,
+		`item.quantity * 9223372036854775807 > 0`,
+		`line.customs_value > decimal("100")`,
+		`declaration.groups > 1 && declaration.lines <= 3 && declaration.customs_value >= line.customs_value`,
+		`shipment.importer.country == "TR" && importer.country != "BR" && shipment.destination == "TR"`,
+		`held("tr.x") || registered("tr.vkn") && registration_level("tr.vkn") == "a"`,
+		`has_document("commercial_invoice") && has_document("certificate_of_origin")`,
+		`tiered("tiers", declaration.groups) > decimal("5")`,
+		`item.encryption.present == item.encryption.mass_market`,
+		`"ii" in tax && tax.ii > decimal("0") && !("ipi" in tax) && !("zz" in tax)`,
+		`item.has_tpp && item.tpp >= decimal("4800")`,
+		`item.tpp >= decimal("4800")`,
+		`max(tax.ii, decimal("3")) == min(decimal("3"), tax.ii)`,
+		`item.hs_code < "8500" && item.sku + "-" + item.model != "A-B-1" || true == item.has_tpp`,
+		`tax.ipi > decimal("0")`,
+		`table("p", item.hs_code) * line.customs_value >= decimal("0") ? item.line > 1 : item.line < 1`,
+	}
+	decimals := []string{
+		`line.customs_value * table("t", "k") + tax.ii - rate`,
+		`(line.customs_value + tax.ii).div(decimal("1") - rate, 2)`,
+		`line.customs_value.div(decimal("0"), 2)`,
+		`line.customs_value.div(decimal("3"), 19)`,
+		`line.customs_value.round(1) + line.freight.round_even(0) - -line.customs_value`,
+		`max(decimal("3.0"), decimal("3")) + min(decimal("2"), decimal("2.00")) + max(decimal("1"), rate)`,
+		`decimal(item.quantity) * item.unit_value + line.fob_value - line.invoice_value`,
+		`item.category == "ups" ? table("t", "u") : table("t", "missing")`,
+		`table("p", item.hs_code) * line.customs_value`,
+		`line.net_weight_kg * decimal("2") + item.power_rating_kva`,
+		`max(rate, table("t", "u")) * min(line.quantity > 2 ? decimal("1") : decimal("2"), decimal("1.5"))`,
+		`tiered("tiers", 4) + declaration.destination_handling + declaration.exchange_rate * decimal("0")`,
+	}
+	env, err := NewEnvironment(0)
+	require.NoError(t, err)
+	p, issues := Compile(env, "zz.yaml", []byte(loweringPolicy))
+	require.Empty(t, issues)
+	scope := exprScope{allowed: []string{varShipment, varImporter, varDeclaration, varItem, varLine, varTax, varRate},
+		perLine: true, earlier: []string{"ii", "ipi"}}
+	compile := func(text string, want *cel.Type) *program {
+		c := &compiler{env: env, file: "zz.yaml"}
+		prg, _ := c.program(p, expr0(text), "tr.test", want, scope)
+		require.Empty(t, c.issues, text)
+		require.NotNil(t, prg.native, "%s is not lowered: %s", text, prg.interpreted)
+		return prg
+	}
+	s := loweringShipment()
+	valued, err := valuation.Value(s, valuation.CIF, "TRY")
+	require.NoError(t, err)
+	// outcome evaluates prg on line i, lowered or interpreted.
+	outcome := func(prg *program, i int, unvalued, interpret bool) string {
+		var r Run
+		r.Start(env, p, &s, &recordingSink{}, RunOptions{Interpret: interpret})
+		if unvalued {
+			r.Bind(valuation.Valuation{}, &valuation.MissingRateError{From: "USD", To: "TRY"})
+		} else {
+			r.Bind(valued, nil)
+		}
+		r.bindItem(i)
+		taxes := newTaxMap([]string{"ii", "ipi"})
+		taxes.set(0, exact.New(125, -1))
+		r.act.tax = taxes
+		r.rate, r.rateBound, r.act.rate = exact.New(18, -2), true, newDec(exact.New(18, -2))
+		var got string
+		var reason *iorules.Reason
+		if prg.native.d != nil {
+			var d exact.Dec
+			d, reason = r.decimal(prg, "tr.test", "the base", r.lineOf(i))
+			got = fmt.Sprintf("decimal %s e%d", d, d.Exponent())
+		} else {
+			var v ref.Val
+			v, reason = r.run(prg, "tr.test", "the condition", r.lineOf(i))
+			got = show(v)
+		}
+		why, err := json.Marshal(reason)
+		require.NoError(t, err)
+		got += "\nreason " + string(why)
+		for _, g := range r.rec.gaps {
+			row, err := json.Marshal(g.row)
+			require.NoError(t, err)
+			got += fmt.Sprintf("\ngap %s; %s; %s", g.why, g.supply, row)
+		}
+		for _, u := range r.rec.used {
+			got += fmt.Sprintf("\nused %s %s %s", u.Table, u.Entry.Key, u.Entry.Value)
+		}
+		return got + fmt.Sprintf("\nunconfirmed reads %d", r.rec.unconfirmedReads)
+	}
+	check := func(text string, want *cel.Type) {
+		prg := compile(text, want)
+		for _, unvalued := range []bool{false, true} {
+			for i := range s.Items {
+				t.Run(fmt.Sprintf("%s/line=%d/unvalued=%v", text, i+1, unvalued), func(t *testing.T) {
+					interpreted := outcome(prg, i, unvalued, true)
+					lowered := outcome(prg, i, unvalued, false)
+					if diff := cmp.Diff(interpreted, lowered); diff != "" {
+						t.Fatalf("(-interpreted +lowered):\n%s", diff)
+					}
+				})
+			}
+		}
+	}
+	for _, text := range conditions {
+		check(text, cel.BoolType)
+	}
+	for _, text := range decimals {
+		check(text, decimalType)
+	}
+}
+
+func show(v ref.Val) string {
+	switch v := v.(type) {
+	case nil:
+		return "<nil>"
+	case celDecimal:
+		return fmt.Sprintf("decimal %s e%d", v.d, v.d.Exponent())
+	case types.Bool:
+		return fmt.Sprint(bool(v))
+	}
+	return fmt.Sprintf("%T %v", v, v)
+}
+
+// TestNotLowered checks that what the lowering does not cover is left to
+// the interpreter, with the reason.
+func TestNotLowered(t *testing.T) {
+	env, err := NewEnvironment(0)
+	require.NoError(t, err)
+	p, issues := Compile(env, "zz.yaml", []byte(loweringPolicy))
+	require.Empty(t, issues)
+	scope := exprScope{allowed: []string{varShipment, varImporter, varDeclaration, varItem, varLine, varTax, varRate}, perLine: true}
+	for text, why := range map[string]string{
+		`["a", "b"].exists(i, i == item.category)`:      "expression kind",
+		`shipment.exchange_rates["USD"] > decimal("1")`: "function _[_]",
+		`has(item.eccn)`:                       "has()",
+		`size(item.sku) > 1`:                   "size of this type",
+		`item.line in [1, 2]`:                  "membership",
+		`dyn(item.quantity) == 1`:              "function dyn",
+		`[item.category, "x"] == ["ups", "x"]`: "expression kind",
+		`double(item.quantity) > 1.5`:          "function double",
+	} {
+		c := &compiler{env: env, file: "zz.yaml"}
+		prg, _ := c.program(p, expr0(text), "tr.test", cel.BoolType, scope)
+		require.Empty(t, c.issues, text)
+		require.Nil(t, prg.native, text)
+		require.True(t, strings.HasPrefix(prg.interpreted, why), "%s: %s", text, prg.interpreted)
+	}
+	limited, err := NewEnvironment(1000)
+	require.NoError(t, err)
+	c := &compiler{env: limited, file: "zz.yaml"}
+	prg, _ := c.program(p, expr0(`item.category == "ups"`), "tr.test", cel.BoolType, scope)
+	require.Nil(t, prg.native)
+	require.Equal(t, "a runtime cost limit is set", prg.interpreted)
+}
