@@ -37,7 +37,12 @@ type contextFunction struct {
 	// params are the types of its arguments and result that of its value.
 	params []*cel.Type
 	result *cel.Type
-	call   func(c *evalCtx, args []ref.Val) ref.Val
+	// call is its implementation on CEL values; a helper whose arguments
+	// are one or two strings may give str1 or str2 instead, which lowered
+	// expressions call without making CEL values of the arguments.
+	call func(c *evalCtx, args []ref.Val) ref.Val
+	str1 func(c *evalCtx, a string) ref.Val
+	str2 func(c *evalCtx, a, b string) ref.Val
 	// readsItem declares that its value depends on the current line (or,
 	// in a group-scope tax, the current declaration group), not only on its
 	// arguments and the shipment. An expression that calls it reads the
@@ -85,42 +90,34 @@ func (u tableUse) reads(m string) bool {
 // contextFunctions are the helpers a policy may call.
 var contextFunctions = []contextFunction{
 	{name: "table", params: []*cel.Type{cel.StringType, cel.StringType}, result: decimalType,
-		call: func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.table(string(a[0].(types.String)), string(a[1].(types.String)))
-		}, table: keyedTable},
+		str2: (*evalCtx).table, table: keyedTable},
 	{name: "has_entry", params: []*cel.Type{cel.StringType, cel.StringType}, result: cel.BoolType,
-		call: func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.hasEntry(string(a[0].(types.String)), string(a[1].(types.String)))
-		}, table: keyedTable},
+		str2: (*evalCtx).hasEntry, table: keyedTable},
 	{name: "tiered", params: []*cel.Type{cel.StringType, cel.IntType}, result: decimalType,
 		call: func(c *evalCtx, a []ref.Val) ref.Val {
 			return c.tiered(string(a[0].(types.String)), int64(a[1].(types.Int)))
 		}, table: tiersTable},
 	{name: "held", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
-		call: func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.held(string(a[0].(types.String)))
-		},
+		str1: (*evalCtx).held,
 		// It reads the approvals held for the line and its model
 		// (approvals.LineStatus).
 		readsItem: true, reads: "the line's approvals",
 		lineKey:  func(b []byte, _ *iorules.Shipment, it *iorules.Item) []byte { return appendHeldKey(b, it) },
 		knownIDs: func(p *Policy) *[]string { return &p.KnownApprovals }},
 	{name: "registered", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
-		call: func(c *evalCtx, a []ref.Val) ref.Val {
-			_, ok := c.registration(string(a[0].(types.String)))
+		str1: func(c *evalCtx, scheme string) ref.Val {
+			_, ok := c.registration(scheme)
 			return types.Bool(ok)
 		},
 		knownIDs: func(p *Policy) *[]string { return &p.KnownSchemes }},
 	{name: "registration_level", params: []*cel.Type{cel.StringType}, result: cel.StringType,
-		call: func(c *evalCtx, a []ref.Val) ref.Val {
-			r, _ := c.registration(string(a[0].(types.String)))
+		str1: func(c *evalCtx, scheme string) ref.Val {
+			r, _ := c.registration(scheme)
 			return types.String(r.Level)
 		},
 		knownIDs: func(p *Policy) *[]string { return &p.KnownSchemes }},
 	{name: "has_document", params: []*cel.Type{cel.StringType}, result: cel.BoolType,
-		call: func(c *evalCtx, a []ref.Val) ref.Val {
-			return c.hasDocument(iorules.DocumentType(a[0].(types.String)))
-		},
+		str1: func(c *evalCtx, t string) ref.Val { return c.hasDocument(iorules.DocumentType(t)) },
 		// It reads which lines a document covers: the line, or every line
 		// of the group (declaration groups split by document, see
 		// appendDocumentKey).
@@ -132,6 +129,24 @@ var contextFunctions = []contextFunction{
 		},
 		checkArgs: func(eh parser.ExprHelper, args []ast.Expr) *common.Error { return checkDocumentType(eh, args[0]) },
 		knownIDs:  func(p *Policy) *[]string { return &p.KnownDocuments }},
+}
+
+// impl returns the helper as a function of CEL values: call, or str1 or
+// str2 applied to the arguments' strings.
+func (f *contextFunction) impl() func(c *evalCtx, args []ref.Val) ref.Val {
+	switch {
+	case f.call != nil:
+		return f.call
+	case f.str1 != nil:
+		fn := f.str1
+		return func(c *evalCtx, a []ref.Val) ref.Val { return fn(c, string(a[0].(types.String))) }
+	case f.str2 != nil:
+		fn := f.str2
+		return func(c *evalCtx, a []ref.Val) ref.Val {
+			return fn(c, string(a[0].(types.String)), string(a[1].(types.String)))
+		}
+	}
+	return func(*evalCtx, []ref.Val) ref.Val { return types.NewErr("helper %s has no implementation", f.name) }
 }
 
 // The variables a policy sees. Not every variable is bound in every
@@ -203,7 +218,7 @@ func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, er
 				return eh.NewMemberCall(f.name, eh.NewIdent(ctxVar), args...), nil
 			}))
 		helpers = append(helpers, cel.Function(f.name, cel.MemberOverload(overloadID(f.name),
-			append([]*cel.Type{contextType}, f.params...), f.result, cel.FunctionBinding(ctxCall(f.call)))))
+			append([]*cel.Type{contextType}, f.params...), f.result, cel.FunctionBinding(ctxCall(f.impl())))))
 	}
 
 	D, S, I, B := decimalType, cel.StringType, cel.IntType, cel.BoolType

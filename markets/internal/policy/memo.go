@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"strconv"
@@ -146,7 +147,11 @@ func itemKey(nav ast.NavigableExpr, functions map[string]*contextFunction) ([]st
 func lineClasses(s *iorules.Shipment, fields []keyFunc) ([]int32, int) {
 	items := s.Items
 	classes := make([]int32, len(items))
-	var keys []string // by class; shipments have few classes, so a scan
+	// The keys of the classes found so far, one after another in keyBuf,
+	// keyEnds[c] the end of class c's; shipments have few classes, so a
+	// scan finds them until there are more than linearClasses.
+	var keyBuf []byte
+	var keyEnds []int
 	var index map[string]int32
 	var key, value []byte
 	for i := range items {
@@ -158,41 +163,43 @@ func lineClasses(s *iorules.Shipment, fields []keyFunc) ([]int32, int) {
 			key = binary.AppendUvarint(key, uint64(len(value)))
 			key = append(key, value...)
 		}
-		c, ok := classOf(keys, index, key)
-		if !ok {
-			c = int32(len(keys))
-			keys = append(keys, string(key))
-			if index != nil || len(keys) > linearClasses {
-				if index == nil {
-					index = make(map[string]int32, 2*len(keys))
-					for j, k := range keys {
-						index[k] = int32(j)
-					}
+		c, ok := int32(0), false
+		if index != nil {
+			c, ok = index[string(key)]
+		} else {
+			start := 0
+			for j, end := range keyEnds {
+				if bytes.Equal(keyBuf[start:end], key) {
+					c, ok = int32(j), true
+					break
 				}
-				index[keys[c]] = c
+				start = end
+			}
+		}
+		if !ok {
+			c = int32(len(keyEnds))
+			keyBuf = append(keyBuf, key...)
+			keyEnds = append(keyEnds, len(keyBuf))
+			switch {
+			case index != nil:
+				index[string(key)] = c
+			case len(keyEnds) > linearClasses:
+				index = make(map[string]int32, 2*len(keyEnds))
+				start := 0
+				for j, end := range keyEnds {
+					index[string(keyBuf[start:end])] = int32(j)
+					start = end
+				}
 			}
 		}
 		classes[i] = c
 	}
-	return classes, len(keys)
+	return classes, len(keyEnds)
 }
 
 // linearClasses is how many classes lineClasses finds by comparing keys
 // before it indexes them in a map.
 const linearClasses = 16
-
-func classOf(keys []string, index map[string]int32, key []byte) (int32, bool) {
-	if index != nil {
-		c, ok := index[string(key)]
-		return c, ok
-	}
-	for j, k := range keys {
-		if k == string(key) {
-			return int32(j), true
-		}
-	}
-	return 0, false
-}
 
 // helperCalled returns the helper n calls, nil when n calls none.
 func helperCalled(n ast.NavigableExpr, functions map[string]*contextFunction) *contextFunction {

@@ -783,6 +783,9 @@ func (lw *lowerer) helper(name string, args []ast.Expr) (lowered, error) {
 	if f == nil || len(args) != len(f.params) {
 		return lowered{}, notLowered("helper " + name)
 	}
+	if f.str1 != nil || f.str2 != nil {
+		return lw.stringHelper(f, args)
+	}
 	// Each argument as a CEL value; a literal once, here.
 	vals := make([]valFn, len(args))
 	for i, a := range args {
@@ -810,7 +813,7 @@ func (lw *lowerer) helper(name string, args []ast.Expr) (lowered, error) {
 			return lowered{}, notLowered("helper argument of this type")
 		}
 	}
-	call := f.call
+	call := f.impl()
 	read := func(r *Run) (ref.Val, *types.Err) {
 		var buf [2]ref.Val
 		in := buf[:0]
@@ -828,4 +831,52 @@ func (lw *lowerer) helper(name string, args []ast.Expr) (lowered, error) {
 		return out, nil
 	}
 	return lowerValue(read, f.result, lw.env.provider)
+}
+
+// stringHelper lowers a call of a helper of one or two strings, calling
+// it with the strings themselves.
+func (lw *lowerer) stringHelper(f *contextFunction, args []ast.Expr) (lowered, error) {
+	strs := make([]strFn, len(args))
+	for i, a := range args {
+		l, err := lw.lower(a)
+		if err != nil {
+			return lowered{}, err
+		}
+		if l.s == nil {
+			return lowered{}, notLowered("helper argument that is not a string")
+		}
+		strs[i] = l.s
+	}
+	var read valFn
+	switch {
+	case f.str1 != nil && len(strs) == 1:
+		fn, a := f.str1, strs[0]
+		read = func(r *Run) (ref.Val, *types.Err) {
+			x, err := a(r)
+			if err != nil {
+				return nil, err
+			}
+			return result(fn(&r.ctx, x))
+		}
+	case f.str2 != nil && len(strs) == 2:
+		fn, a, b := f.str2, strs[0], strs[1]
+		read = func(r *Run) (ref.Val, *types.Err) {
+			x, y, err := both(r, a, b)
+			if err != nil {
+				return nil, err
+			}
+			return result(fn(&r.ctx, x, y))
+		}
+	default:
+		return lowered{}, notLowered("helper " + f.name + " of this arity")
+	}
+	return lowerValue(read, f.result, lw.env.provider)
+}
+
+// result splits a helper's value from its error.
+func result(v ref.Val) (ref.Val, *types.Err) {
+	if e, ok := v.(*types.Err); ok {
+		return nil, e
+	}
+	return v, nil
 }

@@ -80,6 +80,7 @@ func TestLoweredMatchesInterpreter(t *testing.T) {
 		`has_entry("p", item.hs_code) ? table("p", item.hs_code) > decimal("0.1") : false`,
 		`item.hs_code.startsWith("8471") || item.hs6.endsWith("40") || item.model.contains("-")`,
 		`item.hs6.endsWith("40")`,
+		`item.sku + "-" + item.model == "A-B-1"`,
 		`item.model.contains("-")`,
 		`item.hs_code.startsWith("62")`,
 		`item.category in ["ups", "pdu"] && !(item.hs4 in ["8517"])`,

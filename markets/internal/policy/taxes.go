@@ -316,8 +316,7 @@ func (r *Run) ApplyTaxes() {
 				sum.Amount = out.amount.Decimal()
 			}
 		} else {
-			var total, baseSum exact.Dec
-			var uniform *exact.Dec
+			var total, baseSum, uniform exact.Dec
 			mixed, anyRate := false, false
 			for gi, g := range groups {
 				if why := blocked(gi, t); why != nil {
@@ -345,13 +344,13 @@ func (r *Run) ApplyTaxes() {
 				g.Rates[ti], g.HasRate[ti] = out.rate, out.hasRate
 				if out.hasRate {
 					baseSum = baseSum.Add(out.base)
-					anyRate = true
 					switch {
-					case uniform == nil:
-						uniform = &out.rate
+					case !anyRate:
+						uniform = out.rate
 					case !uniform.Equal(out.rate):
 						mixed = true
 					}
+					anyRate = true
 				}
 				total = total.Add(out.amount)
 			}
