@@ -154,6 +154,60 @@ func TestLoadReportsPositions(t *testing.T) {
 	}
 }
 
+// TestLoadRequiresConfidence: a rule or tax that does not say whether it was
+// checked against its source is a load error at its id, never read as
+// confirmed.
+func TestLoadRequiresConfidence(t *testing.T) {
+	base := miniPolicy(t)
+	tests := []struct {
+		name     string
+		old, new string
+		want     string // the only issue
+	}{
+		{
+			name: "rule without confidence",
+			old:  "    source: test\n    confidence: confirmed\n  - id: tr.big\n",
+			new:  "    source: test\n  - id: tr.big\n",
+			want: "zz.yaml:26:9: rule tr.tareks: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "rule written as a flow mapping without confidence",
+			old:  "    source: test, confidence: confirmed}\n",
+			new:  "    source: test}\n",
+			want: "zz.yaml:21:10: rule tr.vkn: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "tax without confidence",
+			old:  "    source: test\n    confidence: confirmed\n  - id: tr.kdv\n",
+			new:  "    source: test\n  - id: tr.kdv\n",
+			want: "zz.yaml:43:9: rule tr.duty: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "tax with an empty confidence",
+			old:  "    source: test\n    confidence: confirmed\n  - id: tr.kdv\n",
+			new:  "    source: test\n    confidence: \"\"\n  - id: tr.kdv\n",
+			want: "zz.yaml:43:9: rule tr.duty: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "tax with a confidence of neither kind",
+			old:  "    base: line.customs_value + tax.duty\n    source: test\n    confidence: confirmed\n",
+			new:  "    base: line.customs_value + tax.duty\n    source: test\n    confidence: probable\n",
+			want: `zz.yaml:49:9: rule tr.kdv: confidence: want confirmed or unconfirmed, got "probable"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, 1, strings.Count(base, tt.old), "the edit must be unambiguous")
+			issues := loadIssues(t, strings.Replace(base, tt.old, tt.new, 1))
+			var lines []string
+			for _, is := range issues {
+				lines = append(lines, is.String())
+			}
+			require.Equal(t, []string{tt.want}, lines)
+		})
+	}
+}
+
 func TestLoadRejectsEmptyListEntries(t *testing.T) {
 	// Found by FuzzLoadPolicy: a YAML list item with no content decodes to a
 	// nil entry.
