@@ -517,7 +517,7 @@ func TestRADARCeilingWithoutAnyUSDRate(t *testing.T) {
 // write shipment.items.exists(item, ...). Outside the comprehension, item
 // is still not available in a shipment-scope rule.
 func TestComprehensionVariableShadowsAPolicyVariable(t *testing.T) {
-	rule := "rules:\n  - {id: tr.ups, kind: info, scope: shipment, when: 'shipment.items.exists(item, item.category == \"ups\")', message: ups, source: test}\n"
+	rule := "rules:\n  - {id: tr.ups, kind: info, scope: shipment, when: 'shipment.items.exists(item, item.category == \"ups\")', message: ups, source: test, confidence: confirmed}\n"
 	engine := miniEngine(t, "rules:\n", rule)
 	for _, tt := range []struct {
 		category iorules.Category
@@ -536,7 +536,7 @@ func TestComprehensionVariableShadowsAPolicyVariable(t *testing.T) {
 		})
 	}
 
-	outside := "rules:\n  - {id: tr.ups, kind: info, scope: shipment, when: 'shipment.items.exists(i, i.category == \"ups\") && item.category == \"ups\"', message: ups, source: test}\n"
+	outside := "rules:\n  - {id: tr.ups, kind: info, scope: shipment, when: 'shipment.items.exists(i, i.category == \"ups\") && item.category == \"ups\"', message: ups, source: test, confidence: confirmed}\n"
 	joined := strings.Join(issueStrings(loadIssues(t, strings.Replace(miniPolicy(t), "rules:\n", outside, 1))), "\n")
 	require.Contains(t, joined, "rule tr.ups: item is not available here")
 }

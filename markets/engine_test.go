@@ -64,37 +64,37 @@ func TestLoadReportsPositions(t *testing.T) {
 			name: "wrong result type",
 			old:  `when: declaration.customs_value > decimal("100000")`,
 			new:  `when: declaration.customs_value`,
-			want: "zz.yaml:36:11: rule tr.big: expression has type decimal, want bool",
+			want: "zz.yaml:37:11: rule tr.big: expression has type decimal, want bool",
 		},
 		{
 			name: "decimal mixed with a double",
 			old:  `base: line.customs_value + tax.duty`,
 			new:  `base: line.customs_value * 1.5`,
-			want: "zz.yaml:49:30: rule tr.kdv: found no matching overload for '_*_' applied to '(decimal, double)'",
+			want: "zz.yaml:52:30: rule tr.kdv: found no matching overload for '_*_' applied to '(decimal, double)'",
 		},
 		{
 			name: "tax read before it is computed",
 			old:  `base: line.customs_value` + "\n",
 			new:  `base: line.customs_value + tax.kdv` + "\n",
-			want: "zz.yaml:44:35: rule tr.duty: tax.kdv: no earlier tax has that name",
+			want: "zz.yaml:46:35: rule tr.duty: tax.kdv: no earlier tax has that name",
 		},
 		{
 			name: "unknown table",
 			old:  `rate: table("vat", "standard")`,
 			new:  `rate: table("vat_rates", "standard")`,
-			want: "zz.yaml:48:16: rule tr.kdv: table: no table named \"vat_rates\"",
+			want: "zz.yaml:51:16: rule tr.kdv: table: no table named \"vat_rates\"",
 		},
 		{
 			name: "duplicate id",
 			old:  "  - id: tr.big\n",
 			new:  "  - id: tr.tareks\n",
-			want: "zz.yaml:33:9: rule tr.tareks: duplicate id (first defined at line 26)",
+			want: "zz.yaml:34:9: rule tr.tareks: duplicate id (first defined at line 26)",
 		},
 		{
 			name: "runaway expression",
 			old:  `when: declaration.customs_value > decimal("100000")`,
 			new:  `when: shipment.items.all(a, shipment.items.all(b, a.line != b.line || a.quantity > 0))`,
-			want: "zz.yaml:36:11: rule tr.big: expression too costly",
+			want: "zz.yaml:37:11: rule tr.big: expression too costly",
 		},
 		{
 			name: "loop over items in a per-line rule",
@@ -106,37 +106,37 @@ func TestLoadReportsPositions(t *testing.T) {
 			name: "item in a shipment-scope rule",
 			old:  `when: declaration.customs_value > decimal("100000")`,
 			new:  `when: item.quantity > 1`,
-			want: "zz.yaml:36:11: rule tr.big: item is not available here",
+			want: "zz.yaml:37:11: rule tr.big: item is not available here",
 		},
 		{
 			name: "a CEL expression that is not a string",
 			old:  `when: declaration.customs_value > decimal("100000")`,
 			new:  `when: [1, 2]`,
-			want: "zz.yaml:36:11: expected a CEL expression (a string)",
+			want: "zz.yaml:37:11: expected a CEL expression (a string)",
 		},
 		{
 			name: "group-scope tax reads an item field outside group_by",
 			old:  `rate: table("vat", "standard")`,
 			new:  `rate: 'item.condition == "new" ? table("vat", "standard") : decimal("0")'`,
-			want: "zz.yaml:48:16: rule tr.kdv: item.condition differs between the lines of one declaration group (group_by: [hs_code, country_of_origin])",
+			want: "zz.yaml:51:16: rule tr.kdv: item.condition differs between the lines of one declaration group (group_by: [hs_code, country_of_origin])",
 		},
 		{
 			name: "group-scope tax reads the item as a whole",
 			old:  `rate: table("vat", "standard")`,
 			new:  `rate: '[item].size() > 0 ? table("vat", "standard") : decimal("0")'`,
-			want: "zz.yaml:48:13: rule tr.kdv: the item as a whole differs between the lines",
+			want: "zz.yaml:51:13: rule tr.kdv: the item as a whole differs between the lines",
 		},
 		{
 			name: "a condition that is not a bool",
 			old:  `when: declaration.customs_value > decimal("100000")`,
 			new:  `when: dyn(declaration.lines)`,
-			want: "zz.yaml:36:11: rule tr.big: expression has type dyn, want bool",
+			want: "zz.yaml:37:11: rule tr.big: expression has type dyn, want bool",
 		},
 		{
 			name: "unknown YAML key",
 			old:  "    message: big\n",
 			new:  "    mesage: big\n",
-			want: "zz.yaml:37:1: field mesage not found",
+			want: "zz.yaml:38:1: field mesage not found",
 		},
 	}
 	for _, tt := range tests {
@@ -150,6 +150,60 @@ func TestLoadReportsPositions(t *testing.T) {
 			joined := strings.Join(lines, "\n")
 			require.Contains(t, joined, tt.want)
 			require.Contains(t, joined, tt.contain)
+		})
+	}
+}
+
+// TestLoadRequiresConfidence: a rule or tax that does not say whether it was
+// checked against its source is a load error at its id, never read as
+// confirmed.
+func TestLoadRequiresConfidence(t *testing.T) {
+	base := miniPolicy(t)
+	tests := []struct {
+		name     string
+		old, new string
+		want     string // the only issue
+	}{
+		{
+			name: "rule without confidence",
+			old:  "    source: test\n    confidence: confirmed\n  - id: tr.big\n",
+			new:  "    source: test\n  - id: tr.big\n",
+			want: "zz.yaml:26:9: rule tr.tareks: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "rule written as a flow mapping without confidence",
+			old:  "    source: test, confidence: confirmed}\n",
+			new:  "    source: test}\n",
+			want: "zz.yaml:21:10: rule tr.vkn: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "tax without confidence",
+			old:  "    source: test\n    confidence: confirmed\n  - id: tr.kdv\n",
+			new:  "    source: test\n  - id: tr.kdv\n",
+			want: "zz.yaml:43:9: rule tr.duty: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "tax with an empty confidence",
+			old:  "    source: test\n    confidence: confirmed\n  - id: tr.kdv\n",
+			new:  "    source: test\n    confidence: \"\"\n  - id: tr.kdv\n",
+			want: "zz.yaml:43:9: rule tr.duty: confidence: required (confirmed or unconfirmed)",
+		},
+		{
+			name: "tax with a confidence of neither kind",
+			old:  "    base: line.customs_value + tax.duty\n    source: test\n    confidence: confirmed\n",
+			new:  "    base: line.customs_value + tax.duty\n    source: test\n    confidence: probable\n",
+			want: `zz.yaml:49:9: rule tr.kdv: confidence: want confirmed or unconfirmed, got "probable"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, 1, strings.Count(base, tt.old), "the edit must be unambiguous")
+			issues := loadIssues(t, strings.Replace(base, tt.old, tt.new, 1))
+			var lines []string
+			for _, is := range issues {
+				lines = append(lines, is.String())
+			}
+			require.Equal(t, []string{tt.want}, lines)
 		})
 	}
 }
@@ -308,6 +362,7 @@ func TestQuantitiesKnownWithoutExchangeRate(t *testing.T) {
     when: line.quantity == 3
     message: three units
     source: test
+    confidence: confirmed
   - id: tr.big
 `, 1)
 	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}))

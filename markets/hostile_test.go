@@ -203,7 +203,7 @@ func TestFinerRowsMessageIsBounded(t *testing.T) {
 // binary search in the same table does not.
 func TestRuntimeCostLimitCountsTableLookups(t *testing.T) {
 	src := withDutyRows(t, finerRows(3000))
-	rule := "  - {id: tr.listed, kind: info, when: 'has_entry(\"duty\", item.hs_code)', message: listed, source: test}\n"
+	rule := "  - {id: tr.listed, kind: info, when: 'has_entry(\"duty\", item.hs_code)', message: listed, source: test, confidence: confirmed}\n"
 	src = strings.Replace(src, "rules:\n", "rules:\n"+rule, 1)
 	engine, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(src)}}), markets.WithRuntimeCostLimit(1000))
 	require.NoError(t, err)
@@ -236,7 +236,7 @@ func TestLoadCountsTableLookupCost(t *testing.T) {
 		fmt.Fprintf(&b, "      - {from: %d, to: %d, value: \"1\", source: test, confidence: confirmed}\n", i+1, i+1)
 	}
 	src := strings.Replace(miniPolicy(t), "  vat:\n", b.String()+"  vat:\n", 1)
-	rule := "  - {id: tr.fee, kind: info, when: 'tiered(\"fee\", item.quantity) > decimal(\"0\")', message: fee, source: test}\n"
+	rule := "  - {id: tr.fee, kind: info, when: 'tiered(\"fee\", item.quantity) > decimal(\"0\")', message: fee, source: test, confidence: confirmed}\n"
 	src = strings.Replace(src, "rules:\n", "rules:\n"+rule, 1)
 	joined := strings.Join(issueStrings(loadIssues(t, src)), "\n")
 	require.Contains(t, joined, "rule tr.fee: expression too costly")

@@ -167,7 +167,7 @@ func TestRuleMemoAdversarialConditions(t *testing.T) {
 	s.Documents = append(s.Documents, iorules.Document{Type: iorules.DocumentCertificateOfOrigin, Reference: "CO-1", Lines: []int{2, 3}})
 	for name, cond := range conditions {
 		t.Run(name, func(t *testing.T) {
-			rule := fmt.Sprintf("rules:\n  - {id: tr.probe, kind: info, when: '%s', message: probe, source: test}\n", cond)
+			rule := fmt.Sprintf("rules:\n  - {id: tr.probe, kind: info, when: '%s', message: probe, source: test, confidence: confirmed}\n", cond)
 			src := strings.Replace(miniPolicy(t), "rules:\n", rule, 1)
 			fsys := fstest.MapFS{"zz.yaml": {Data: []byte(src)}}
 			memo, err := markets.New(markets.WithPolicies(fsys))

@@ -49,6 +49,7 @@ func TestHasDocument(t *testing.T) {
     message: no invoice
     unblock: provide the invoice
     source: test
+    confidence: confirmed
   - id: tr.doc_fields
     kind: info
     scope: shipment
@@ -57,6 +58,7 @@ func TestHasDocument(t *testing.T) {
         && "R1U-G5" in d.models && d.lines.size() == 1 && d.lines[0] == 2 && d.reference == "C-1" && d.date == "2026-01-10")
     message: certificate fields readable
     source: test
+    confidence: confirmed
 `))
 	tests := []struct {
 		name    string
@@ -101,7 +103,7 @@ func TestHasDocument(t *testing.T) {
 func TestHasDocumentLoadErrors(t *testing.T) {
 	rule := func(when string) string {
 		return "  - id: tr.doc\n    kind: condition\n    scope: shipment\n    when: '" + when + "'\n" +
-			"    message: m\n    unblock: u\n    source: test\n"
+			"    message: m\n    unblock: u\n    source: test\n    confidence: confirmed\n"
 	}
 	tests := []struct {
 		name, when, want string

@@ -100,7 +100,8 @@ func TestPolicyRuleNeedsUnblock(t *testing.T) {
 				"    when: \"true\"\n"+
 				"    scope: shipment\n"+
 				"    message: blocked\n"+
-				"    source: test\n", 1)
+				"    source: test\n"+
+				"    confidence: confirmed\n", 1)
 			_, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(policy)}}))
 			require.Error(t, err)
 			require.Contains(t, err.Error(), "rule tr.silent: unblock: required for kind "+kind)
@@ -108,7 +109,7 @@ func TestPolicyRuleNeedsUnblock(t *testing.T) {
 	}
 	t.Run("info needs none", func(t *testing.T) {
 		policy := strings.Replace(string(src), "rules:\n", "rules:\n"+
-			"  - id: tr.note\n    kind: info\n    when: \"true\"\n    scope: shipment\n    message: fyi\n    source: test\n", 1)
+			"  - id: tr.note\n    kind: info\n    when: \"true\"\n    scope: shipment\n    message: fyi\n    source: test\n    confidence: confirmed\n", 1)
 		_, err := markets.New(markets.WithPolicies(fstest.MapFS{"zz.yaml": {Data: []byte(policy)}}))
 		require.NoError(t, err)
 	})

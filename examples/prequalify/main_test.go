@@ -72,17 +72,20 @@ rules:
     when: item.radio.size() > 0
     approval: {authority: TAREKS, title: TAREKS check, stage: before_clearance, lead_time_days: 10}
     source: test
+    confidence: confirmed
 taxes:
   - id: tr.duty
     name: Duty
     rate: table("duty", item.hs_code)
     base: line.customs_value
     source: test
+    confidence: confirmed
   - id: tr.kdv
     name: VAT
     rate: decimal("0.20")
     base: line.customs_value + tax.duty
     source: test
+    confidence: confirmed
 `
 
 // brokenPolicy has a type error, an unknown field and a syntax error.
@@ -98,17 +101,20 @@ rules:
     when: item.quantity + "x"
     message: never
     source: test
+    confidence: confirmed
   - id: tr.bad_field
     kind: info
     when: item.colour == "blue"
     message: never
     source: test
+    confidence: confirmed
 taxes:
   - id: tr.vat
     name: VAT
     rate: decimal("0.20")
     base: line.customs_value *
     source: test
+    confidence: confirmed
 `
 
 func writeDir(t *testing.T, files map[string]string) string {
@@ -203,8 +209,8 @@ items[0].colour: unknown field
 			code: 3,
 			stderrHas: []string{
 				filepath.Join(brokenPolicies, "tr.yaml") + ":10:25: rule tr.bad_type: ",
-				filepath.Join(brokenPolicies, "tr.yaml") + ":15:15: rule tr.bad_field: ",
-				filepath.Join(brokenPolicies, "tr.yaml") + ":22:",
+				filepath.Join(brokenPolicies, "tr.yaml") + ":16:15: rule tr.bad_field: ",
+				filepath.Join(brokenPolicies, "tr.yaml") + ":24:",
 			},
 			stderrLines: regexp.MustCompile(`^` + regexp.QuoteMeta(filepath.Join(brokenPolicies, "tr.yaml")) + `:\d+:\d+: rule tr\.[a-z_]+: .+$`),
 		},

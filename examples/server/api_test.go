@@ -512,7 +512,7 @@ func TestRunRefusesToStart(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "broken")
 	require.NoError(t, os.Mkdir(broken, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(broken, "tr.yaml"), []byte("market: TR\nname: x\ncurrency: TRY\nversion: \"1\"\neffective_from: 2025-01-01\nvaluation: {basis: CIF}\nrules:\n  - id: tr.bad\n    kind: condition\n    when: item.quantity + \"x\"\n    message: m\n    source: s\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(broken, "tr.yaml"), []byte("market: TR\nname: x\ncurrency: TRY\nversion: \"1\"\neffective_from: 2025-01-01\nvaluation: {basis: CIF}\nrules:\n  - id: tr.bad\n    kind: condition\n    when: item.quantity + \"x\"\n    message: m\n    source: s\n    confidence: confirmed\n"), 0o644))
 	badList := filepath.Join(dir, "list.json")
 	require.NoError(t, os.WriteFile(badList, []byte(`{"parties": [], "colour": "blue"}`), 0o644))
 	tests := []struct {

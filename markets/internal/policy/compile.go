@@ -570,14 +570,14 @@ func (c *compiler) source(s string, sources map[string]string, pos position, rul
 	return s
 }
 
-func (c *compiler) confidence(v string, pos position, ruleID string, required bool) iorules.Confidence {
+// confidence reads the confidence of a table row, rule or tax. It is
+// required: a figure or rule that does not say whether it was checked
+// against its source is not read as confirmed (fail closed).
+func (c *compiler) confidence(v string, pos position, ruleID string) iorules.Confidence {
 	switch v {
 	case "confirmed", "unconfirmed":
 		return iorules.Confidence(v)
 	case "":
-		if !required {
-			return iorules.ConfidenceConfirmed
-		}
 		c.errorf(pos, ruleID, "confidence: required (confirmed or unconfirmed)")
 	default:
 		c.errorf(pos, ruleID, "confidence: want confirmed or unconfirmed, got %q", v)
@@ -618,7 +618,7 @@ func (c *compiler) compileTable(name string, ts *tableSpec, sources map[string]s
 			Source:        c.source(es.Source, sources, pos, id),
 			EffectiveFrom: c.date(es.EffectiveFrom, id, "effective_from"),
 			EffectiveTo:   c.date(es.EffectiveTo, id, "effective_to"),
-			Confidence:    c.confidence(es.Confidence, pos, id, true),
+			Confidence:    c.confidence(es.Confidence, pos, id),
 		}
 		e.celValue = newDec(e.Value)
 		switch {
@@ -768,7 +768,7 @@ func (c *compiler) compileRule(p *Policy, rs *ruleSpec, sources map[string]strin
 		Source:        c.source(rs.Source, sources, pos, id),
 		EffectiveFrom: c.date(rs.EffectiveFrom, id, "effective_from"),
 		EffectiveTo:   c.date(rs.EffectiveTo, id, "effective_to"),
-		Confidence:    c.confidence(rs.Confidence, pos, id, false),
+		Confidence:    c.confidence(rs.Confidence, pos, id),
 	}
 	c.window(rs.EffectiveFrom, rs.EffectiveTo, id, "the rule")
 	switch r.Kind {
@@ -877,7 +877,7 @@ func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string,
 		Source:        c.source(ts.Source, sources, pos, id),
 		EffectiveFrom: c.date(ts.EffectiveFrom, id, "effective_from"),
 		EffectiveTo:   c.date(ts.EffectiveTo, id, "effective_to"),
-		Confidence:    c.confidence(ts.Confidence, pos, id, false),
+		Confidence:    c.confidence(ts.Confidence, pos, id),
 		HalfEven:      p.halfEven,
 	}
 	c.window(ts.EffectiveFrom, ts.EffectiveTo, id, "the tax")

@@ -123,13 +123,14 @@ valuation: {basis: CIF}
 declaration:
   group_by: [line]
 rules:
-  - {id: tr.probe, kind: info, when: 'model_is("A")', message: probe, source: test}
+  - {id: tr.probe, kind: info, when: 'model_is("A")', message: probe, source: test, confidence: confirmed}
 taxes:
   - id: tr.fee
     name: Fee
     when: model_is("A")
     amount: decimal("1")
     source: test
+    confidence: confirmed
 `
 
 // recordingSink keeps what a Run reports.
