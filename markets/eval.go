@@ -30,6 +30,11 @@ type evaluation struct {
 }
 
 func (ev *evaluation) addReason(r iorules.Reason) {
+	if ev.d.Reasons == nil {
+		// Room for the reasons of a typical decision (a ten-line
+		// shipment gives 20 to 30), rather than growing one by one.
+		ev.d.Reasons = make([]iorules.Reason, 0, 32)
+	}
 	ev.d.Reasons = append(ev.d.Reasons, r)
 }
 

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
@@ -157,6 +158,40 @@ func BenchmarkHandwritten(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkBrazilAgainstFloor measures the engine against the hand-written
+// floor in one loop, alternating the two on each iteration, and reports
+// their ratio (x-floor): on a machine whose speed drifts between runs,
+// the two are then timed under the same conditions, which separate runs
+// of BenchmarkPrequalify and BenchmarkHandwritten are not.
+func BenchmarkBrazilAgainstFloor(b *testing.B) {
+	engine, err := markets.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{10, 1000} {
+		s := policytest.SampleShipment("BR", n)
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var engineTime, floorTime time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := engine.Prequalify(s); err != nil {
+					b.Fatal(err)
+				}
+				mid := time.Now()
+				if _, err := handwrittenBrazil(s); err != nil {
+					b.Fatal(err)
+				}
+				engineTime += mid.Sub(start)
+				floorTime += time.Since(mid)
+			}
+			b.ReportMetric(float64(engineTime.Nanoseconds())/float64(b.N), "engine-ns/op")
+			b.ReportMetric(float64(floorTime.Nanoseconds())/float64(b.N), "floor-ns/op")
+			b.ReportMetric(float64(engineTime)/float64(floorTime), "x-floor")
 		})
 	}
 }

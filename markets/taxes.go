@@ -128,6 +128,17 @@ func (ev *evaluation) splitLines(groups []*policy.Group, places int32) {
 		}
 		return decimal.Decimal{}
 	}
+	// One array for the rates of every line: each line has its own
+	// variable, so a caller may write to any part of a decision.
+	nRates := 0
+	for _, g := range groups {
+		for _, ti := range g.Computed {
+			if g.HasRate[ti] {
+				nRates += len(g.Items)
+			}
+		}
+	}
+	rates := make([]decimal.Decimal, 0, nRates)
 	var weights, shares []exact.Dec
 	for gi, g := range groups {
 		n, m := len(g.Items), len(g.Computed)
@@ -148,17 +159,17 @@ func (ev *evaluation) splitLines(groups []*policy.Group, places int32) {
 				continue
 			}
 			id := ev.pol.Taxes[ti].ID
-			var rates []decimal.Decimal
+			// The group's rate, made once: decimal values are immutable,
+			// and each line gets its own variable holding it.
+			var rate decimal.Decimal
 			if g.HasRate[ti] {
-				// Each line its own rate: nothing in a decision is shared,
-				// so a caller may write to any part of it.
-				rates = make([]decimal.Decimal, n)
+				rate = g.Rates[ti].Decimal()
 			}
 			for i, idx := range g.Items {
 				lt := LineTax{ID: id, Amount: shares[i].Decimal()}
-				if rates != nil {
-					rates[i] = g.Rates[ti].Decimal()
-					lt.Rate = &rates[i]
+				if g.HasRate[ti] {
+					rates = append(rates, rate)
+					lt.Rate = &rates[len(rates)-1]
 				}
 				out[idx].Taxes = append(out[idx].Taxes, lt)
 			}
