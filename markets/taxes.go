@@ -1,7 +1,6 @@
 package markets
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/iorules/iorules"
@@ -54,11 +53,14 @@ func (ev *evaluation) Tax(t *policy.Tax, sum policy.TaxSum) {
 		// A figure is as confirmed as the weakest rule or row it rests on.
 		summary.Confidence = "unconfirmed"
 	}
+	if ev.d.Taxes == nil {
+		ev.d.Taxes = make([]Tax, 0, len(ev.pol.Taxes))
+	}
 	ev.d.Taxes = append(ev.d.Taxes, summary)
-	if t.Confidence == "unconfirmed" && !summary.Amount.IsZero() {
+	if t.Confidence == iorules.ConfidenceUnconfirmed && !summary.Amount.IsZero() {
 		ev.addReason(iorules.Reason{
 			Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Rule: t.ID, Source: t.Source,
-			Message: fmt.Sprintf("tax %s (%s) rests on a base or rule the policy marks unconfirmed; verify it before relying on the figure", t.ID, t.Name),
+			Message: t.UnconfirmedNote,
 		})
 	}
 }

@@ -195,6 +195,9 @@ type Tax struct {
 	// base adds up, for the explanation.
 	WhenText  string
 	baseParts *exprParts
+	// UnconfirmedNote, for a tax the policy marks unconfirmed, is what a
+	// decision says of every figure of it; "" for a confirmed tax.
+	UnconfirmedNote string
 }
 
 // dependsOn reports whether t reads the earlier tax named short.
@@ -879,6 +882,9 @@ func (c *compiler) compileTax(p *Policy, ts *taxSpec, sources map[string]string,
 		EffectiveTo:   c.date(ts.EffectiveTo, id, "effective_to"),
 		Confidence:    c.confidence(ts.Confidence, pos, id),
 		HalfEven:      p.halfEven,
+	}
+	if t.Confidence == iorules.ConfidenceUnconfirmed {
+		t.UnconfirmedNote = fmt.Sprintf("tax %s (%s) rests on a base or rule the policy marks unconfirmed; verify it before relying on the figure", t.ID, t.Name)
 	}
 	c.window(ts.EffectiveFrom, ts.EffectiveTo, id, "the tax")
 	if t.Name == "" {
