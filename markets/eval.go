@@ -65,10 +65,10 @@ func (ev *evaluation) Fired(r *policy.Rule, fired []int, message string) {
 		}
 	}
 	ev.d.Fired = append(ev.d.Fired, FiredRule{Rule: r.ID, Lines: fired})
-	if r.Confidence == "unconfirmed" {
+	if r.Confidence == iorules.ConfidenceUnconfirmed {
 		ev.addReason(iorules.Reason{
 			Code: CodeUnconfirmedRule, Severity: iorules.SeverityInfo, Lines: fired, Rule: r.ID, Source: r.Source,
-			Message: fmt.Sprintf("rule %s rests on a fact the policy marks unconfirmed; verify it with the authority before relying on it", r.ID),
+			Message: r.UnconfirmedNote,
 		})
 	}
 	if r.Kind == policy.KindApproval {
@@ -329,7 +329,7 @@ func stagePhrase(s approvals.Stage) string {
 // table row used, in order of first use.
 func (ev *evaluation) noteUnconfirmed() {
 	for _, u := range ev.run.Used() {
-		label := "table " + u.Table + " entry " + u.Entry.Key + tierLabel(u.Entry) + " = " + u.Entry.Value.String()
+		label := u.Label()
 		if u.Entry.Caller {
 			msg := label + " was supplied by the caller (" + strings.TrimPrefix(u.Entry.Source, policy.CallerSource) + ")"
 			if u.Entry.Confidence == "unconfirmed" {
@@ -346,16 +346,6 @@ func (ev *evaluation) noteUnconfirmed() {
 			Message: label + " is unconfirmed: check it against the official tariff before relying on the figure",
 		})
 	}
-}
-
-func tierLabel(e *policy.Entry) string {
-	if e.Key != "" {
-		return ""
-	}
-	if e.To == 0 {
-		return fmt.Sprintf("%d+", e.From)
-	}
-	return fmt.Sprintf("%d-%d", e.From, e.To)
 }
 
 // bySeverity orders reasons from the most to the least severe, keeping

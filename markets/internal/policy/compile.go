@@ -168,6 +168,9 @@ type Rule struct {
 	// whenParts are the parts of the condition joined by && or ||, for
 	// the explanation.
 	whenParts *exprParts
+	// UnconfirmedNote, for a rule the policy marks unconfirmed, is what a
+	// decision says when it fires; "" for a confirmed rule.
+	UnconfirmedNote string
 }
 
 // Tax is a compiled tax or fee of the chain. Its exported fields are as the
@@ -772,6 +775,9 @@ func (c *compiler) compileRule(p *Policy, rs *ruleSpec, sources map[string]strin
 		EffectiveFrom: c.date(rs.EffectiveFrom, id, "effective_from"),
 		EffectiveTo:   c.date(rs.EffectiveTo, id, "effective_to"),
 		Confidence:    c.confidence(rs.Confidence, pos, id),
+	}
+	if r.Confidence == iorules.ConfidenceUnconfirmed {
+		r.UnconfirmedNote = fmt.Sprintf("rule %s rests on a fact the policy marks unconfirmed; verify it with the authority before relying on it", r.ID)
 	}
 	c.window(rs.EffectiveFrom, rs.EffectiveTo, id, "the rule")
 	switch r.Kind {

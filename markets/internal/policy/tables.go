@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
@@ -66,6 +67,9 @@ type Entry struct {
 	// Caller marks a row the caller supplied (WithTables): every figure
 	// computed from it cites it.
 	Caller bool
+	// label is Row.Label, made on first use: the engine's evaluations
+	// share the entry, and the label never changes.
+	label atomic.Pointer[string]
 }
 
 func (e *Entry) inForce(d iorules.Date) bool { return e.window().Covers(d) }
@@ -79,6 +83,26 @@ func (e *Entry) window() iorules.Window {
 type Row struct {
 	Table string
 	Entry *Entry
+}
+
+// Label names the row in messages: "table ii_rate entry 847150 = 0.16",
+// a row of a tiers table by its range ("entry 3-5", "entry 51+").
+func (r Row) Label() string {
+	if l := r.Entry.label.Load(); l != nil {
+		return *l
+	}
+	e := r.Entry
+	key := e.Key
+	switch {
+	case key != "":
+	case e.To == 0:
+		key = strconv.Itoa(e.From) + "+"
+	default:
+		key = strconv.Itoa(e.From) + "-" + strconv.Itoa(e.To)
+	}
+	l := "table " + r.Table + " entry " + key + " = " + e.Value.String()
+	e.label.Store(&l)
+	return l
 }
 
 // recorder collects, for one Prequalify call, the unconfirmed table rows
