@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/approvals"
@@ -30,13 +31,16 @@ type evaluation struct {
 }
 
 func (ev *evaluation) addReason(r iorules.Reason) {
-	if ev.d.Reasons == nil {
-		// Room for the reasons of a typical decision (a ten-line
-		// shipment gives 20 to 30), rather than growing one by one.
-		ev.d.Reasons = make([]iorules.Reason, 0, 32)
-	}
 	ev.d.Reasons = append(ev.d.Reasons, r)
 }
+
+// reasonBuffers recycle the slices an evaluation gathers its reasons in:
+// finish copies the reasons, in order of severity, into a slice of the
+// decision's own, and gives the buffer back cleared.
+var reasonBuffers = sync.Pool{New: func() any { b := make([]iorules.Reason, 0, 64); return &b }}
+
+// maxPooledReasons bounds the buffers kept for reuse.
+const maxPooledReasons = 1024
 
 // Reason adds a reason of the policy's run to the decision (policy.Sink).
 func (ev *evaluation) Reason(r iorules.Reason) { ev.addReason(r) }
@@ -147,7 +151,7 @@ func policyRef(pol *policy.Policy) PolicyRef {
 func (e *Engine) prequalifyWith(pol *policy.Policy, s iorules.Shipment, screen exportctl.Result, cfg *evalConfig) (Decision, error) {
 	d := &Decision{
 		ShipmentID: s.ID, Market: pol.Market, Currency: pol.Currency, AsOf: s.Date,
-		Reasons: make([]iorules.Reason, 0, 32), Approvals: []approvals.Approval{}, Taxes: []Tax{},
+		Reasons: (*reasonBuffers.Get().(*[]iorules.Reason))[:0], Approvals: []approvals.Approval{}, Taxes: []Tax{},
 		Lines: []Line{}, Fired: []FiredRule{}, NotEvaluated: slices.Clone(pol.NotEvaluated),
 		Policy: policyRef(pol),
 	}
@@ -378,7 +382,15 @@ func (ev *evaluation) finish() {
 		slices.Sort(d.Reasons[i].Lines)
 		d.Reasons[i].Lines = slices.Compact(d.Reasons[i].Lines)
 	}
-	d.Reasons = bySeverity(d.Reasons)
+	gathered := d.Reasons
+	d.Reasons = bySeverity(gathered)
+	if cap(gathered) <= maxPooledReasons {
+		// Nothing else holds the buffer: the decision has its own copy.
+		gathered = gathered[:cap(gathered)]
+		clear(gathered)
+		gathered = gathered[:0]
+		reasonBuffers.Put(&gathered)
+	}
 	d.Verdict = Clear
 	for _, r := range d.Reasons {
 		switch r.Severity {

@@ -30,8 +30,13 @@ func Allocate(total Dec, weights []Dec, places int32, shares []Dec) []Dec {
 		sum = New(int64(len(weights)), 0)
 	}
 	// The remainders with their indexes, sorted without a closure over
-	// them: one allocation per call.
-	rems := make([]remainder, len(weights))
+	// them: on the stack for a few weights, one allocation for more.
+	var small [16]remainder
+	rems := small[:0]
+	if len(weights) > len(small) {
+		rems = make([]remainder, 0, len(weights))
+	}
+	rems = rems[:len(weights)]
 	left := total
 	for i, w := range weights {
 		if equal {

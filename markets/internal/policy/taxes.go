@@ -91,13 +91,13 @@ func (r *Run) buildGroups() []*Group {
 	}
 	n := len(r.pol.Taxes)
 	amounts, rates := make([]exact.Dec, n*len(out)), make([]exact.Dec, n*len(out))
-	hasRate, has, vals := make([]bool, n*len(out)), make([]bool, n*len(out)), make([]ref.Val, n*len(out))
+	hasRate, has := make([]bool, n*len(out)), make([]bool, n*len(out))
 	maps := make([]taxMap, len(out))
 	for gi, g := range out {
 		from, to := gi*n, (gi+1)*n
 		g.Amounts, g.Rates, g.HasRate = amounts[from:to:to], rates[from:to:to], hasRate[from:to:to]
 		// The tax map reads the group's amounts where they are.
-		maps[gi] = taxMap{names: r.pol.taxNames, amounts: g.Amounts, has: has[from:to:to], vals: vals[from:to:to]}
+		maps[gi] = taxMap{names: r.pol.taxNames, amounts: g.Amounts, has: has[from:to:to]}
 		g.taxes = &maps[gi]
 		g.lineVal = r.env.provider.NativeToValue(&g.values)
 	}

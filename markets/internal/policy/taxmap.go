@@ -20,17 +20,20 @@ type taxMap struct {
 	names   []string    // the policy's tax short names, in chain order
 	amounts []exact.Dec // by position
 	has     []bool      // by position: false until the tax is computed
-	vals    []ref.Val   // by position: amounts as CEL values, once read
+	vals    []ref.Val   // by position: amounts as CEL values, once read (made on the first)
 }
 
 func newTaxMap(names []string) *taxMap {
 	n := len(names)
-	return &taxMap{names: names, amounts: make([]exact.Dec, n), has: make([]bool, n), vals: make([]ref.Val, n)}
+	return &taxMap{names: names, amounts: make([]exact.Dec, n), has: make([]bool, n)}
 }
 
 // set records the amount of the tax at position i.
 func (m *taxMap) set(i int, d exact.Dec) {
-	m.amounts[i], m.has[i], m.vals[i] = d, true, nil
+	m.amounts[i], m.has[i] = d, true
+	if m.vals != nil {
+		m.vals[i] = nil
+	}
 }
 
 // val returns the amount at position i as a CEL value; nil when the tax
@@ -38,6 +41,9 @@ func (m *taxMap) set(i int, d exact.Dec) {
 func (m *taxMap) val(i int) ref.Val {
 	if !m.has[i] {
 		return nil
+	}
+	if m.vals == nil {
+		m.vals = make([]ref.Val, len(m.names))
 	}
 	if m.vals[i] == nil {
 		m.vals[i] = newDec(m.amounts[i])
