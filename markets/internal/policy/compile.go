@@ -124,9 +124,13 @@ type Policy struct {
 	// taxNames are the short names of taxes, in chain order: the keys of
 	// the CEL `tax` map.
 	taxNames []string
-	// classKeys are, by class set, the functions that write each field's
-	// value into a class key.
-	classKeys [][]keyFunc
+	// classFields are the item fields (or helpers' reads) any class set
+	// holds, each once, and classKeys the functions that write each one's
+	// value into a key; classSetFields are, by class set, the indexes of
+	// its fields in classFields.
+	classFields    []string
+	classKeys      []keyFunc
+	classSetFields [][]int
 	// KnownApprovals and KnownSchemes are the approval ids and
 	// registration schemes the policy reads (approval rules, held() and
 	// registered() arguments), sorted, to tell a caller which of the

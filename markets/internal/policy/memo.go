@@ -145,24 +145,33 @@ func itemKey(nav ast.NavigableExpr, functions map[string]*contextFunction) ([]st
 // given fields share one. It returns the class of each item, by index, and
 // the number of classes.
 func lineClasses(s *iorules.Shipment, fields []keyFunc) ([]int32, int) {
-	items := s.Items
-	classes := make([]int32, len(items))
+	var value []byte
+	return internClasses(len(s.Items), func(key []byte, i int) []byte {
+		// Each value is written after its length, so no two different
+		// combinations can give the same key.
+		for _, appendValue := range fields {
+			value = appendValue(value[:0], s, &s.Items[i])
+			key = binary.AppendUvarint(key, uint64(len(value)))
+			key = append(key, value...)
+		}
+		return key
+	})
+}
+
+// internClasses classes n items by the keys appendKey writes: items with
+// equal keys share a class, numbered in order of first item. It returns
+// the class of each item and the number of classes.
+func internClasses(n int, appendKey func(b []byte, i int) []byte) ([]int32, int) {
+	classes := make([]int32, n)
 	// The keys of the classes found so far, one after another in keyBuf,
 	// keyEnds[c] the end of class c's; shipments have few classes, so a
 	// scan finds them until there are more than linearClasses.
 	var keyBuf []byte
 	var keyEnds []int
 	var index map[string]int32
-	var key, value []byte
-	for i := range items {
-		// Each value is written after its length, so no two different
-		// combinations can give the same key.
-		key = key[:0]
-		for _, appendValue := range fields {
-			value = appendValue(value[:0], s, &items[i])
-			key = binary.AppendUvarint(key, uint64(len(value)))
-			key = append(key, value...)
-		}
+	var key []byte
+	for i := range n {
+		key = appendKey(key[:0], i)
 		c, ok := int32(0), false
 		if index != nil {
 			c, ok = index[string(key)]
@@ -215,7 +224,7 @@ func helperCalled(n ast.NavigableExpr, functions map[string]*contextFunction) *c
 }
 
 // classSetIndex returns the index of fields in p.classSets, adding it;
-// functions are the helpers, whose lineKey writes their fields.
+// each field of a new set is added to p.classFields unless there.
 func classSetIndex(p *Policy, fields []string, functions map[string]*contextFunction) int {
 	for i, set := range p.classSets {
 		if slices.Equal(set, fields) {
@@ -223,16 +232,22 @@ func classSetIndex(p *Policy, fields []string, functions map[string]*contextFunc
 		}
 	}
 	p.classSets = append(p.classSets, fields)
-	appenders := make([]keyFunc, len(fields))
+	indexes := make([]int, len(fields))
 	for i, f := range fields {
-		if name, ok := strings.CutSuffix(f, "()"); ok {
-			appenders[i] = functions[name].lineKey
-			continue
+		j := slices.Index(p.classFields, f)
+		if j < 0 {
+			j = len(p.classFields)
+			p.classFields = append(p.classFields, f)
+			if name, ok := strings.CutSuffix(f, "()"); ok {
+				p.classKeys = append(p.classKeys, functions[name].lineKey)
+			} else {
+				field := keyFields[f]
+				p.classKeys = append(p.classKeys, func(b []byte, _ *iorules.Shipment, it *iorules.Item) []byte { return field(b, it) })
+			}
 		}
-		field := keyFields[f]
-		appenders[i] = func(b []byte, _ *iorules.Shipment, it *iorules.Item) []byte { return field(b, it) }
+		indexes[i] = j
 	}
-	p.classKeys = append(p.classKeys, appenders)
+	p.classSetFields = append(p.classSetFields, indexes)
 	return len(p.classSets) - 1
 }
 
@@ -245,14 +260,33 @@ type ruleAnswer struct {
 }
 
 // classesOf returns the class of every item for the class set, computing
-// it on first use in the evaluation.
+// it on first use in the evaluation. The lines are first classed by each
+// field alone, once per field however many sets hold it; a set of several
+// fields then classes the lines by their classes of its fields.
 func (r *Run) classesOf(set int) ([]int32, int) {
 	if r.classes == nil {
 		r.classes = make([][]int32, len(r.pol.classSets))
 		r.classCount = make([]int, len(r.pol.classSets))
+		r.fieldClasses = make([][]int32, len(r.pol.classFields))
+		r.fieldCount = make([]int, len(r.pol.classFields))
 	}
 	if r.classes[set] == nil {
-		r.classes[set], r.classCount[set] = lineClasses(r.s, r.pol.classKeys[set])
+		fields := r.pol.classSetFields[set]
+		for _, f := range fields {
+			if r.fieldClasses[f] == nil {
+				r.fieldClasses[f], r.fieldCount[f] = lineClasses(r.s, r.pol.classKeys[f:f+1])
+			}
+		}
+		if len(fields) == 1 {
+			r.classes[set], r.classCount[set] = r.fieldClasses[fields[0]], r.fieldCount[fields[0]]
+		} else {
+			r.classes[set], r.classCount[set] = internClasses(len(r.s.Items), func(b []byte, i int) []byte {
+				for _, f := range fields {
+					b = binary.LittleEndian.AppendUint32(b, uint32(r.fieldClasses[f][i]))
+				}
+				return b
+			})
+		}
 	}
 	return r.classes[set], r.classCount[set]
 }

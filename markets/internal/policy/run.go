@@ -168,8 +168,12 @@ type Run struct {
 	// of one memoized rule; noMemo turns memoizing off (for tests).
 	classes    [][]int32
 	classCount []int
-	answers    []ruleAnswer
-	noMemo     bool
+	// fieldClasses are the line classes by each of the policy's class
+	// fields alone (Policy.classFields), made on first use.
+	fieldClasses [][]int32
+	fieldCount   []int
+	answers      []ruleAnswer
+	noMemo       bool
 	// failed holds the rules and taxes that could not be evaluated.
 	failed map[string]bool
 	groups []*Group // the declaration groups, in order of first line
