@@ -144,9 +144,10 @@ func itemKey(nav ast.NavigableExpr, functions map[string]*contextFunction) ([]st
 // lineClasses assigns every item a class: items with equal values of the
 // given fields share one. It returns the class of each item, by index, and
 // the number of classes.
-func lineClasses(s *iorules.Shipment, fields []keyFunc) ([]int32, int) {
-	var value []byte
-	return internClasses(len(s.Items), func(key []byte, i int) []byte {
+func lineClasses(s *iorules.Shipment, fields []keyFunc, scratch *classScratch) ([]int32, int) {
+	value := scratch.value
+	defer func() { scratch.value = value }()
+	return internClasses(len(s.Items), scratch, func(key []byte, i int) []byte {
 		// Each value is written after its length, so no two different
 		// combinations can give the same key.
 		for _, appendValue := range fields {
@@ -158,18 +159,26 @@ func lineClasses(s *iorules.Shipment, fields []keyFunc) ([]int32, int) {
 	})
 }
 
+// classScratch holds the buffers classing lines needs, reused from one
+// class set to the next: only the classes are kept.
+type classScratch struct {
+	// keyBuf holds the keys of the classes found so far, one after
+	// another, keyEnds[c] the end of class c's; key and value are the
+	// key being written and a value of it.
+	keyBuf, key, value []byte
+	keyEnds            []int
+}
+
 // internClasses classes n items by the keys appendKey writes: items with
 // equal keys share a class, numbered in order of first item. It returns
 // the class of each item and the number of classes.
-func internClasses(n int, appendKey func(b []byte, i int) []byte) ([]int32, int) {
+func internClasses(n int, scratch *classScratch, appendKey func(b []byte, i int) []byte) ([]int32, int) {
 	classes := make([]int32, n)
-	// The keys of the classes found so far, one after another in keyBuf,
-	// keyEnds[c] the end of class c's; shipments have few classes, so a
-	// scan finds them until there are more than linearClasses.
-	var keyBuf []byte
-	var keyEnds []int
+	// Shipments have few classes: a scan of the keys finds them until
+	// there are more than linearClasses.
+	keyBuf, keyEnds, key := scratch.keyBuf[:0], scratch.keyEnds[:0], scratch.key
+	defer func() { scratch.keyBuf, scratch.keyEnds, scratch.key = keyBuf, keyEnds, key }()
 	var index map[string]int32
-	var key []byte
 	for i := range n {
 		key = appendKey(key[:0], i)
 		c, ok := int32(0), false
@@ -274,13 +283,13 @@ func (r *Run) classesOf(set int) ([]int32, int) {
 		fields := r.pol.classSetFields[set]
 		for _, f := range fields {
 			if r.fieldClasses[f] == nil {
-				r.fieldClasses[f], r.fieldCount[f] = lineClasses(r.s, r.pol.classKeys[f:f+1])
+				r.fieldClasses[f], r.fieldCount[f] = lineClasses(r.s, r.pol.classKeys[f:f+1], &r.classScratch)
 			}
 		}
 		if len(fields) == 1 {
 			r.classes[set], r.classCount[set] = r.fieldClasses[fields[0]], r.fieldCount[fields[0]]
 		} else {
-			r.classes[set], r.classCount[set] = internClasses(len(r.s.Items), func(b []byte, i int) []byte {
+			r.classes[set], r.classCount[set] = internClasses(len(r.s.Items), &r.classScratch, func(b []byte, i int) []byte {
 				for _, f := range fields {
 					b = binary.LittleEndian.AppendUint32(b, uint32(r.fieldClasses[f][i]))
 				}

@@ -31,7 +31,7 @@ func TestLineClasses(t *testing.T) {
 				}
 				s.Items = append(s.Items, iorules.Item{Line: i + 1, Model: model, SKU: sku})
 			}
-			classes, n := lineClasses(&s, fields)
+			classes, n := lineClasses(&s, fields, &classScratch{})
 			require.Len(t, classes, len(s.Items))
 			seen := map[[2]string]int32{}
 			next := int32(0)

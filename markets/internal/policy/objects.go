@@ -176,6 +176,21 @@ func (p *modelProvider) NewValue(name string, fields map[string]ref.Val) ref.Val
 	return p.Registry.NewValue(name, fields)
 }
 
+// records returns the CEL values of n records of the Go type goType
+// (a pointer type the model declares), record i wrapping ptr(i): the
+// records and their field caches take one block each.
+func (p *modelProvider) records(goType reflect.Type, n int, ptr func(i int) any) []ref.Val {
+	ot := p.byType[goType]
+	objs, vals := make([]objectVal, n), make([]ref.Val, n*len(ot.get))
+	out := make([]ref.Val, n)
+	for i := range objs {
+		from, to := i*len(ot.get), (i+1)*len(ot.get)
+		objs[i] = objectVal{typ: ot, ptr: ptr(i), vals: vals[from:to:to]}
+		out[i] = &objs[i]
+	}
+	return out
+}
+
 func (p *modelProvider) NativeToValue(value any) ref.Val {
 	if v, ok := value.(ref.Val); ok {
 		// Already a CEL value: the interpreter passes maps and records

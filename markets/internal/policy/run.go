@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/google/cel-go/common/types"
@@ -172,6 +173,7 @@ type Run struct {
 	// fields alone (Policy.classFields), made on first use.
 	fieldClasses [][]int32
 	fieldCount   []int
+	classScratch classScratch
 	answers      []ruleAnswer
 	noMemo       bool
 	// failed holds the rules and taxes that could not be evaluated.
@@ -300,10 +302,7 @@ func (r *Run) Bind(val valuation.Valuation, missing *valuation.MissingRateError)
 	valued := missingValue == nil
 	s := r.s
 	provider := r.env.provider
-	items := make([]ref.Val, len(s.Items))
-	for i := range s.Items {
-		items[i] = provider.NativeToValue(&s.Items[i])
-	}
+	items := provider.records(reflect.TypeFor[*iorules.Item](), len(s.Items), func(i int) any { return &s.Items[i] })
 	r.itemVals = items
 	view := &shipmentView{
 		s: s, date: types.String(s.Date.String()),
@@ -340,10 +339,7 @@ func (r *Run) Bind(val valuation.Valuation, missing *valuation.MissingRateError)
 		}
 		decl.add(r.lines[i])
 	}
-	r.lineVals = make([]ref.Val, len(s.Items))
-	for i := range r.lines {
-		r.lineVals[i] = provider.NativeToValue(&r.lines[i])
-	}
+	r.lineVals = provider.records(reflect.TypeFor[*lineValues](), len(r.lines), func(i int) any { return &r.lines[i] })
 	r.groups = r.buildGroups()
 	decl.Groups = int64(len(r.groups))
 	r.act = activation{
