@@ -35,11 +35,11 @@ type unvalued struct {
 	why, supply string
 }
 
-// money returns a money value, or the missing fact when the shipment could
-// not be valued.
-func money(u *unvalued, fact string, d exact.Dec) ref.Val {
+// money returns a money value, or the missing fact (its CEL error value)
+// when the shipment could not be valued.
+func money(u *unvalued, fact string, d exact.Dec) (exact.Dec, ref.Val) {
 	if u != nil {
-		return unknown(fact, u.why, u.supply)
+		return exact.Dec{}, unknown(fact, u.why, u.supply)
 	}
-	return newDec(d)
+	return d, nil
 }

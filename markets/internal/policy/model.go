@@ -76,8 +76,6 @@ type declarationValues struct {
 	inShipmentCurrency func() ref.Val
 }
 
-func str(s string) ref.Val { return types.String(s) }
-
 func stringList(adapter types.Adapter, in []iorules.Radio) ref.Val {
 	out := make([]string, len(in))
 	for i, r := range in {
@@ -115,38 +113,39 @@ var modelExcluded = map[string]string{
 // modelTypes declares the record types and their fields. adapter turns
 // nested Go values into CEL values.
 func modelTypes(adapter types.Adapter) []*objectType {
-	S, I, B, D := types.StringType, types.IntType, types.BoolType, decimalType
+	D := decimalType
 	party := types.NewObjectType("iorules.Party")
 	registration := types.NewObjectType("iorules.Registration")
 	encryption := types.NewObjectType("iorules.Encryption")
 	item := types.NewObjectType("iorules.Item")
 	document := types.NewObjectType("iorules.Document")
+	type view = shipmentView // what `shipment` refers to
 
 	return []*objectType{
 		newObjectType("iorules.Shipment",
-			objectField[shipmentView]{"id", S, func(v *shipmentView) ref.Val { return str(v.s.ID) }},
-			objectField[shipmentView]{"date", S, func(v *shipmentView) ref.Val { return v.date }},
-			objectField[shipmentView]{"origin", S, func(v *shipmentView) ref.Val { return str(string(v.s.Origin)) }},
-			objectField[shipmentView]{"destination", S, func(v *shipmentView) ref.Val { return str(string(v.s.Destination)) }},
-			objectField[shipmentView]{"destination_subdivision", S, func(v *shipmentView) ref.Val { return str(string(v.s.DestinationSubdivision)) }},
-			objectField[shipmentView]{"incoterm", S, func(v *shipmentView) ref.Val { return str(string(v.s.Incoterm)) }},
-			objectField[shipmentView]{"transport_mode", S, func(v *shipmentView) ref.Val { return str(string(v.s.TransportMode)) }},
-			objectField[shipmentView]{"currency", S, func(v *shipmentView) ref.Val { return str(string(v.s.Currency)) }},
-			objectField[shipmentView]{"exporter", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.exporter) }},
-			objectField[shipmentView]{"importer", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.importer) }},
-			objectField[shipmentView]{"end_user", party, func(v *shipmentView) ref.Val { return adapter.NativeToValue(v.endUser) }},
-			objectField[shipmentView]{"items", types.NewListType(item), func(v *shipmentView) ref.Val { return v.items }},
+			strField("id", func(v *view) string { return v.s.ID }),
+			strField("date", func(v *view) string { return string(v.date) }),
+			strField("origin", func(v *view) string { return string(v.s.Origin) }),
+			strField("destination", func(v *view) string { return string(v.s.Destination) }),
+			strField("destination_subdivision", func(v *view) string { return string(v.s.DestinationSubdivision) }),
+			strField("incoterm", func(v *view) string { return string(v.s.Incoterm) }),
+			strField("transport_mode", func(v *view) string { return string(v.s.TransportMode) }),
+			strField("currency", func(v *view) string { return string(v.s.Currency) }),
+			objectField[view]{name: "exporter", typ: party, get: func(v *view) ref.Val { return adapter.NativeToValue(v.exporter) }},
+			objectField[view]{name: "importer", typ: party, get: func(v *view) ref.Val { return adapter.NativeToValue(v.importer) }},
+			objectField[view]{name: "end_user", typ: party, get: func(v *view) ref.Val { return adapter.NativeToValue(v.endUser) }},
+			objectField[view]{name: "items", typ: types.NewListType(item), get: func(v *view) ref.Val { return v.items }},
 			// exchange_rates: units of the destination's currency per one
 			// unit of each currency, as the shipment gives them.
-			objectField[shipmentView]{"exchange_rates", types.NewMapType(S, D), func(v *shipmentView) ref.Val {
+			objectField[view]{name: "exchange_rates", typ: types.NewMapType(types.StringType, D), get: func(v *view) ref.Val {
 				rates := make(map[ref.Val]ref.Val, len(v.s.ExchangeRates))
 				for c, r := range v.s.ExchangeRates {
 					rates[types.String(c)] = decimalVal(r)
 				}
 				return types.NewRefValMap(adapter, rates)
 			}},
-			objectField[shipmentView]{"related_party", B, func(v *shipmentView) ref.Val { return types.Bool(v.s.RelatedParty) }},
-			objectField[shipmentView]{"documents", types.NewListType(document), func(v *shipmentView) ref.Val {
+			boolField("related_party", func(v *view) bool { return v.s.RelatedParty }),
+			objectField[view]{name: "documents", typ: types.NewListType(document), get: func(v *view) ref.Val {
 				vals := make([]ref.Val, len(v.s.Documents))
 				for i := range v.s.Documents {
 					vals[i] = adapter.NativeToValue(&v.s.Documents[i])
@@ -155,13 +154,13 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			}},
 		),
 		newObjectType("iorules.Document",
-			objectField[iorules.Document]{"type", S, func(d *iorules.Document) ref.Val { return str(string(d.Type)) }},
-			objectField[iorules.Document]{"reference", S, func(d *iorules.Document) ref.Val { return str(d.Reference) }},
-			objectField[iorules.Document]{"date", S, func(d *iorules.Document) ref.Val { return str(d.Date.String()) }},
-			objectField[iorules.Document]{"models", types.NewListType(S), func(d *iorules.Document) ref.Val {
+			strField("type", func(d *iorules.Document) string { return string(d.Type) }),
+			strField("reference", func(d *iorules.Document) string { return d.Reference }),
+			strField("date", func(d *iorules.Document) string { return d.Date.String() }),
+			objectField[iorules.Document]{name: "models", typ: types.NewListType(types.StringType), get: func(d *iorules.Document) ref.Val {
 				return types.NewStringList(adapter, d.Models)
 			}},
-			objectField[iorules.Document]{"lines", types.NewListType(I), func(d *iorules.Document) ref.Val {
+			objectField[iorules.Document]{name: "lines", typ: types.NewListType(types.IntType), get: func(d *iorules.Document) ref.Val {
 				lines := make([]int64, len(d.Lines))
 				for i, l := range d.Lines {
 					lines[i] = int64(l)
@@ -170,10 +169,10 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			}},
 		),
 		newObjectType("iorules.Party",
-			objectField[iorules.Party]{"name", S, func(p *iorules.Party) ref.Val { return str(p.Name) }},
-			objectField[iorules.Party]{"country", S, func(p *iorules.Party) ref.Val { return str(string(p.Country)) }},
-			objectField[iorules.Party]{"headquarters_country", S, func(p *iorules.Party) ref.Val { return str(string(p.HeadquartersCountry)) }},
-			objectField[iorules.Party]{"registrations", types.NewListType(registration), func(p *iorules.Party) ref.Val {
+			strField("name", func(p *iorules.Party) string { return p.Name }),
+			strField("country", func(p *iorules.Party) string { return string(p.Country) }),
+			strField("headquarters_country", func(p *iorules.Party) string { return string(p.HeadquartersCountry) }),
+			objectField[iorules.Party]{name: "registrations", typ: types.NewListType(registration), get: func(p *iorules.Party) ref.Val {
 				vals := make([]ref.Val, len(p.Registrations))
 				for i := range p.Registrations {
 					vals[i] = adapter.NativeToValue(&p.Registrations[i])
@@ -182,94 +181,104 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			}},
 		),
 		newObjectType("iorules.Registration",
-			objectField[iorules.Registration]{"scheme", S, func(r *iorules.Registration) ref.Val { return str(r.Scheme) }},
-			objectField[iorules.Registration]{"id", S, func(r *iorules.Registration) ref.Val { return str(r.ID) }},
-			objectField[iorules.Registration]{"level", S, func(r *iorules.Registration) ref.Val { return str(r.Level) }},
-			objectField[iorules.Registration]{"valid_until", S, func(r *iorules.Registration) ref.Val { return str(r.ValidUntil.String()) }},
+			strField("scheme", func(r *iorules.Registration) string { return r.Scheme }),
+			strField("id", func(r *iorules.Registration) string { return r.ID }),
+			strField("level", func(r *iorules.Registration) string { return r.Level }),
+			strField("valid_until", func(r *iorules.Registration) string { return r.ValidUntil.String() }),
 		),
 		newObjectType("iorules.Encryption",
-			objectField[iorules.Encryption]{"present", B, func(e *iorules.Encryption) ref.Val { return types.Bool(e.Present) }},
-			objectField[iorules.Encryption]{"mass_market", B, func(e *iorules.Encryption) ref.Val { return types.Bool(e.MassMarket) }},
+			boolField("present", func(e *iorules.Encryption) bool { return e.Present }),
+			boolField("mass_market", func(e *iorules.Encryption) bool { return e.MassMarket }),
 		),
 		newObjectType("iorules.Item",
-			objectField[iorules.Item]{"line", I, func(it *iorules.Item) ref.Val { return types.Int(it.Line) }},
-			objectField[iorules.Item]{"sku", S, func(it *iorules.Item) ref.Val { return str(it.SKU) }},
-			objectField[iorules.Item]{"model", S, func(it *iorules.Item) ref.Val { return str(it.Model) }},
-			objectField[iorules.Item]{"description", S, func(it *iorules.Item) ref.Val { return str(it.Description) }},
-			objectField[iorules.Item]{"category", S, func(it *iorules.Item) ref.Val { return str(string(it.Category)) }},
-			objectField[iorules.Item]{"hs_code", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.Digits()) }},
-			objectField[iorules.Item]{"hs6", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.HS6()) }},
-			objectField[iorules.Item]{"hs4", S, func(it *iorules.Item) ref.Val { return str(it.HSCode.HS4()) }},
-			objectField[iorules.Item]{"quantity", I, func(it *iorules.Item) ref.Val { return types.Int(it.Quantity) }},
-			objectField[iorules.Item]{"unit_value", D, func(it *iorules.Item) ref.Val { return decimalVal(it.UnitValue) }},
-			objectField[iorules.Item]{"net_weight_kg", D, func(it *iorules.Item) ref.Val {
+			intField("line", func(it *iorules.Item) int64 { return int64(it.Line) }),
+			strField("sku", func(it *iorules.Item) string { return it.SKU }),
+			strField("model", func(it *iorules.Item) string { return it.Model }),
+			strField("description", func(it *iorules.Item) string { return it.Description }),
+			strField("category", func(it *iorules.Item) string { return string(it.Category) }),
+			strField("hs_code", func(it *iorules.Item) string { return it.HSCode.Digits() }),
+			strField("hs6", func(it *iorules.Item) string { return it.HSCode.HS6() }),
+			strField("hs4", func(it *iorules.Item) string { return it.HSCode.HS4() }),
+			intField("quantity", func(it *iorules.Item) int64 { return int64(it.Quantity) }),
+			decField("unit_value", func(it *iorules.Item) (exact.Dec, ref.Val) { return exact.FromDecimal(it.UnitValue), nil }),
+			decField("net_weight_kg", func(it *iorules.Item) (exact.Dec, ref.Val) {
 				if it.NetWeightKg == nil {
-					return unknown("item.net_weight_kg", fmt.Sprintf("line %d states no net weight", it.Line),
+					return exact.Dec{}, unknown("item.net_weight_kg", fmt.Sprintf("line %d states no net weight", it.Line),
 						fmt.Sprintf("the net weight in kilograms of one unit of line %d (items[].net_weight_kg)", it.Line))
 				}
-				return decimalVal(*it.NetWeightKg)
-			}},
-			objectField[iorules.Item]{"condition", S, func(it *iorules.Item) ref.Val { return str(string(it.Condition)) }},
-			objectField[iorules.Item]{"country_of_origin", S, func(it *iorules.Item) ref.Val { return str(string(it.CountryOfOrigin)) }},
-			objectField[iorules.Item]{"radio", types.NewListType(S), func(it *iorules.Item) ref.Val { return stringList(adapter, it.Radio) }},
-			objectField[iorules.Item]{"encryption", encryption, func(it *iorules.Item) ref.Val { return adapter.NativeToValue(&it.Encryption) }},
-			objectField[iorules.Item]{"eccn", S, func(it *iorules.Item) ref.Val { return str(it.ECCN) }},
-			objectField[iorules.Item]{"has_power_rating", B, func(it *iorules.Item) ref.Val { return types.Bool(it.PowerRatingKVA != nil) }},
-			objectField[iorules.Item]{"power_rating_kva", D, func(it *iorules.Item) ref.Val {
+				return exact.FromDecimal(*it.NetWeightKg), nil
+			}),
+			strField("condition", func(it *iorules.Item) string { return string(it.Condition) }),
+			strField("country_of_origin", func(it *iorules.Item) string { return string(it.CountryOfOrigin) }),
+			objectField[iorules.Item]{name: "radio", typ: types.NewListType(types.StringType), get: func(it *iorules.Item) ref.Val { return stringList(adapter, it.Radio) }},
+			objectField[iorules.Item]{name: "encryption", typ: encryption, get: func(it *iorules.Item) ref.Val { return adapter.NativeToValue(&it.Encryption) }},
+			strField("eccn", func(it *iorules.Item) string { return it.ECCN }),
+			boolField("has_power_rating", func(it *iorules.Item) bool { return it.PowerRatingKVA != nil }),
+			decField("power_rating_kva", func(it *iorules.Item) (exact.Dec, ref.Val) {
 				if it.PowerRatingKVA == nil {
-					return unknown("item.power_rating_kva", fmt.Sprintf("line %d states no power rating", it.Line),
+					return exact.Dec{}, unknown("item.power_rating_kva", fmt.Sprintf("line %d states no power rating", it.Line),
 						fmt.Sprintf("the rated output in kVA of line %d (items[].power_rating_kva)", it.Line))
 				}
-				return decimalVal(*it.PowerRatingKVA)
-			}},
-			objectField[iorules.Item]{"has_tpp", B, func(it *iorules.Item) ref.Val { return types.Bool(it.TPP != nil) }},
-			objectField[iorules.Item]{"tpp", D, func(it *iorules.Item) ref.Val {
+				return exact.FromDecimal(*it.PowerRatingKVA), nil
+			}),
+			boolField("has_tpp", func(it *iorules.Item) bool { return it.TPP != nil }),
+			decField("tpp", func(it *iorules.Item) (exact.Dec, ref.Val) {
 				if it.TPP == nil {
-					return unknown("item.tpp", fmt.Sprintf("line %d states no total processing performance (TPP)", it.Line),
+					return exact.Dec{}, unknown("item.tpp", fmt.Sprintf("line %d states no total processing performance (TPP)", it.Line),
 						fmt.Sprintf("items[line %d].tpp, the TPP of the accelerator (or test item.has_tpp in the policy)", it.Line))
 				}
-				return decimalVal(*it.TPP)
-			}},
-			objectField[iorules.Item]{"tariff_exemption", S, func(it *iorules.Item) ref.Val { return str(it.TariffExemption) }},
+				return exact.FromDecimal(*it.TPP), nil
+			}),
+			strField("tariff_exemption", func(it *iorules.Item) string { return it.TariffExemption }),
 		),
 		newObjectType("iorules.LineValues",
-			objectField[lineValues]{"customs_value", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.customs_value", l.CustomsValue) }},
-			objectField[lineValues]{"invoice_value", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.invoice_value", l.InvoiceValue) }},
-			objectField[lineValues]{"fob_value", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.fob_value", l.FOBValue) }},
-			objectField[lineValues]{"freight", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.freight", l.Freight) }},
-			objectField[lineValues]{"insurance", D, func(l *lineValues) ref.Val { return money(l.unvalued, "line.insurance", l.Insurance) }},
-			objectField[lineValues]{"quantity", I, func(l *lineValues) ref.Val { return types.Int(l.Quantity) }},
-			objectField[lineValues]{"net_weight_kg", D, func(l *lineValues) ref.Val {
+			decField("customs_value", func(l *lineValues) (exact.Dec, ref.Val) {
+				return money(l.unvalued, "line.customs_value", l.CustomsValue)
+			}),
+			decField("invoice_value", func(l *lineValues) (exact.Dec, ref.Val) {
+				return money(l.unvalued, "line.invoice_value", l.InvoiceValue)
+			}),
+			decField("fob_value", func(l *lineValues) (exact.Dec, ref.Val) { return money(l.unvalued, "line.fob_value", l.FOBValue) }),
+			decField("freight", func(l *lineValues) (exact.Dec, ref.Val) { return money(l.unvalued, "line.freight", l.Freight) }),
+			decField("insurance", func(l *lineValues) (exact.Dec, ref.Val) { return money(l.unvalued, "line.insurance", l.Insurance) }),
+			intField("quantity", func(l *lineValues) int64 { return l.Quantity }),
+			decField("net_weight_kg", func(l *lineValues) (exact.Dec, ref.Val) {
 				if l.weightMissing != "" {
-					return unknown("line.net_weight_kg", l.weightMissing, "the net weight of every line (items[].net_weight_kg)")
+					return exact.Dec{}, unknown("line.net_weight_kg", l.weightMissing, "the net weight of every line (items[].net_weight_kg)")
 				}
-				return newDec(l.NetWeightKg)
-			}},
+				return l.NetWeightKg, nil
+			}),
 		),
 		newObjectType("iorules.Declaration",
-			objectField[declarationValues]{"customs_value", D, func(d *declarationValues) ref.Val {
+			decField("customs_value", func(d *declarationValues) (exact.Dec, ref.Val) {
 				return money(d.unvalued, "declaration.customs_value", d.CustomsValue)
-			}},
-			objectField[declarationValues]{"invoice_value", D, func(d *declarationValues) ref.Val {
+			}),
+			decField("invoice_value", func(d *declarationValues) (exact.Dec, ref.Val) {
 				return money(d.unvalued, "declaration.invoice_value", d.InvoiceValue)
-			}},
-			objectField[declarationValues]{"fob_value", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.fob_value", d.FOBValue) }},
-			objectField[declarationValues]{"freight", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.freight", d.Freight) }},
-			objectField[declarationValues]{"insurance", D, func(d *declarationValues) ref.Val { return money(d.unvalued, "declaration.insurance", d.Insurance) }},
-			objectField[declarationValues]{"destination_handling", D, func(d *declarationValues) ref.Val {
+			}),
+			decField("fob_value", func(d *declarationValues) (exact.Dec, ref.Val) {
+				return money(d.unvalued, "declaration.fob_value", d.FOBValue)
+			}),
+			decField("freight", func(d *declarationValues) (exact.Dec, ref.Val) {
+				return money(d.unvalued, "declaration.freight", d.Freight)
+			}),
+			decField("insurance", func(d *declarationValues) (exact.Dec, ref.Val) {
+				return money(d.unvalued, "declaration.insurance", d.Insurance)
+			}),
+			decField("destination_handling", func(d *declarationValues) (exact.Dec, ref.Val) {
 				return money(d.unvalued, "declaration.destination_handling", d.DestinationHandling)
-			}},
-			objectField[declarationValues]{"destination_inland", D, func(d *declarationValues) ref.Val {
+			}),
+			decField("destination_inland", func(d *declarationValues) (exact.Dec, ref.Val) {
 				return money(d.unvalued, "declaration.destination_inland", d.DestinationInland)
-			}},
-			objectField[declarationValues]{"exchange_rate", D, func(d *declarationValues) ref.Val {
+			}),
+			decField("exchange_rate", func(d *declarationValues) (exact.Dec, ref.Val) {
 				return money(d.unvalued, "declaration.exchange_rate", d.ExchangeRate)
-			}},
-			objectField[declarationValues]{"customs_value_in_shipment_currency", D, func(d *declarationValues) ref.Val {
+			}),
+			objectField[declarationValues]{name: "customs_value_in_shipment_currency", typ: D, get: func(d *declarationValues) ref.Val {
 				return d.inShipmentCurrency()
 			}},
-			objectField[declarationValues]{"groups", I, func(d *declarationValues) ref.Val { return types.Int(d.Groups) }},
-			objectField[declarationValues]{"lines", I, func(d *declarationValues) ref.Val { return types.Int(d.Lines) }},
+			intField("groups", func(d *declarationValues) int64 { return d.Groups }),
+			intField("lines", func(d *declarationValues) int64 { return d.Lines }),
 		),
 	}
 }

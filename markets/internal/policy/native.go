@@ -180,7 +180,8 @@ func (lw *lowerer) selection(e ast.Expr) (lowered, error) {
 		return lowered{}, notLowered("no field " + field)
 	}
 	get := operand.v
-	read := func(r *Run) (ref.Val, *types.Err) {
+	// record returns the record the operand gives.
+	record := func(r *Run) (*objectVal, *types.Err) {
 		v, err := get(r)
 		if err != nil {
 			return nil, err
@@ -188,6 +189,52 @@ func (lw *lowerer) selection(e ast.Expr) (lowered, error) {
 		o, ok := v.(*objectVal)
 		if !ok || o.typ != ot {
 			return nil, types.NewErr("field %s: unexpected target %T", field, v).(*types.Err)
+		}
+		return o, nil
+	}
+	// A field of a Go value is read as such, without a CEL value.
+	switch g := ot.typed[slot]; {
+	case g.str != nil:
+		return lowered{s: func(r *Run) (string, *types.Err) {
+			o, err := record(r)
+			if err != nil {
+				return "", err
+			}
+			return g.str(o.ptr), nil
+		}}, nil
+	case g.integer != nil:
+		return lowered{i: func(r *Run) (int64, *types.Err) {
+			o, err := record(r)
+			if err != nil {
+				return 0, err
+			}
+			return g.integer(o.ptr), nil
+		}}, nil
+	case g.boolean != nil:
+		return lowered{b: func(r *Run) (bool, *types.Err) {
+			o, err := record(r)
+			if err != nil {
+				return false, err
+			}
+			return g.boolean(o.ptr), nil
+		}}, nil
+	case g.dec != nil:
+		return lowered{d: func(r *Run) (exact.Dec, *types.Err) {
+			o, err := record(r)
+			if err != nil {
+				return exact.Dec{}, err
+			}
+			d, missing := g.dec(o.ptr)
+			if missing != nil {
+				return exact.Dec{}, missing.(*types.Err)
+			}
+			return d, nil
+		}}, nil
+	}
+	read := func(r *Run) (ref.Val, *types.Err) {
+		o, err := record(r)
+		if err != nil {
+			return nil, err
 		}
 		fv := o.field(slot)
 		if e, isErr := fv.(*types.Err); isErr {

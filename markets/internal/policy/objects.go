@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/iorules/iorules/internal/exact"
 	"reflect"
 	"sort"
 
@@ -19,14 +20,93 @@ type objectType struct {
 	fields map[string]*types.FieldType
 	slots  map[string]int // field name to index in objectVal.vals
 	get    []func(any) ref.Val
-	names  []string
+	// typed are, by slot, the getters of the field's Go value that
+	// lowered expressions call (typedGetter); the zero value for a field
+	// that is a record, list or map.
+	typed []typedGetter
+	names []string
 }
 
-// objectField declares one field of an objectType.
+// typedGetter reads one field of a record as a Go value: exactly one of
+// the functions is set, by the field's type. dec gives the CEL error
+// value of a missing fact instead of a value when the fact is missing.
+type typedGetter struct {
+	str     func(any) string
+	integer func(any) int64
+	boolean func(any) bool
+	dec     func(any) (exact.Dec, ref.Val)
+}
+
+// objectField declares one field of an objectType: get reads it as a CEL
+// value; the typed getters of strField, intField, boolField and decField
+// read it as a Go value, and get is made from them.
 type objectField[T any] struct {
 	name string
 	typ  *types.Type
 	get  func(*T) ref.Val
+	str  func(*T) string
+	i64  func(*T) int64
+	bl   func(*T) bool
+	dec  func(*T) (exact.Dec, ref.Val)
+}
+
+// strField, intField, boolField and decField declare a field by its Go
+// value; a getter of a missing decimal returns the missing fact's CEL
+// error value (unknown) instead.
+func strField[T any](name string, f func(*T) string) objectField[T] {
+	return objectField[T]{name: name, typ: types.StringType, str: f}
+}
+
+func intField[T any](name string, f func(*T) int64) objectField[T] {
+	return objectField[T]{name: name, typ: types.IntType, i64: f}
+}
+
+func boolField[T any](name string, f func(*T) bool) objectField[T] {
+	return objectField[T]{name: name, typ: types.BoolType, bl: f}
+}
+
+func decField[T any](name string, f func(*T) (exact.Dec, ref.Val)) objectField[T] {
+	return objectField[T]{name: name, typ: decimalType, dec: f}
+}
+
+// valueGetter returns the field's getter of CEL values.
+func (f objectField[T]) valueGetter() func(*T) ref.Val {
+	switch {
+	case f.get != nil:
+		return f.get
+	case f.str != nil:
+		return func(p *T) ref.Val { return types.String(f.str(p)) }
+	case f.i64 != nil:
+		return func(p *T) ref.Val { return types.Int(f.i64(p)) }
+	case f.bl != nil:
+		return func(p *T) ref.Val { return types.Bool(f.bl(p)) }
+	case f.dec != nil:
+		return func(p *T) ref.Val {
+			d, missing := f.dec(p)
+			if missing != nil {
+				return missing
+			}
+			return newDec(d)
+		}
+	}
+	panic("policy: field " + f.name + " has no getter")
+}
+
+// typedGetter returns the field's getter of Go values (zero for a
+// record, list or map).
+func (f objectField[T]) typedGetter() typedGetter {
+	var g typedGetter
+	switch {
+	case f.str != nil:
+		g.str = func(p any) string { return f.str(p.(*T)) }
+	case f.i64 != nil:
+		g.integer = func(p any) int64 { return f.i64(p.(*T)) }
+	case f.bl != nil:
+		g.boolean = func(p any) bool { return f.bl(p.(*T)) }
+	case f.dec != nil:
+		g.dec = func(p any) (exact.Dec, ref.Val) { return f.dec(p.(*T)) }
+	}
+	return g
 }
 
 // newObjectType builds an objectType over *T.
@@ -34,8 +114,9 @@ func newObjectType[T any](name string, fields ...objectField[T]) *objectType {
 	ot := &objectType{name: name, goType: reflect.TypeFor[*T](), celTyp: types.NewObjectType(name),
 		fields: map[string]*types.FieldType{}, slots: map[string]int{}}
 	for slot, f := range fields {
-		get := f.get
+		get := f.valueGetter()
 		ot.get = append(ot.get, func(ptr any) ref.Val { return get(ptr.(*T)) })
+		ot.typed = append(ot.typed, f.typedGetter())
 		ot.slots[f.name] = slot
 		ot.fields[f.name] = &types.FieldType{
 			Type: f.typ,
@@ -177,15 +258,14 @@ func (p *modelProvider) NewValue(name string, fields map[string]ref.Val) ref.Val
 }
 
 // records returns the CEL values of n records of the Go type goType
-// (a pointer type the model declares), record i wrapping ptr(i): the
-// records and their field caches take one block each.
+// (a pointer type the model declares), record i wrapping ptr(i), in one
+// block.
 func (p *modelProvider) records(goType reflect.Type, n int, ptr func(i int) any) []ref.Val {
 	ot := p.byType[goType]
-	objs, vals := make([]objectVal, n), make([]ref.Val, n*len(ot.get))
+	objs := make([]objectVal, n)
 	out := make([]ref.Val, n)
 	for i := range objs {
-		from, to := i*len(ot.get), (i+1)*len(ot.get)
-		objs[i] = objectVal{typ: ot, ptr: ptr(i), vals: vals[from:to:to]}
+		objs[i] = objectVal{typ: ot, ptr: ptr(i)}
 		out[i] = &objs[i]
 	}
 	return out
