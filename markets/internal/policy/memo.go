@@ -300,17 +300,19 @@ func (r *Run) classesOf(set int) ([]int32, int) {
 	return r.classes[set], r.classCount[set]
 }
 
-// itemRuleFires evaluates an item-scope condition on item i, which is
-// bound, reusing the answer for an earlier line of the same class when
+// itemRuleFires evaluates an item-scope condition on item i, binding
+// it, reusing the answer for an earlier line of the same class when
 // the condition allows it. A condition that cannot be evaluated is
 // reported and counts as not fired.
 func (r *Run) itemRuleFires(rl *Rule, i int, answers []ruleAnswer, classes []int32) bool {
 	if answers == nil {
+		r.bindItem(i)
 		return r.check(rl, r.lineOf(i))
 	}
 	a := &answers[classes[i]]
 	if !a.done {
 		a.done = true
+		r.bindItem(i) // only to evaluate: a reused answer reads nothing
 		val, reason := r.run(rl.when, rl.ID, "the condition", r.lineOf(i))
 		a.fires, a.failure = reason == nil && val == types.True, reason
 	}

@@ -434,9 +434,9 @@ func (r *Run) ApplyRules() {
 				answers = r.answerScratch(n)
 			}
 			for i := range r.s.Items {
-				r.bindItem(i)
 				if r.itemRuleFires(rl, i, answers, classes) {
 					if fired == nil {
+						r.bindItem(i) // the message reads the line it fired on
 						message = r.message(rl, r.lineOf(i))
 					}
 					fired = append(fired, r.s.Items[i].Line)
