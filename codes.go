@@ -264,17 +264,27 @@ func (c HSCode) HS4() string {
 // String formats the code with dots after the heading and then every two
 // digits: "8471.50.10". An odd trailing digit stays on its own ("8471.50.101").
 func (c HSCode) String() string {
+	if len(c) <= 4 {
+		return string(c)
+	}
+	var buf [24]byte // a national line of up to 16 digits, with its dots
+	b, _ := c.AppendText(buf[:0])
+	return string(b)
+}
+
+// AppendText appends the code as String formats it to b
+// (encoding.TextAppender).
+func (c HSCode) AppendText(b []byte) ([]byte, error) {
 	s := string(c)
 	if len(s) <= 4 {
-		return s
+		return append(b, s...), nil
 	}
-	var b strings.Builder
-	b.WriteString(s[:4])
+	b = append(b, s[:4]...)
 	for i := 4; i < len(s); i += 2 {
-		b.WriteByte('.')
-		b.WriteString(s[i:min(i+2, len(s))])
+		b = append(b, '.')
+		b = append(b, s[i:min(i+2, len(s))]...)
 	}
-	return b.String()
+	return b, nil
 }
 
 // MarshalText formats the code as String does.

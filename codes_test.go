@@ -71,3 +71,15 @@ func requireCopies[T interface {
 		require.True(t, v.IsValid(), v)
 	}
 }
+
+func TestHSCodeAppendText(t *testing.T) {
+	for code, want := range map[HSCode]string{
+		"8471": "8471", "847150": "8471.50", "84715010": "8471.50.10", "847150101": "8471.50.101",
+		"8471501012345678": "8471.50.10.12.34.56.78",
+	} {
+		got, err := code.AppendText([]byte("x:"))
+		require.NoError(t, err)
+		require.Equal(t, "x:"+want, string(got))
+		require.Equal(t, want, code.String())
+	}
+}

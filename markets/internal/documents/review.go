@@ -237,27 +237,39 @@ func normalize(s string) string {
 // skipping what is left empty.
 func words(s string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		for len(s) > 0 {
-			start := strings.IndexFunc(s, inWord)
-			if start < 0 {
-				return
-			}
-			s = s[start:]
-			end := strings.IndexFunc(s, func(c rune) bool { return !inWord(c) })
-			if end < 0 {
-				end = len(s)
-			}
-			w := strings.Trim(s[:end], "-.")
-			s = s[end:]
-			if w != "" && !yield(w) {
+		for i := 0; i < len(s); {
+			start := wordEdge(s, i, true)
+			end := wordEdge(s, start, false)
+			i = end
+			if w := strings.Trim(s[start:end], "-."); w != "" && !yield(w) {
 				return
 			}
 		}
 	}
 }
 
+// wordEdge returns the index of the first rune of s from i that is in a
+// word (inside true) or that is not (inside false); len(s) when none is.
+// ASCII runes are told without decoding.
+func wordEdge(s string, i int, inside bool) int {
+	for i < len(s) {
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if inWord(c) == inside {
+			return i
+		}
+		i += size
+	}
+	return len(s)
+}
+
 func inWord(c rune) bool {
-	return unicode.IsLetter(c) || unicode.IsDigit(c) || c == '-' || c == '.' || c == '+'
+	if c < utf8.RuneSelf {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '+'
+	}
+	return unicode.IsLetter(c) || unicode.IsDigit(c)
 }
 
 // isNormal reports whether normalize(s) is s.
