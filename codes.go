@@ -262,7 +262,7 @@ func (c HSCode) HS4() string {
 }
 
 // String formats the code with dots after the heading and then every two
-// digits: "8471.50.10". An odd trailing digit stays on its own ("8471.50.101").
+// digits: "8471.50.10". An odd trailing digit stays on its own ("8471.50.10.1").
 func (c HSCode) String() string {
 	if len(c) <= 4 {
 		return string(c)

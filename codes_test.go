@@ -74,7 +74,7 @@ func requireCopies[T interface {
 
 func TestHSCodeAppendText(t *testing.T) {
 	for code, want := range map[HSCode]string{
-		"8471": "8471", "847150": "8471.50", "84715010": "8471.50.10", "847150101": "8471.50.101",
+		"8471": "8471", "847150": "8471.50", "84715010": "8471.50.10", "847150101": "8471.50.10.1",
 		"8471501012345678": "8471.50.10.12.34.56.78",
 	} {
 		got, err := code.AppendText([]byte("x:"))
