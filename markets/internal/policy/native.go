@@ -114,6 +114,12 @@ func (lw *lowerer) lower(e ast.Expr) (lowered, error) {
 		return lw.selection(e)
 	case ast.CallKind:
 		return lw.call(e)
+	case ast.ComprehensionKind:
+		return lowered{}, notLowered("comprehension (exists, all, map, filter)")
+	case ast.ListKind:
+		return lowered{}, notLowered("list literal outside a membership test")
+	case ast.MapKind, ast.StructKind:
+		return lowered{}, notLowered("map or message literal")
 	}
 	return lowered{}, notLowered(fmt.Sprintf("expression kind %v", e.Kind()))
 }

@@ -214,13 +214,13 @@ func TestNotLowered(t *testing.T) {
 	require.Empty(t, issues)
 	scope := exprScope{allowed: []string{varShipment, varImporter, varDeclaration, varItem, varLine, varTax, varRate}, perLine: true}
 	for text, why := range map[string]string{
-		`["a", "b"].exists(i, i == item.category)`:      "expression kind",
+		`["a", "b"].exists(i, i == item.category)`:      "comprehension",
 		`shipment.exchange_rates["USD"] > decimal("1")`: "function _[_]",
 		`has(item.eccn)`:                       "has()",
 		`size(item.sku) > 1`:                   "size of this type",
 		`item.line in [1, 2]`:                  "membership",
 		`dyn(item.quantity) == 1`:              "function dyn",
-		`[item.category, "x"] == ["ups", "x"]`: "expression kind",
+		`[item.category, "x"] == ["ups", "x"]`: "list literal",
 		`double(item.quantity) > 1.5`:          "function double",
 	} {
 		c := &compiler{env: env, file: "zz.yaml"}
