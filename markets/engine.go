@@ -71,6 +71,9 @@ func WithPolicies(fsys fs.FS) Option { return func(o *options) { o.fsys = fsys }
 // WithRuntimeCostLimit aborts any single expression evaluation whose CEL
 // cost exceeds limit, on top of the static estimate checked at load. The
 // evaluation then fails closed with a rule_error reason. Zero means none.
+// With a limit, every expression is evaluated by CEL's interpreter, which
+// counts the cost, rather than by the Go closures expressions are lowered
+// to (docs/policy.md): evaluation is then slower.
 func WithRuntimeCostLimit(limit uint64) Option { return func(o *options) { o.costLimit = limit } }
 
 // EvalOption configures one evaluation.
