@@ -117,16 +117,13 @@ func (r *Run) round(t *Tax, d exact.Dec) exact.Dec {
 // call in the evaluation.
 func (r *Run) runDecimal(prg *program, once bool, id, what string, lines []int) (exact.Dec, *iorules.Reason) {
 	once = once && !r.explain // explained: every group reads its rows
-	if v, ok := r.once[prg]; ok && once {
-		if v.unconfirmed {
-			r.rec.unconfirmedReads++ // as the first evaluation did
-		}
+	if v, ok := r.remembered(prg, once); ok {
 		return v.dec, nil
 	}
 	reads := r.rec.unconfirmedReads
 	d, reason := r.decimal(prg, id, what, lines)
 	if reason == nil && once {
-		r.remember(prg, onceValue{dec: d, unconfirmed: r.rec.unconfirmedReads > reads})
+		r.remember(prg, onceValue{dec: d}, reads)
 	}
 	return d, reason
 }
@@ -156,21 +153,35 @@ func (r *Run) decimal(prg *program, id, what string, lines []int) (exact.Dec, *i
 // evaluation when once is set.
 func (r *Run) runOnce(prg *program, once bool, id, what string, lines []int) (ref.Val, *iorules.Reason) {
 	once = once && !r.explain // explained: every group reads its rows
-	if v, ok := r.once[prg]; ok && once {
-		if v.unconfirmed {
-			r.rec.unconfirmedReads++ // as the first evaluation did
-		}
+	if v, ok := r.remembered(prg, once); ok {
 		return v.val, nil
 	}
 	reads := r.rec.unconfirmedReads
 	v, reason := r.run(prg, id, what, lines)
 	if reason == nil && once {
-		r.remember(prg, onceValue{val: v, unconfirmed: r.rec.unconfirmedReads > reads})
+		r.remember(prg, onceValue{val: v}, reads)
 	}
 	return v, reason
 }
 
-func (r *Run) remember(prg *program, v onceValue) {
+// remembered returns the value of prg remembered in this evaluation, when
+// once is set and there is one, counting the unconfirmed row it read as
+// its first evaluation did.
+func (r *Run) remembered(prg *program, once bool) (onceValue, bool) {
+	v, ok := r.once[prg]
+	if !ok || !once {
+		return onceValue{}, false
+	}
+	if v.unconfirmed {
+		r.rec.unconfirmedReads++
+	}
+	return v, true
+}
+
+// remember keeps v, the value of prg, for the rest of the evaluation;
+// reads is the count of unconfirmed reads before it was evaluated.
+func (r *Run) remember(prg *program, v onceValue, reads int) {
+	v.unconfirmed = r.rec.unconfirmedReads > reads
 	if r.once == nil {
 		r.once = map[*program]onceValue{}
 	}
