@@ -315,29 +315,15 @@ type member struct {
 // rolloutDocument checks that data holds exactly one JSON object and
 // returns its members.
 func rolloutDocument(data []byte) ([]member, *iorules.FieldError) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &iorules.FieldError{Msg: "empty input: want a JSON object holding a rollout"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		var syn *json.SyntaxError
-		switch {
-		case errors.As(err, &syn):
-			line, col := strictjson.Position(data, int(syn.Offset)-1)
-			return nil, &iorules.FieldError{Msg: fmt.Sprintf("malformed JSON at line %d, column %d: %v", line, col, syn)}
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, &iorules.FieldError{Msg: "malformed JSON: unexpected end of input"}
-		}
-		return nil, &iorules.FieldError{Msg: "malformed JSON: " + err.Error()}
-	}
-	if rest := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
-		line, col := strictjson.Position(data, len(data)-len(rest))
-		return nil, &iorules.FieldError{Msg: fmt.Sprintf("unexpected data after the rollout object at line %d, column %d", line, col)}
+	var d strictjson.Decoder
+	raw, ok := d.Document(data, '{', "a JSON object holding a rollout")
+	if !ok {
+		p := d.Done()[0]
+		return nil, &iorules.FieldError{Path: p.Path, Msg: p.Msg}
 	}
 	ms, ok := objectMembers(raw)
 	if !ok {
-		return nil, &iorules.FieldError{Msg: "must be a JSON object holding a rollout"}
+		return nil, &iorules.FieldError{Msg: "want a JSON object holding a rollout"}
 	}
 	return ms, nil
 }

@@ -434,11 +434,11 @@ func TestDecodeRollout(t *testing.T) {
 		errors []string
 	}{
 		{"valid", func() string { return encode(t, valid()) }, nil},
-		{"malformed JSON", func() string { return `{"shipment": ` }, []string{"malformed JSON: unexpected end of input"}},
+		{"malformed JSON", func() string { return `{"shipment": ` }, []string{"want a JSON object holding a rollout: malformed JSON: unexpected end of input"}},
 		{"empty", func() string { return " " }, []string{"empty input: want a JSON object holding a rollout"}},
-		{"an array", func() string { return "[]" }, []string{"must be a JSON object holding a rollout"}},
+		{"an array", func() string { return "[]" }, []string{"want a JSON object holding a rollout, not an array"}},
 		{"data after the object", func() string { return encode(t, valid()) + " {}" },
-			[]string{"unexpected data after the rollout object at line 1, column " + itoa(len(encode(t, valid()))+2)}},
+			[]string{"unexpected data after the JSON object at line 1, column " + itoa(len(encode(t, valid()))+2)}},
 		{"unknown top-level field", func() string {
 			v := valid()
 			v["destination"] = "TR"
