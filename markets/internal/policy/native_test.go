@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,128 +70,185 @@ func loweringShipment() iorules.Shipment {
 // closure and the interpreter must give the same value or the same
 // reason, and leave the same gaps, rows used and unconfirmed reads.
 func TestLoweredMatchesInterpreter(t *testing.T) {
-	conditions := []string{
-		`item.category == "ups" && item.net_weight_kg > decimal("1")`,
-		`item.net_weight_kg > decimal("1") && item.category == "nope"`,
-		`item.net_weight_kg > decimal("1") || item.category == "ups"`,
-		`item.net_weight_kg > decimal("1") || item.category == "nope"`,
-		`item.category == "nope" || item.net_weight_kg > decimal("1")`,
-		`table("t", "missing") > decimal("0") && table("t", "gone") > decimal("0")`,
-		`table("t", "missing") > decimal("0") || table("t", "k") > decimal("0")`,
-		`has_entry("p", item.hs_code) ? table("p", item.hs_code) > decimal("0.1") : false`,
-		`item.hs_code.startsWith("8471") || item.hs6.endsWith("40") || item.model.contains("-")`,
-		`item.hs6.endsWith("40")`,
-		`item.sku + "-" + item.model == "A-B-1"`,
-		`item.model.contains("-")`,
-		`item.hs_code.startsWith("62")`,
-		`item.category in ["ups", "pdu"] && !(item.hs4 in ["8517"])`,
-		`"wifi" in item.radio || "USD" in shipment.exchange_rates && !("EUR" in shipment.exchange_rates)`,
-		`item.radio.size() > 0 || shipment.items.size() == 3`,
-		`!(item.quantity >= 2) || item.quantity * 2 - 1 > 3 && -item.quantity < -1`,
-		`item.quantity * 9223372036854775807 > 0`,
-		`line.customs_value > decimal("100")`,
-		`declaration.groups > 1 && declaration.lines <= 3 && declaration.customs_value >= line.customs_value`,
-		`shipment.importer.country == "TR" && importer.country != "BR" && shipment.destination == "TR"`,
-		`held("tr.x") || registered("tr.vkn") && registration_level("tr.vkn") == "a"`,
-		`has_document("commercial_invoice") && has_document("certificate_of_origin")`,
-		`tiered("tiers", declaration.groups) > decimal("5")`,
-		`item.encryption.present == item.encryption.mass_market`,
-		`"ii" in tax && tax.ii > decimal("0") && !("ipi" in tax) && !("zz" in tax)`,
-		`item.has_tpp && item.tpp >= decimal("4800")`,
-		`item.tpp >= decimal("4800")`,
-		`max(tax.ii, decimal("3")) == min(decimal("3"), tax.ii)`,
-		`item.hs_code < "8500" && item.sku + "-" + item.model != "A-B-1" || true == item.has_tpp`,
-		`tax.ipi > decimal("0")`,
-		`table("p", item.hs_code) * line.customs_value >= decimal("0") ? item.line > 1 : item.line < 1`,
+	h := newLoweringHarness(t)
+	for _, text := range loweringConditions {
+		h.check(t, text, cel.BoolType, true)
 	}
-	decimals := []string{
-		`line.customs_value * table("t", "k") + tax.ii - rate`,
-		`(line.customs_value + tax.ii).div(decimal("1") - rate, 2)`,
-		`line.customs_value.div(decimal("0"), 2)`,
-		`line.customs_value.div(decimal("3"), 19)`,
-		`line.customs_value.round(1) + line.freight.round_even(0) - -line.customs_value`,
-		`max(decimal("3.0"), decimal("3")) + min(decimal("2"), decimal("2.00")) + max(decimal("1"), rate)`,
-		`decimal(item.quantity) * item.unit_value + line.fob_value - line.invoice_value`,
-		`item.category == "ups" ? table("t", "u") : table("t", "missing")`,
-		`table("p", item.hs_code) * line.customs_value`,
-		`line.net_weight_kg * decimal("2") + item.power_rating_kva`,
-		`max(rate, table("t", "u")) * min(line.quantity > 2 ? decimal("1") : decimal("2"), decimal("1.5"))`,
-		`tiered("tiers", 4) + declaration.destination_handling + declaration.exchange_rate * decimal("0")`,
+	for _, text := range loweringDecimals {
+		h.check(t, text, decimalType, true)
 	}
+}
+
+// loweringConditions and loweringDecimals use every construct the
+// lowering covers, and make each fail on some line or valuation.
+var loweringConditions = []string{
+	`item.category == "ups" && item.net_weight_kg > decimal("1")`,
+	`item.net_weight_kg > decimal("1") && item.category == "nope"`,
+	`item.net_weight_kg > decimal("1") || item.category == "ups"`,
+	`item.net_weight_kg > decimal("1") || item.category == "nope"`,
+	`item.category == "nope" || item.net_weight_kg > decimal("1")`,
+	`table("t", "missing") > decimal("0") && table("t", "gone") > decimal("0")`,
+	`table("t", "missing") > decimal("0") || table("t", "k") > decimal("0")`,
+	`has_entry("p", item.hs_code) ? table("p", item.hs_code) > decimal("0.1") : false`,
+	`item.hs_code.startsWith("8471") || item.hs6.endsWith("40") || item.model.contains("-")`,
+	`item.hs6.endsWith("40")`,
+	`item.sku + "-" + item.model == "A-B-1"`,
+	`item.model.contains("-")`,
+	`item.hs_code.startsWith("62")`,
+	`item.category in ["ups", "pdu"] && !(item.hs4 in ["8517"])`,
+	`"wifi" in item.radio || "USD" in shipment.exchange_rates && !("EUR" in shipment.exchange_rates)`,
+	`item.radio.size() > 0 || shipment.items.size() == 3`,
+	`!(item.quantity >= 2) || item.quantity * 2 - 1 > 3 && -item.quantity < -1`,
+	`item.quantity * 9223372036854775807 > 0`,
+	`line.customs_value > decimal("100")`,
+	`declaration.groups > 1 && declaration.lines <= 3 && declaration.customs_value >= line.customs_value`,
+	`shipment.importer.country == "TR" && importer.country != "BR" && shipment.destination == "TR"`,
+	`held("tr.x") || registered("tr.vkn") && registration_level("tr.vkn") == "a"`,
+	`has_document("commercial_invoice") && has_document("certificate_of_origin")`,
+	`tiered("tiers", declaration.groups) > decimal("5")`,
+	`item.encryption.present == item.encryption.mass_market`,
+	`"ii" in tax && tax.ii > decimal("0") && !("ipi" in tax) && !("zz" in tax)`,
+	`item.has_tpp && item.tpp >= decimal("4800")`,
+	`item.tpp >= decimal("4800")`,
+	`max(tax.ii, decimal("3")) == min(decimal("3"), tax.ii)`,
+	`item.hs_code < "8500" && item.sku + "-" + item.model != "A-B-1" || true == item.has_tpp`,
+	`tax.ipi > decimal("0")`,
+	`table("p", item.hs_code) * line.customs_value >= decimal("0") ? item.line > 1 : item.line < 1`,
+}
+
+var loweringDecimals = []string{
+	`line.customs_value * table("t", "k") + tax.ii - rate`,
+	`(line.customs_value + tax.ii).div(decimal("1") - rate, 2)`,
+	`line.customs_value.div(decimal("0"), 2)`,
+	`line.customs_value.div(decimal("3"), 19)`,
+	`line.customs_value.round(1) + line.freight.round_even(0) - -line.customs_value`,
+	`max(decimal("3.0"), decimal("3")) + min(decimal("2"), decimal("2.00")) + max(decimal("1"), rate)`,
+	`decimal(item.quantity) * item.unit_value + line.fob_value - line.invoice_value`,
+	`item.category == "ups" ? table("t", "u") : table("t", "missing")`,
+	`table("p", item.hs_code) * line.customs_value`,
+	`line.net_weight_kg * decimal("2") + item.power_rating_kva`,
+	`max(rate, table("t", "u")) * min(line.quantity > 2 ? decimal("1") : decimal("2"), decimal("1.5"))`,
+	`tiered("tiers", 4) + declaration.destination_handling + declaration.exchange_rate * decimal("0")`,
+}
+
+// loweringSeeds are the expressions the fuzz target starts from.
+var loweringSeeds = append(slices.Clone(loweringConditions), loweringDecimals...)
+
+// loweringHarness compiles expressions against loweringPolicy and
+// evaluates them on every line of loweringShipment, valued and not,
+// lowered and interpreted.
+type loweringHarness struct {
+	env    *Environment
+	p      *Policy
+	s      iorules.Shipment
+	valued valuation.Valuation
+}
+
+func newLoweringHarness(t testing.TB) *loweringHarness {
 	env, err := NewEnvironment(0)
 	require.NoError(t, err)
 	p, issues := Compile(env, "zz.yaml", []byte(loweringPolicy))
 	require.Empty(t, issues)
-	scope := exprScope{allowed: []string{varShipment, varImporter, varDeclaration, varItem, varLine, varTax, varRate},
-		perLine: true, earlier: []string{"ii", "ipi"}}
-	compile := func(text string, want *cel.Type) *program {
-		c := &compiler{env: env, file: "zz.yaml"}
-		prg, _ := c.program(p, expr0(text), "tr.test", want, scope)
-		require.Empty(t, c.issues, text)
-		require.NotNil(t, prg.native, "%s is not lowered: %s", text, prg.interpreted)
-		return prg
-	}
 	s := loweringShipment()
 	valued, err := valuation.Value(s, valuation.CIF, "TRY")
 	require.NoError(t, err)
-	// outcome evaluates prg on line i, lowered or interpreted.
-	outcome := func(prg *program, i int, unvalued, interpret bool) string {
-		var r Run
-		r.Start(env, p, &s, &recordingSink{}, RunOptions{Interpret: interpret})
-		if unvalued {
-			r.Bind(valuation.Valuation{}, &valuation.MissingRateError{From: "USD", To: "TRY"})
-		} else {
-			r.Bind(valued, nil)
-		}
-		r.bindItem(i)
-		taxes := newTaxMap([]string{"ii", "ipi"})
-		taxes.set(0, exact.New(125, -1))
-		r.act.tax = taxes
-		r.rate, r.rateBound, r.act.rate = exact.New(18, -2), true, newDec(exact.New(18, -2))
-		var got string
-		var reason *iorules.Reason
-		if prg.native.d != nil {
-			var d exact.Dec
-			d, reason = r.decimal(prg, "tr.test", "the base", r.lineOf(i))
-			got = fmt.Sprintf("decimal %s e%d", d, d.Exponent())
-		} else {
-			var v ref.Val
-			v, reason = r.run(prg, "tr.test", "the condition", r.lineOf(i))
-			got = show(v)
-		}
-		why, err := json.Marshal(reason)
-		require.NoError(t, err)
-		got += "\nreason " + string(why)
-		for _, g := range r.rec.gaps {
-			row, err := json.Marshal(g.row)
-			require.NoError(t, err)
-			got += fmt.Sprintf("\ngap %s; %s; %s", g.why, g.supply, row)
-		}
-		for _, u := range r.rec.used {
-			got += fmt.Sprintf("\nused %s %s %s", u.Table, u.Entry.Key, u.Entry.Value)
-		}
-		return got + fmt.Sprintf("\nunconfirmed reads %d", r.rec.unconfirmedReads)
+	return &loweringHarness{env: env, p: p, s: s, valued: valued}
+}
+
+// compile compiles text as an expression of type want that may read every
+// variable and the earlier taxes ii and ipi; nil when it does not compile.
+func (h *loweringHarness) compile(text string, want *cel.Type) *program {
+	scope := exprScope{allowed: []string{varShipment, varImporter, varDeclaration, varItem, varLine, varTax, varRate},
+		perLine: true, earlier: []string{"ii", "ipi"}}
+	c := &compiler{env: h.env, file: "zz.yaml"}
+	prg, _ := c.program(h.p, expr0(text), "tr.test", want, scope)
+	if len(c.issues) > 0 {
+		return nil
 	}
-	check := func(text string, want *cel.Type) {
-		prg := compile(text, want)
-		for _, unvalued := range []bool{false, true} {
-			for i := range s.Items {
-				t.Run(fmt.Sprintf("%s/line=%d/unvalued=%v", text, i+1, unvalued), func(t *testing.T) {
-					interpreted := outcome(prg, i, unvalued, true)
-					lowered := outcome(prg, i, unvalued, false)
-					if diff := cmp.Diff(interpreted, lowered); diff != "" {
-						t.Fatalf("(-interpreted +lowered):\n%s", diff)
-					}
-				})
+	return prg
+}
+
+// check compiles text and compares the lowered closure with the
+// interpreter on every line; mustLower fails an expression that does not
+// compile or is not lowered (otherwise it is skipped).
+func (h *loweringHarness) check(t *testing.T, text string, want *cel.Type, mustLower bool) {
+	prg := h.compile(text, want)
+	if prg == nil || prg.native == nil {
+		if mustLower {
+			require.NotNil(t, prg, "%s does not compile", text)
+			require.NotNil(t, prg.native, "%s is not lowered: %s", text, prg.interpreted)
+		}
+		return
+	}
+	for _, unvalued := range []bool{false, true} {
+		for i := range h.s.Items {
+			interpreted := h.outcome(t, prg, i, unvalued, true)
+			lowered := h.outcome(t, prg, i, unvalued, false)
+			if diff := cmp.Diff(interpreted, lowered); diff != "" {
+				t.Fatalf("%s on line %d (unvalued %v), (-interpreted +lowered):\n%s", text, i+1, unvalued, diff)
 			}
 		}
 	}
-	for _, text := range conditions {
-		check(text, cel.BoolType)
+}
+
+// outcome evaluates prg on line i, lowered or interpreted: its value or
+// reason, and the gaps, rows and unconfirmed reads it left.
+func (h *loweringHarness) outcome(t *testing.T, prg *program, i int, unvalued, interpret bool) string {
+	var r Run
+	r.Start(h.env, h.p, &h.s, &recordingSink{}, RunOptions{Interpret: interpret})
+	if unvalued {
+		r.Bind(valuation.Valuation{}, &valuation.MissingRateError{From: "USD", To: "TRY"})
+	} else {
+		r.Bind(h.valued, nil)
 	}
-	for _, text := range decimals {
-		check(text, decimalType)
+	r.bindItem(i)
+	taxes := newTaxMap([]string{"ii", "ipi"})
+	taxes.set(0, exact.New(125, -1))
+	r.act.tax = taxes
+	r.rate, r.rateBound, r.act.rate = exact.New(18, -2), true, newDec(exact.New(18, -2))
+	var got string
+	var reason *iorules.Reason
+	if prg.native.d != nil {
+		var d exact.Dec
+		d, reason = r.decimal(prg, "tr.test", "the base", r.lineOf(i))
+		got = fmt.Sprintf("decimal %s e%d", d, d.Exponent())
+	} else {
+		var v ref.Val
+		v, reason = r.run(prg, "tr.test", "the condition", r.lineOf(i))
+		got = show(v)
 	}
+	why, err := json.Marshal(reason)
+	require.NoError(t, err)
+	got += "\nreason " + string(why)
+	for _, g := range r.rec.gaps {
+		row, err := json.Marshal(g.row)
+		require.NoError(t, err)
+		got += fmt.Sprintf("\ngap %s; %s; %s", g.why, g.supply, row)
+	}
+	for _, u := range r.rec.used {
+		got += fmt.Sprintf("\nused %s %s %s", u.Table, u.Entry.Key, u.Entry.Value)
+	}
+	return got + fmt.Sprintf("\nunconfirmed reads %d", r.rec.unconfirmedReads)
+}
+
+// FuzzLoweredMatchesInterpreter mutates expressions: any that compiles
+// and is lowered must give, on every line, what the interpreter gives.
+func FuzzLoweredMatchesInterpreter(f *testing.F) {
+	for _, seed := range loweringSeeds {
+		f.Add(seed, true)
+		f.Add(seed, false)
+	}
+	h := newLoweringHarness(f)
+	f.Fuzz(func(t *testing.T, text string, condition bool) {
+		if len(text) > 300 {
+			return
+		}
+		want := decimalType
+		if condition {
+			want = cel.BoolType
+		}
+		h.check(t, text, want, false)
+	})
 }
 
 func show(v ref.Val) string {
