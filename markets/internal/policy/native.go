@@ -21,10 +21,11 @@ import (
 // decimals, logic, membership in a literal list, the helpers): those are
 // also lowered, at load, into Go closures over typed values, which the Run
 // evaluates instead. They give the same values, the same errors and the
-// same reads of tables as the interpreter (TestNativeMatchesCEL compares
-// the two on every policy case and on random shipments); an expression
-// that uses anything else (comprehensions, maps, indexing, conversions) is
-// left to the interpreter alone.
+// same reads of tables as the interpreter (TestLoweredMatchesInterpreter
+// and FuzzLoweredMatchesInterpreter compare the two expression by
+// expression, markets' TestLoweringChangesNothing decision by decision);
+// an expression that uses anything else (comprehensions, indexing, list
+// and map literals, conversions) is left to the interpreter alone.
 
 // Lowered closures, one per result type. An error is the CEL error value
 // the interpreter would give at that point.
@@ -33,8 +34,8 @@ type (
 	intFn  func(*Run) (int64, *types.Err)
 	strFn  func(*Run) (string, *types.Err)
 	decFn  func(*Run) (exact.Dec, *types.Err)
-	// valFn gives a record (an *objectVal) or a list, read by the
-	// selections and size() above it.
+	// valFn gives a record (an *objectVal), a list or a map, read by the
+	// selections, size() and membership tests above it.
 	valFn func(*Run) (ref.Val, *types.Err)
 )
 
@@ -46,7 +47,8 @@ type lowered struct {
 	s strFn
 	d decFn
 	v valFn
-	// record is the record type of a v that gives one (nil for a list).
+	// record is the record type of a v that gives one (nil for a list or
+	// a map).
 	record *objectType
 	// constStr holds the value of a string literal.
 	constStr *string
@@ -64,7 +66,7 @@ type notLowered string
 
 func (n notLowered) Error() string { return string(n) }
 
-// lowerer lowers the expressions of one policy.
+// lowerer lowers one checked expression of a policy.
 type lowerer struct {
 	env      *Environment
 	checked  *ast.AST
