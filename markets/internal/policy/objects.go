@@ -2,12 +2,12 @@ package policy
 
 import (
 	"fmt"
-	"github.com/iorules/iorules/internal/exact"
 	"reflect"
 	"sort"
 
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
+	"github.com/iorules/iorules/internal/exact"
 )
 
 // objectType describes one record type that policies see (iorules.Item,
@@ -89,7 +89,9 @@ func (f objectField[T]) valueGetter() func(*T) ref.Val {
 			return newDec(d)
 		}
 	}
-	panic("policy: field " + f.name + " has no getter")
+	// A declaration without a getter: every read fails, and a rule that
+	// reads it fails closed.
+	return func(*T) ref.Val { return types.NewErr("field %s has no getter", f.name) }
 }
 
 // typedGetter returns the field's getter of Go values (zero for a
