@@ -27,7 +27,9 @@
 // Each case file is a subtest named after its market, each case a subtest
 // of that. A failing case prints a cmp.Diff of the expected and actual
 // projections and the trace of the rules that fired. Rules that no case
-// fired are logged, so authors see what their cases leave untested.
+// fired, and taxes that applied in no case (a tax whose condition never
+// held is listed at zero, but not exercised), are logged, so authors see
+// what their cases leave untested.
 //
 // Tools that run cases outside go test (the policy command in
 // examples/policy) use CaseFiles, ParseSuite and Suite.Run, which return
@@ -313,15 +315,19 @@ func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src [
 	fired := map[string]bool{}
 	for _, c := range suite.spec.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			r := runCase(engine, market, suite.spec, c)
+			// Explained, so that a tax counts as exercised only where its
+			// condition held, not merely because it is listed at zero.
+			r := runCase(engine, market, suite.spec, c, markets.WithExplanation())
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
 			for _, fr := range r.Decision.Fired {
 				fired[fr.Rule] = true
 			}
-			for _, tx := range r.Decision.Taxes {
-				fired[tx.ID] = true
+			if x := r.Decision.Explanation; x != nil {
+				for _, tx := range x.Taxes {
+					fired[tx.Tax] = fired[tx.Tax] || tx.Applies
+				}
 			}
 			if r.Diff != "" {
 				t.Errorf("%s", r.Message())
@@ -336,7 +342,7 @@ func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src [
 			}
 		}
 		if len(untested) > 0 {
-			t.Logf("rules no case fired: %s", strings.Join(untested, ", "))
+			t.Logf("rules no case fired and taxes no case applied: %s", strings.Join(untested, ", "))
 		}
 	}
 }
