@@ -178,7 +178,7 @@ func (p *printer) table(indent string, rows [][]string, right ...int) {
 
 func writeRollout(p *printer, ds []markets.Decision) {
 	first := ds[0]
-	p.line("ROLLOUT  shipment %s, as of %s, %s", first.ShipmentID, first.AsOf, plural(len(ds), "market", "markets"))
+	p.line("MARKETS  shipment %s, as of %s, %s", first.ShipmentID, first.AsOf, plural(len(ds), "market", "markets"))
 	p.line("")
 	rows := [][]string{{"Market", "Verdict", "Ship from", "Missing", "Landed cost", "Blocked by"}}
 	type group struct {
