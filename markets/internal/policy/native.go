@@ -671,6 +671,12 @@ func membership(list ast.Expr, elem lowered) (lowered, error) {
 		}
 		set[string(s)] = true
 	}
+	if len(set) == 0 {
+		// The interpreter plans membership in an empty literal list as
+		// the constant false: the element is not evaluated, so it
+		// neither fails nor reads a table.
+		return lowered{b: func(*Run) (bool, *types.Err) { return false, nil }}, nil
+	}
 	get := elem.s
 	return lowered{b: func(r *Run) (bool, *types.Err) {
 		s, err := get(r)

@@ -114,6 +114,10 @@ var loweringConditions = []string{
 	`item.hs_code < "8500" && item.sku + "-" + item.model != "A-B-1" || true == item.has_tpp`,
 	`tax.ipi > decimal("0")`,
 	`table("p", item.hs_code) * line.customs_value >= decimal("0") ? item.line > 1 : item.line < 1`,
+	// Membership in an empty literal list is the constant false: the
+	// element is neither evaluated (no missing fact) nor reads its rows.
+	`(item.net_weight_kg > decimal("1") ? "a" : "b") in []`,
+	`(table("t", "u") > decimal("0") ? "a" : table("t", "missing") > decimal("0") ? "b" : "c") in [] || item.category in []`,
 }
 
 var loweringDecimals = []string{
