@@ -24,6 +24,7 @@ currency: TRY
 version: "0.0.1"
 effective_from: 2025-01-01
 valuation: {basis: CIF}
+declaration: {group_by: [hs_code]}
 tables:
   t:
     match: exact
@@ -45,7 +46,8 @@ rules:
 `
 
 // loweringShipment has a line of each kind the expressions below tell
-// apart: with and without a net weight, a TPP, radios, documents.
+// apart: with and without a net weight, a TPP, radios, documents, and a
+// declaration group of two lines.
 func loweringShipment() iorules.Shipment {
 	d := decimal.RequireFromString
 	w, tpp := d("12.5"), d("4800")
@@ -60,6 +62,8 @@ func loweringShipment() iorules.Shipment {
 				Radio: []iorules.Radio{iorules.RadioWiFi}, Encryption: iorules.Encryption{Present: true}},
 			{Line: 3, SKU: "C", Model: "X-2", Category: "switch", HSCode: "85176259", Quantity: 2, UnitValue: d("0.5"),
 				ApprovalsHeld: []iorules.HeldApproval{{ID: "tr.x", Reference: "R"}}},
+			// In line 3's declaration group: neither states a net weight.
+			{Line: 4, SKU: "C", Model: "X-3", Category: "switch", HSCode: "85176259", Quantity: 5, UnitValue: d("12.25")},
 		}}
 }
 
@@ -185,40 +189,89 @@ func (h *loweringHarness) check(t *testing.T, text string, want *cel.Type, mustL
 		return
 	}
 	for _, unvalued := range []bool{false, true} {
-		for i := range h.s.Items {
-			interpreted := h.outcome(t, prg, i, unvalued, true)
-			lowered := h.outcome(t, prg, i, unvalued, false)
+		for _, b := range h.bindings() {
+			interpreted := h.outcome(t, prg, b, unvalued, true)
+			lowered := h.outcome(t, prg, b, unvalued, false)
 			if diff := cmp.Diff(interpreted, lowered); diff != "" {
-				t.Fatalf("%s on line %d (unvalued %v), (-interpreted +lowered):\n%s", text, i+1, unvalued, diff)
+				t.Fatalf("%s on %s (unvalued %v), (-interpreted +lowered):\n%s", text, b, unvalued, diff)
 			}
 		}
 	}
 }
 
-// outcome evaluates prg on line i, lowered or interpreted: its value or
-// reason, and the gaps, rows and unconfirmed reads it left.
-func (h *loweringHarness) outcome(t *testing.T, prg *program, i int, unvalued, interpret bool) string {
+// binding is what an expression is evaluated on: a line (item and line
+// bound), a declaration group (as in a group-scope tax: the group's first
+// item, its lines and summed values, explained, so that every row read is
+// traced), or nothing (as in a declaration-scope tax: item, line, tax and
+// rate unbound).
+type binding struct {
+	line  int // item index, or -1
+	group int // group index, or -1
+}
+
+func (b binding) String() string {
+	switch {
+	case b.line >= 0:
+		return fmt.Sprintf("line %d", b.line+1)
+	case b.group >= 0:
+		return fmt.Sprintf("group %d (explained)", b.group+1)
+	}
+	return "the declaration (nothing bound)"
+}
+
+// bindings are every line, every declaration group and the declaration.
+func (h *loweringHarness) bindings() []binding {
 	var r Run
-	r.Start(h.env, h.p, &h.s, &recordingSink{}, RunOptions{Interpret: interpret})
+	r.Start(h.env, h.p, &h.s, &recordingSink{}, RunOptions{})
+	r.Bind(h.valued, nil)
+	var out []binding
+	for i := range h.s.Items {
+		out = append(out, binding{line: i, group: -1})
+	}
+	for g := range r.Groups() {
+		out = append(out, binding{line: -1, group: g})
+	}
+	return append(out, binding{line: -1, group: -1})
+}
+
+// outcome evaluates prg on b, lowered or interpreted: its value or
+// reason, and the gaps, rows, unconfirmed reads and (explained) trace it
+// left.
+func (h *loweringHarness) outcome(t *testing.T, prg *program, b binding, unvalued, interpret bool) string {
+	var r Run
+	r.Start(h.env, h.p, &h.s, &recordingSink{}, RunOptions{Interpret: interpret, Explain: b.group >= 0})
 	if unvalued {
 		r.Bind(valuation.Valuation{}, &valuation.MissingRateError{From: "USD", To: "TRY"})
 	} else {
 		r.Bind(h.valued, nil)
 	}
-	r.bindItem(i)
-	taxes := newTaxMap([]string{"ii", "ipi"})
-	taxes.set(0, exact.New(125, -1))
-	r.act.tax = taxes
-	r.rate, r.rateBound, r.act.rate = exact.New(18, -2), true, newDec(exact.New(18, -2))
+	var lines []int
+	switch {
+	case b.line >= 0:
+		r.bindItem(b.line)
+		lines = r.lineOf(b.line)
+	case b.group >= 0:
+		g := r.Groups()[b.group]
+		r.bindItem(g.Items[0])
+		r.ctx.groupLines = g.lines
+		r.act.line = g.lineVal
+		lines = g.lines
+	}
+	if b.line >= 0 || b.group >= 0 {
+		taxes := newTaxMap([]string{"ii", "ipi"})
+		taxes.set(0, exact.New(125, -1))
+		r.act.tax = taxes
+		r.rate, r.rateBound, r.act.rate = exact.New(18, -2), true, newDec(exact.New(18, -2))
+	}
 	var got string
 	var reason *iorules.Reason
 	if prg.native.d != nil {
 		var d exact.Dec
-		d, reason = r.decimal(prg, "tr.test", "the base", r.lineOf(i))
+		d, reason = r.decimal(prg, "tr.test", "the base", lines)
 		got = fmt.Sprintf("decimal %s e%d", d, d.Exponent())
 	} else {
 		var v ref.Val
-		v, reason = r.run(prg, "tr.test", "the condition", r.lineOf(i))
+		v, reason = r.run(prg, "tr.test", "the condition", lines)
 		got = show(v)
 	}
 	why, err := json.Marshal(reason)
@@ -231,6 +284,9 @@ func (h *loweringHarness) outcome(t *testing.T, prg *program, i int, unvalued, i
 	}
 	for _, u := range r.rec.used {
 		got += fmt.Sprintf("\nused %s %s %s", u.Table, u.Entry.Key, u.Entry.Value)
+	}
+	for _, row := range r.rec.trace {
+		got += "\ntraced " + row.Label()
 	}
 	return got + fmt.Sprintf("\nunconfirmed reads %d", r.rec.unconfirmedReads)
 }
