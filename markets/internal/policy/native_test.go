@@ -122,6 +122,33 @@ var loweringConditions = []string{
 	// element is neither evaluated (no missing fact) nor reads its rows.
 	`(item.net_weight_kg > decimal("1") ? "a" : "b") in []`,
 	`(table("t", "u") > decimal("0") ? "a" : table("t", "missing") > decimal("0") ? "b" : "c") in [] || item.category in []`,
+	// Which error wins: the first operand's in a strict call, the first
+	// term's in && and || when no term decides.
+	`item.tpp > line.customs_value || line.customs_value > item.tpp`,
+	`max(item.tpp, line.customs_value) > decimal("0") && item.net_weight_kg > decimal("0")`,
+	`item.tpp.div(line.customs_value, 2) > decimal("0") || table("t", "u") > decimal("0")`,
+	`item.tpp > decimal("0") || table("t", "missing") > decimal("0") || table("t", "u") > decimal("0")`,
+	`item.tpp.round(item.quantity * 9223372036854775807) > decimal("0")`,
+	`line.customs_value.div(decimal("0"), 30) > decimal("0") || line.customs_value.round(-1) > decimal("0")`,
+	`item.tpp > decimal("1") == (line.customs_value > decimal("1"))`,
+	`(item.tpp > decimal("1") ? "USD" : "EUR") in shipment.exchange_rates`,
+	`(item.net_weight_kg > decimal("1") ? item.sku : item.model) in ["A", "S"]`,
+	`(item.tpp > decimal("1") ? "a" : "b") + (line.customs_value > decimal("0") ? "c" : "d") == "ac"`,
+	`item.line == 2 ? item.tpp > decimal("1") : item.net_weight_kg > decimal("1")`,
+	// Integer overflow at the edges.
+	`-(item.quantity - 9223372036854775807 - 2) < 0`,
+	`-item.quantity * -9223372036854775808 < 0`,
+	`size(item.radio) + size(shipment.items) - 9223372036854775807 - 5 < 0`,
+	// Helpers with computed arguments; hs_prefix lookups above and below
+	// the rows (has_entry counts a finer row, table reports its digits).
+	`registration_level(item.sku) == "" && registered(item.category) == held(item.sku)`,
+	`tiered("tiers", item.quantity - 2) > decimal("1")`,
+	`has_entry("p", item.hs4) && table("p", item.hs4) > decimal("0")`,
+	`has_entry("p", "85") || table("p", item.hs_code + "00") > decimal("0")`,
+	`table("t", item.category) > decimal("0") || true`,
+	`size(shipment.exchange_rates) == 1 && size(shipment.documents) == 2 && "" in item.radio == false`,
+	`declaration.customs_value_in_shipment_currency > declaration.customs_value`,
+	`tax.ipi > decimal("0") || tax.ii > decimal("0")`,
 }
 
 var loweringDecimals = []string{
@@ -137,6 +164,16 @@ var loweringDecimals = []string{
 	`line.net_weight_kg * decimal("2") + item.power_rating_kva`,
 	`max(rate, table("t", "u")) * min(line.quantity > 2 ? decimal("1") : decimal("2"), decimal("1.5"))`,
 	`tiered("tiers", 4) + declaration.destination_handling + declaration.exchange_rate * decimal("0")`,
+	// Exponents: max and min of equal values give their first operand.
+	`max(decimal("1.0"), decimal("1")) + min(decimal("1"), decimal("1.00")) + max(rate, decimal("0.180")) - min(decimal("0.1800"), rate)`,
+	// Past the machine word, and rounding ties.
+	`decimal("123456789012345678901234567890").div(decimal("3"), 18) * rate - decimal(item.quantity - 9223372036854775807 - 2)`,
+	`-decimal(-9223372036854775808) + decimal("9223372036854775807") + decimal("1")`,
+	`decimal("1.05").round(1) + decimal("1.15").round_even(1) + decimal("-1.05").round(1) + decimal("-2.5").round_even(0)`,
+	`line.customs_value.div(line.customs_value - line.customs_value, 2)`,
+	`item.line == 1 ? item.tpp : line.net_weight_kg.div(item.tpp, 2)`,
+	`(tax.ii + tax.ipi).div(rate, 2)`,
+	`line.insurance + line.freight + line.fob_value + line.invoice_value + decimal(line.quantity) * line.net_weight_kg`,
 }
 
 // loweringSeeds are the expressions the fuzz target starts from.
