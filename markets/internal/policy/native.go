@@ -408,7 +408,7 @@ func (lw *lowerer) call(e ast.Expr) (lowered, error) {
 	}
 	switch fn {
 	case operators.LogicalAnd, operators.LogicalOr:
-		return logical(fn == operators.LogicalAnd, ls[0].b, ls[1].b)
+		return logical(fn == operators.LogicalAnd, ls)
 	case operators.LogicalNot:
 		return not(ls[0].b)
 	case operators.Conditional:
@@ -441,7 +441,25 @@ func (lw *lowerer) call(e ast.Expr) (lowered, error) {
 	return lowered{}, notLowered("function " + fn)
 }
 
-func logical(and bool, a, b boolFn) (lowered, error) {
+// logical lowers && or || of its terms: two, or more when the parser
+// gives a chain as one call (the interpreter takes any number).
+func logical(and bool, terms []lowered) (lowered, error) {
+	if len(terms) < 2 {
+		return lowered{}, notLowered("logic of fewer than two terms")
+	}
+	l := terms[0]
+	for _, t := range terms[1:] {
+		var err error
+		if l, err = logical2(and, l.b, t.b); err != nil {
+			return lowered{}, err
+		}
+	}
+	return l, nil
+}
+
+// logical2 is a && b or a || b. Nested to the left, it gives what the
+// interpreter gives for a chain of terms.
+func logical2(and bool, a, b boolFn) (lowered, error) {
 	if a == nil || b == nil {
 		return lowered{}, notLowered("logic on values that are not bool")
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/go-cmp/cmp"
@@ -390,4 +391,53 @@ func TestNotLowered(t *testing.T) {
 	prg, _ := c.program(p, expr0(`item.category == "ups"`), "tr.test", cel.BoolType, scope)
 	require.Nil(t, prg.native)
 	require.Equal(t, "a runtime cost limit is set", prg.interpreted)
+}
+
+// TestLoweredChainsMatchInterpreter lowers chains of && and || given as
+// one call of many terms, as cel-go's parser gives them when its variadic
+// logical ASTs are on (the interpreter takes any number of terms, with
+// the semantics of the nested calls): every term counts, in order.
+func TestLoweredChainsMatchInterpreter(t *testing.T) {
+	h := newLoweringHarness(t)
+	for _, text := range []string{
+		`item.category == "nope" && item.line > 0 && item.tpp > decimal("1")`,
+		`item.tpp > decimal("1") && item.net_weight_kg > decimal("1") && item.line == 3`,
+		`item.category == "nope" || item.line == 9 || item.tpp > decimal("1") || table("t", "u") > decimal("0")`,
+		`item.net_weight_kg > decimal("1") || line.customs_value > decimal("0") || item.line == 2 || item.has_tpp && item.tpp > decimal("4799") && table("t", "missing") > decimal("0")`,
+	} {
+		prg := h.compile(text, cel.BoolType)
+		require.NotNil(t, prg, text)
+		checked, iss := h.env.env.Compile(text)
+		require.NoError(t, iss.Err(), text)
+		// The top call, with the terms of its nested calls of the same
+		// operator as its own.
+		nested := checked.NativeRep()
+		top := nested.Expr()
+		var terms []ast.Expr
+		var flatten func(e ast.Expr)
+		flatten = func(e ast.Expr) {
+			if e.Kind() == ast.CallKind && e.AsCall().FunctionName() == top.AsCall().FunctionName() {
+				for _, a := range e.AsCall().Args() {
+					flatten(a)
+				}
+				return
+			}
+			terms = append(terms, e)
+		}
+		flatten(top)
+		require.Greater(t, len(terms), 2, text)
+		flat := ast.NewCheckedAST(ast.NewAST(ast.NewExprFactory().NewCall(top.ID(), top.AsCall().FunctionName(), terms...),
+			nested.SourceInfo()), nested.TypeMap(), nested.ReferenceMap())
+		n, err := lowerExpression(h.env, flat, []string{"ii", "ipi"}, cel.BoolType)
+		require.NoError(t, err, text)
+		chain := &program{cel: prg.cel, native: n}
+		for _, unvalued := range []bool{false, true} {
+			for _, b := range h.bindings() {
+				want, got := h.outcome(t, chain, b, unvalued, true), h.outcome(t, chain, b, unvalued, false)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("%s on %s (unvalued %v), (-interpreted +lowered):\n%s", text, b, unvalued, diff)
+				}
+			}
+		}
+	}
 }
