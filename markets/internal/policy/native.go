@@ -408,7 +408,7 @@ func (lw *lowerer) call(e ast.Expr) (lowered, error) {
 	}
 	switch fn {
 	case operators.LogicalAnd, operators.LogicalOr:
-		return logical(fn == operators.LogicalAnd, ls[0].b, ls[1].b)
+		return logical(fn == operators.LogicalAnd, ls)
 	case operators.LogicalNot:
 		return not(ls[0].b)
 	case operators.Conditional:
@@ -441,7 +441,25 @@ func (lw *lowerer) call(e ast.Expr) (lowered, error) {
 	return lowered{}, notLowered("function " + fn)
 }
 
-func logical(and bool, a, b boolFn) (lowered, error) {
+// logical lowers && or || of its terms: two, or more when the parser
+// gives a chain as one call (the interpreter takes any number).
+func logical(and bool, terms []lowered) (lowered, error) {
+	if len(terms) < 2 {
+		return lowered{}, notLowered("logic of fewer than two terms")
+	}
+	l := terms[0]
+	for _, t := range terms[1:] {
+		var err error
+		if l, err = logical2(and, l.b, t.b); err != nil {
+			return lowered{}, err
+		}
+	}
+	return l, nil
+}
+
+// logical2 is a && b or a || b. Nested to the left, it gives what the
+// interpreter gives for a chain of terms.
+func logical2(and bool, a, b boolFn) (lowered, error) {
 	if a == nil || b == nil {
 		return lowered{}, notLowered("logic on values that are not bool")
 	}
@@ -670,6 +688,12 @@ func membership(list ast.Expr, elem lowered) (lowered, error) {
 			return lowered{}, notLowered("membership in a list of other than strings")
 		}
 		set[string(s)] = true
+	}
+	if len(set) == 0 {
+		// The interpreter plans membership in an empty literal list as
+		// the constant false: the element is not evaluated, so it
+		// neither fails nor reads a table.
+		return lowered{b: func(*Run) (bool, *types.Err) { return false, nil }}, nil
 	}
 	get := elem.s
 	return lowered{b: func(r *Run) (bool, *types.Err) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/go-cmp/cmp"
@@ -24,6 +25,7 @@ currency: TRY
 version: "0.0.1"
 effective_from: 2025-01-01
 valuation: {basis: CIF}
+declaration: {group_by: [hs_code]}
 tables:
   t:
     match: exact
@@ -45,7 +47,8 @@ rules:
 `
 
 // loweringShipment has a line of each kind the expressions below tell
-// apart: with and without a net weight, a TPP, radios, documents.
+// apart: with and without a net weight, a TPP, radios, documents, and a
+// declaration group of two lines.
 func loweringShipment() iorules.Shipment {
 	d := decimal.RequireFromString
 	w, tpp := d("12.5"), d("4800")
@@ -60,6 +63,8 @@ func loweringShipment() iorules.Shipment {
 				Radio: []iorules.Radio{iorules.RadioWiFi}, Encryption: iorules.Encryption{Present: true}},
 			{Line: 3, SKU: "C", Model: "X-2", Category: "switch", HSCode: "85176259", Quantity: 2, UnitValue: d("0.5"),
 				ApprovalsHeld: []iorules.HeldApproval{{ID: "tr.x", Reference: "R"}}},
+			// In line 3's declaration group: neither states a net weight.
+			{Line: 4, SKU: "C", Model: "X-3", Category: "switch", HSCode: "85176259", Quantity: 5, UnitValue: d("12.25")},
 		}}
 }
 
@@ -114,6 +119,37 @@ var loweringConditions = []string{
 	`item.hs_code < "8500" && item.sku + "-" + item.model != "A-B-1" || true == item.has_tpp`,
 	`tax.ipi > decimal("0")`,
 	`table("p", item.hs_code) * line.customs_value >= decimal("0") ? item.line > 1 : item.line < 1`,
+	// Membership in an empty literal list is the constant false: the
+	// element is neither evaluated (no missing fact) nor reads its rows.
+	`(item.net_weight_kg > decimal("1") ? "a" : "b") in []`,
+	`(table("t", "u") > decimal("0") ? "a" : table("t", "missing") > decimal("0") ? "b" : "c") in [] || item.category in []`,
+	// Which error wins: the first operand's in a strict call, the first
+	// term's in && and || when no term decides.
+	`item.tpp > line.customs_value || line.customs_value > item.tpp`,
+	`max(item.tpp, line.customs_value) > decimal("0") && item.net_weight_kg > decimal("0")`,
+	`item.tpp.div(line.customs_value, 2) > decimal("0") || table("t", "u") > decimal("0")`,
+	`item.tpp > decimal("0") || table("t", "missing") > decimal("0") || table("t", "u") > decimal("0")`,
+	`item.tpp.round(item.quantity * 9223372036854775807) > decimal("0")`,
+	`line.customs_value.div(decimal("0"), 30) > decimal("0") || line.customs_value.round(-1) > decimal("0")`,
+	`item.tpp > decimal("1") == (line.customs_value > decimal("1"))`,
+	`(item.tpp > decimal("1") ? "USD" : "EUR") in shipment.exchange_rates`,
+	`(item.net_weight_kg > decimal("1") ? item.sku : item.model) in ["A", "S"]`,
+	`(item.tpp > decimal("1") ? "a" : "b") + (line.customs_value > decimal("0") ? "c" : "d") == "ac"`,
+	`item.line == 2 ? item.tpp > decimal("1") : item.net_weight_kg > decimal("1")`,
+	// Integer overflow at the edges.
+	`-(item.quantity - 9223372036854775807 - 2) < 0`,
+	`-item.quantity * -9223372036854775808 < 0`,
+	`size(item.radio) + size(shipment.items) - 9223372036854775807 - 5 < 0`,
+	// Helpers with computed arguments; hs_prefix lookups above and below
+	// the rows (has_entry counts a finer row, table reports its digits).
+	`registration_level(item.sku) == "" && registered(item.category) == held(item.sku)`,
+	`tiered("tiers", item.quantity - 2) > decimal("1")`,
+	`has_entry("p", item.hs4) && table("p", item.hs4) > decimal("0")`,
+	`has_entry("p", "85") || table("p", item.hs_code + "00") > decimal("0")`,
+	`table("t", item.category) > decimal("0") || true`,
+	`size(shipment.exchange_rates) == 1 && size(shipment.documents) == 2 && "" in item.radio == false`,
+	`declaration.customs_value_in_shipment_currency > declaration.customs_value`,
+	`tax.ipi > decimal("0") || tax.ii > decimal("0")`,
 }
 
 var loweringDecimals = []string{
@@ -129,6 +165,16 @@ var loweringDecimals = []string{
 	`line.net_weight_kg * decimal("2") + item.power_rating_kva`,
 	`max(rate, table("t", "u")) * min(line.quantity > 2 ? decimal("1") : decimal("2"), decimal("1.5"))`,
 	`tiered("tiers", 4) + declaration.destination_handling + declaration.exchange_rate * decimal("0")`,
+	// Exponents: max and min of equal values give their first operand.
+	`max(decimal("1.0"), decimal("1")) + min(decimal("1"), decimal("1.00")) + max(rate, decimal("0.180")) - min(decimal("0.1800"), rate)`,
+	// Past the machine word, and rounding ties.
+	`decimal("123456789012345678901234567890").div(decimal("3"), 18) * rate - decimal(item.quantity - 9223372036854775807 - 2)`,
+	`-decimal(-9223372036854775808) + decimal("9223372036854775807") + decimal("1")`,
+	`decimal("1.05").round(1) + decimal("1.15").round_even(1) + decimal("-1.05").round(1) + decimal("-2.5").round_even(0)`,
+	`line.customs_value.div(line.customs_value - line.customs_value, 2)`,
+	`item.line == 1 ? item.tpp : line.net_weight_kg.div(item.tpp, 2)`,
+	`(tax.ii + tax.ipi).div(rate, 2)`,
+	`line.insurance + line.freight + line.fob_value + line.invoice_value + decimal(line.quantity) * line.net_weight_kg`,
 }
 
 // loweringSeeds are the expressions the fuzz target starts from.
@@ -181,40 +227,89 @@ func (h *loweringHarness) check(t *testing.T, text string, want *cel.Type, mustL
 		return
 	}
 	for _, unvalued := range []bool{false, true} {
-		for i := range h.s.Items {
-			interpreted := h.outcome(t, prg, i, unvalued, true)
-			lowered := h.outcome(t, prg, i, unvalued, false)
+		for _, b := range h.bindings() {
+			interpreted := h.outcome(t, prg, b, unvalued, true)
+			lowered := h.outcome(t, prg, b, unvalued, false)
 			if diff := cmp.Diff(interpreted, lowered); diff != "" {
-				t.Fatalf("%s on line %d (unvalued %v), (-interpreted +lowered):\n%s", text, i+1, unvalued, diff)
+				t.Fatalf("%s on %s (unvalued %v), (-interpreted +lowered):\n%s", text, b, unvalued, diff)
 			}
 		}
 	}
 }
 
-// outcome evaluates prg on line i, lowered or interpreted: its value or
-// reason, and the gaps, rows and unconfirmed reads it left.
-func (h *loweringHarness) outcome(t *testing.T, prg *program, i int, unvalued, interpret bool) string {
+// binding is what an expression is evaluated on: a line (item and line
+// bound), a declaration group (as in a group-scope tax: the group's first
+// item, its lines and summed values, explained, so that every row read is
+// traced), or nothing (as in a declaration-scope tax: item, line, tax and
+// rate unbound).
+type binding struct {
+	line  int // item index, or -1
+	group int // group index, or -1
+}
+
+func (b binding) String() string {
+	switch {
+	case b.line >= 0:
+		return fmt.Sprintf("line %d", b.line+1)
+	case b.group >= 0:
+		return fmt.Sprintf("group %d (explained)", b.group+1)
+	}
+	return "the declaration (nothing bound)"
+}
+
+// bindings are every line, every declaration group and the declaration.
+func (h *loweringHarness) bindings() []binding {
 	var r Run
-	r.Start(h.env, h.p, &h.s, &recordingSink{}, RunOptions{Interpret: interpret})
+	r.Start(h.env, h.p, &h.s, &recordingSink{}, RunOptions{})
+	r.Bind(h.valued, nil)
+	var out []binding
+	for i := range h.s.Items {
+		out = append(out, binding{line: i, group: -1})
+	}
+	for g := range r.Groups() {
+		out = append(out, binding{line: -1, group: g})
+	}
+	return append(out, binding{line: -1, group: -1})
+}
+
+// outcome evaluates prg on b, lowered or interpreted: its value or
+// reason, and the gaps, rows, unconfirmed reads and (explained) trace it
+// left.
+func (h *loweringHarness) outcome(t *testing.T, prg *program, b binding, unvalued, interpret bool) string {
+	var r Run
+	r.Start(h.env, h.p, &h.s, &recordingSink{}, RunOptions{Interpret: interpret, Explain: b.group >= 0})
 	if unvalued {
 		r.Bind(valuation.Valuation{}, &valuation.MissingRateError{From: "USD", To: "TRY"})
 	} else {
 		r.Bind(h.valued, nil)
 	}
-	r.bindItem(i)
-	taxes := newTaxMap([]string{"ii", "ipi"})
-	taxes.set(0, exact.New(125, -1))
-	r.act.tax = taxes
-	r.rate, r.rateBound, r.act.rate = exact.New(18, -2), true, newDec(exact.New(18, -2))
+	var lines []int
+	switch {
+	case b.line >= 0:
+		r.bindItem(b.line)
+		lines = r.lineOf(b.line)
+	case b.group >= 0:
+		g := r.Groups()[b.group]
+		r.bindItem(g.Items[0])
+		r.ctx.groupLines = g.lines
+		r.act.line = g.lineVal
+		lines = g.lines
+	}
+	if b.line >= 0 || b.group >= 0 {
+		taxes := newTaxMap([]string{"ii", "ipi"})
+		taxes.set(0, exact.New(125, -1))
+		r.act.tax = taxes
+		r.rate, r.rateBound, r.act.rate = exact.New(18, -2), true, newDec(exact.New(18, -2))
+	}
 	var got string
 	var reason *iorules.Reason
 	if prg.native.d != nil {
 		var d exact.Dec
-		d, reason = r.decimal(prg, "tr.test", "the base", r.lineOf(i))
+		d, reason = r.decimal(prg, "tr.test", "the base", lines)
 		got = fmt.Sprintf("decimal %s e%d", d, d.Exponent())
 	} else {
 		var v ref.Val
-		v, reason = r.run(prg, "tr.test", "the condition", r.lineOf(i))
+		v, reason = r.run(prg, "tr.test", "the condition", lines)
 		got = show(v)
 	}
 	why, err := json.Marshal(reason)
@@ -227,6 +322,9 @@ func (h *loweringHarness) outcome(t *testing.T, prg *program, i int, unvalued, i
 	}
 	for _, u := range r.rec.used {
 		got += fmt.Sprintf("\nused %s %s %s", u.Table, u.Entry.Key, u.Entry.Value)
+	}
+	for _, row := range r.rec.trace {
+		got += "\ntraced " + row.Label()
 	}
 	return got + fmt.Sprintf("\nunconfirmed reads %d", r.rec.unconfirmedReads)
 }
@@ -293,4 +391,53 @@ func TestNotLowered(t *testing.T) {
 	prg, _ := c.program(p, expr0(`item.category == "ups"`), "tr.test", cel.BoolType, scope)
 	require.Nil(t, prg.native)
 	require.Equal(t, "a runtime cost limit is set", prg.interpreted)
+}
+
+// TestLoweredChainsMatchInterpreter lowers chains of && and || given as
+// one call of many terms, as cel-go's parser gives them when its variadic
+// logical ASTs are on (the interpreter takes any number of terms, with
+// the semantics of the nested calls): every term counts, in order.
+func TestLoweredChainsMatchInterpreter(t *testing.T) {
+	h := newLoweringHarness(t)
+	for _, text := range []string{
+		`item.category == "nope" && item.line > 0 && item.tpp > decimal("1")`,
+		`item.tpp > decimal("1") && item.net_weight_kg > decimal("1") && item.line == 3`,
+		`item.category == "nope" || item.line == 9 || item.tpp > decimal("1") || table("t", "u") > decimal("0")`,
+		`item.net_weight_kg > decimal("1") || line.customs_value > decimal("0") || item.line == 2 || item.has_tpp && item.tpp > decimal("4799") && table("t", "missing") > decimal("0")`,
+	} {
+		prg := h.compile(text, cel.BoolType)
+		require.NotNil(t, prg, text)
+		checked, iss := h.env.env.Compile(text)
+		require.NoError(t, iss.Err(), text)
+		// The top call, with the terms of its nested calls of the same
+		// operator as its own.
+		nested := checked.NativeRep()
+		top := nested.Expr()
+		var terms []ast.Expr
+		var flatten func(e ast.Expr)
+		flatten = func(e ast.Expr) {
+			if e.Kind() == ast.CallKind && e.AsCall().FunctionName() == top.AsCall().FunctionName() {
+				for _, a := range e.AsCall().Args() {
+					flatten(a)
+				}
+				return
+			}
+			terms = append(terms, e)
+		}
+		flatten(top)
+		require.Greater(t, len(terms), 2, text)
+		flat := ast.NewCheckedAST(ast.NewAST(ast.NewExprFactory().NewCall(top.ID(), top.AsCall().FunctionName(), terms...),
+			nested.SourceInfo()), nested.TypeMap(), nested.ReferenceMap())
+		n, err := lowerExpression(h.env, flat, []string{"ii", "ipi"}, cel.BoolType)
+		require.NoError(t, err, text)
+		chain := &program{cel: prg.cel, native: n}
+		for _, unvalued := range []bool{false, true} {
+			for _, b := range h.bindings() {
+				want, got := h.outcome(t, chain, b, unvalued, true), h.outcome(t, chain, b, unvalued, false)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("%s on %s (unvalued %v), (-interpreted +lowered):\n%s", text, b, unvalued, diff)
+				}
+			}
+		}
+	}
 }
