@@ -1,13 +1,11 @@
 package markets_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/iorules/iorules"
 	"github.com/iorules/iorules/markets"
 	"github.com/iorules/iorules/markets/policytest"
@@ -26,13 +24,7 @@ func TestLoweringChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	same := func(t *testing.T, want, got markets.Decision) {
 		t.Helper()
-		a, err := json.Marshal(want)
-		require.NoError(t, err)
-		b, err := json.Marshal(got)
-		require.NoError(t, err)
-		if string(a) != string(b) {
-			t.Fatalf("lowered decision differs (-interpreted +lowered):\n%s", cmp.Diff(string(a), string(b)))
-		}
+		requireSameDecision(t, want, got, "lowered decision differs (-interpreted +lowered)")
 	}
 	t.Run("cases", func(t *testing.T) {
 		fsys := markets.Embedded()

@@ -15,6 +15,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// requireSameDecision fails t unless want and got encode to the same
+// JSON, byte for byte, showing the difference under title.
+func requireSameDecision(t *testing.T, want, got markets.Decision, title string) {
+	t.Helper()
+	a, err := json.Marshal(want)
+	require.NoError(t, err)
+	b, err := json.Marshal(got)
+	require.NoError(t, err)
+	if string(a) != string(b) {
+		t.Fatalf("%s:\n%s", title, cmp.Diff(string(a), string(b)))
+	}
+}
+
 // randomLines gives the items of s values drawn from small pools, so that
 // lines repeat some fields and differ in others: the case where an
 // item-scope condition is answered once per class of lines.
@@ -122,13 +135,7 @@ func TestRuleMemoChangesNothing(t *testing.T) {
 				require.NoError(t, err)
 				got, err := memo.Prequalify(s)
 				require.NoError(t, err)
-				a, err := json.Marshal(want)
-				require.NoError(t, err)
-				b, err := json.Marshal(got)
-				require.NoError(t, err)
-				if string(a) != string(b) {
-					t.Fatalf("memoized decision differs (-plain +memo):\n%s", cmp.Diff(string(a), string(b)))
-				}
+				requireSameDecision(t, want, got, "memoized decision differs (-plain +memo)")
 			})
 		}
 	}
