@@ -234,7 +234,10 @@ func (lw *lowerer) selection(e ast.Expr) (lowered, error) {
 			}
 			d, missing := g.dec(o.ptr)
 			if missing != nil {
-				return exact.Dec{}, missing.(*types.Err)
+				if e, ok := missing.(*types.Err); ok {
+					return exact.Dec{}, e
+				}
+				return exact.Dec{}, mismatch(missing, "decimal")
 			}
 			return d, nil
 		}}, nil
