@@ -118,16 +118,14 @@ type Policy struct {
 	Tables map[string]*Table
 	Rules  []*Rule
 	Taxes  []*Tax
-	// classSets are the distinct sets of item fields that item-scope
-	// conditions depend on alone.
-	classSets [][]string
 	// taxNames are the short names of taxes, in chain order: the keys of
 	// the CEL `tax` map.
 	taxNames []string
-	// classFields are the item fields (or helpers' reads) any class set
-	// holds, each once, and classKeys the functions that write each one's
-	// value into a key; classSetFields are, by class set, the indexes of
-	// its fields in classFields.
+	// classFields are the item fields (or helpers' reads) that item-scope
+	// conditions depend on alone, each once, and classKeys the functions
+	// that write each one's value into a key; classSetFields are the
+	// distinct sets of them such conditions read (class sets), as indexes
+	// into classFields.
 	classFields    []string
 	classKeys      []keyFunc
 	classSetFields [][]int
@@ -166,7 +164,7 @@ type Rule struct {
 	EffectiveFrom iorules.Date
 	EffectiveTo   iorules.Date
 	Confidence    iorules.Confidence
-	// classSet, when not -1, indexes policy.classSets: the item fields
+	// classSet, when not -1, indexes policy.classSetFields: the item fields
 	// the condition reads, all it reads of the line (see memo.go).
 	classSet int
 	// whenParts are the parts of the condition joined by && or ||, for

@@ -108,13 +108,40 @@ func (c celDecimal) Compare(other ref.Val) ref.Val {
 // ask for a gigantic expansion.
 const maxPlaces = 18
 
-func checkPlaces(v ref.Val) (int32, ref.Val) {
-	p, ok := v.(types.Int)
-	if !ok {
-		return 0, types.MaybeNoSuchOverloadErr(v)
-	}
+// checkPlaces checks the places argument of div and round.
+func checkPlaces(p int64) (int32, *types.Err) {
 	if p < 0 || p > maxPlaces {
-		return 0, types.NewErr("places must be between 0 and %d, got %d", maxPlaces, int64(p))
+		return 0, types.NewErr("places must be between 0 and %d, got %d", maxPlaces, p).(*types.Err)
 	}
 	return int32(p), nil
+}
+
+// divide is div(a, b, places): a / b rounded half away from zero to
+// places, never by zero. The interpreter's binding and the lowered
+// closures both call it.
+func divide(a, b exact.Dec, p int64) (exact.Dec, *types.Err) {
+	places, err := checkPlaces(p)
+	if err != nil {
+		return exact.Dec{}, err
+	}
+	if b.IsZero() {
+		return exact.Dec{}, types.NewErr("division by zero").(*types.Err)
+	}
+	return a.DivRound(b, places), nil
+}
+
+// roundPlaces is round(d, places) or round_even(d, places), by fn.
+func roundPlaces(d exact.Dec, p int64, fn func(exact.Dec, int32) exact.Dec) (exact.Dec, *types.Err) {
+	places, err := checkPlaces(p)
+	if err != nil {
+		return exact.Dec{}, err
+	}
+	return fn(d, places), nil
+}
+
+// firstWins reports whether max(x, y) (isMax) or min(x, y) is x: on a
+// tie, x is.
+func firstWins(isMax bool, x, y exact.Dec) bool {
+	c := x.Cmp(y)
+	return c == 0 || (c > 0) == isMax
 }

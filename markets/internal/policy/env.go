@@ -264,16 +264,10 @@ func newEnvironment(costLimit uint64, funcs []contextFunction) (*Environment, er
 				return roundWith(a, p, exact.Dec.RoundBank)
 			}))),
 		cel.Function("max", cel.Overload("max_decimal", []*cel.Type{D, D}, D, binary(func(a, b ref.Val) ref.Val {
-			if a.(celDecimal).d.Cmp(b.(celDecimal).d) >= 0 {
-				return a
-			}
-			return b
+			return extremumOf(true, a, b)
 		}))),
 		cel.Function("min", cel.Overload("min_decimal", []*cel.Type{D, D}, D, binary(func(a, b ref.Val) ref.Val {
-			if a.(celDecimal).d.Cmp(b.(celDecimal).d) <= 0 {
-				return a
-			}
-			return b
+			return extremumOf(false, a, b)
 		}))),
 		cel.Function("str", cel.MemberOverload("decimal_str", []*cel.Type{D}, S, cel.UnaryBinding(func(v ref.Val) ref.Val {
 			return types.String(v.(celDecimal).d.String())
@@ -346,14 +340,11 @@ func decimalDiv(args ...ref.Val) ref.Val {
 	if !ok1 || !ok2 {
 		return types.NewErr("div needs decimal operands")
 	}
-	places, errVal := checkPlaces(args[2])
-	if errVal != nil {
-		return errVal
+	p, ok := args[2].(types.Int)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(args[2])
 	}
-	if b.IsZero() {
-		return types.NewErr("division by zero")
-	}
-	return newDec(a.DivRound(b, places))
+	return decimalResult(divide(a, b, int64(p)))
 }
 
 func roundWith(a, p ref.Val, fn func(exact.Dec, int32) exact.Dec) ref.Val {
@@ -361,11 +352,33 @@ func roundWith(a, p ref.Val, fn func(exact.Dec, int32) exact.Dec) ref.Val {
 	if !ok {
 		return types.MaybeNoSuchOverloadErr(a)
 	}
-	places, errVal := checkPlaces(p)
-	if errVal != nil {
-		return errVal
+	places, ok := p.(types.Int)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(p)
 	}
-	return newDec(fn(d, places))
+	return decimalResult(roundPlaces(d, int64(places), fn))
+}
+
+// extremumOf is max (isMax) or min of two CEL decimals, one of them as it
+// is.
+func extremumOf(isMax bool, a, b ref.Val) ref.Val {
+	x, ok1 := asDecimal(a)
+	y, ok2 := asDecimal(b)
+	if !ok1 || !ok2 {
+		return types.NewErr("max and min need decimal operands")
+	}
+	if firstWins(isMax, x, y) {
+		return a
+	}
+	return b
+}
+
+// decimalResult is d as a CEL value, or err.
+func decimalResult(d exact.Dec, err *types.Err) ref.Val {
+	if err != nil {
+		return err
+	}
+	return newDec(d)
 }
 
 // ctxVal is the CEL value of the hidden context variable.

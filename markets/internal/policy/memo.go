@@ -232,15 +232,10 @@ func helperCalled(n ast.NavigableExpr, functions map[string]*contextFunction) *c
 	return f
 }
 
-// classSetIndex returns the index of fields in p.classSets, adding it;
-// each field of a new set is added to p.classFields unless there.
+// classSetIndex returns the index of the class set of fields (sorted) in
+// p.classSetFields, adding it; each field of a new set is added to
+// p.classFields unless there.
 func classSetIndex(p *Policy, fields []string, functions map[string]*contextFunction) int {
-	for i, set := range p.classSets {
-		if slices.Equal(set, fields) {
-			return i
-		}
-	}
-	p.classSets = append(p.classSets, fields)
 	indexes := make([]int, len(fields))
 	for i, f := range fields {
 		j := slices.Index(p.classFields, f)
@@ -256,8 +251,11 @@ func classSetIndex(p *Policy, fields []string, functions map[string]*contextFunc
 		}
 		indexes[i] = j
 	}
+	if i := slices.IndexFunc(p.classSetFields, func(set []int) bool { return slices.Equal(set, indexes) }); i >= 0 {
+		return i
+	}
 	p.classSetFields = append(p.classSetFields, indexes)
-	return len(p.classSets) - 1
+	return len(p.classSetFields) - 1
 }
 
 // ruleAnswer is the answer of a memoized condition for one class of
@@ -274,8 +272,8 @@ type ruleAnswer struct {
 // fields then classes the lines by their classes of its fields.
 func (r *Run) classesOf(set int) ([]int32, int) {
 	if r.classes == nil {
-		r.classes = make([][]int32, len(r.pol.classSets))
-		r.classCount = make([]int, len(r.pol.classSets))
+		r.classes = make([][]int32, len(r.pol.classSetFields))
+		r.classCount = make([]int, len(r.pol.classSetFields))
 		r.fieldClasses = make([][]int32, len(r.pol.classFields))
 		r.fieldCount = make([]int, len(r.pol.classFields))
 	}

@@ -232,15 +232,11 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			strField("tariff_exemption", func(it *iorules.Item) string { return it.TariffExemption }),
 		),
 		newObjectType("iorules.LineValues",
-			decField("customs_value", func(l *lineValues) (exact.Dec, ref.Val) {
-				return money(l.unvalued, "line.customs_value", l.CustomsValue)
-			}),
-			decField("invoice_value", func(l *lineValues) (exact.Dec, ref.Val) {
-				return money(l.unvalued, "line.invoice_value", l.InvoiceValue)
-			}),
-			decField("fob_value", func(l *lineValues) (exact.Dec, ref.Val) { return money(l.unvalued, "line.fob_value", l.FOBValue) }),
-			decField("freight", func(l *lineValues) (exact.Dec, ref.Val) { return money(l.unvalued, "line.freight", l.Freight) }),
-			decField("insurance", func(l *lineValues) (exact.Dec, ref.Val) { return money(l.unvalued, "line.insurance", l.Insurance) }),
+			moneyField("line", "customs_value", func(l *lineValues) (*unvalued, exact.Dec) { return l.unvalued, l.CustomsValue }),
+			moneyField("line", "invoice_value", func(l *lineValues) (*unvalued, exact.Dec) { return l.unvalued, l.InvoiceValue }),
+			moneyField("line", "fob_value", func(l *lineValues) (*unvalued, exact.Dec) { return l.unvalued, l.FOBValue }),
+			moneyField("line", "freight", func(l *lineValues) (*unvalued, exact.Dec) { return l.unvalued, l.Freight }),
+			moneyField("line", "insurance", func(l *lineValues) (*unvalued, exact.Dec) { return l.unvalued, l.Insurance }),
 			intField("quantity", func(l *lineValues) int64 { return l.Quantity }),
 			decField("net_weight_kg", func(l *lineValues) (exact.Dec, ref.Val) {
 				if l.weightMissing != "" {
@@ -250,30 +246,14 @@ func modelTypes(adapter types.Adapter) []*objectType {
 			}),
 		),
 		newObjectType("iorules.Declaration",
-			decField("customs_value", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.customs_value", d.CustomsValue)
-			}),
-			decField("invoice_value", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.invoice_value", d.InvoiceValue)
-			}),
-			decField("fob_value", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.fob_value", d.FOBValue)
-			}),
-			decField("freight", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.freight", d.Freight)
-			}),
-			decField("insurance", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.insurance", d.Insurance)
-			}),
-			decField("destination_handling", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.destination_handling", d.DestinationHandling)
-			}),
-			decField("destination_inland", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.destination_inland", d.DestinationInland)
-			}),
-			decField("exchange_rate", func(d *declarationValues) (exact.Dec, ref.Val) {
-				return money(d.unvalued, "declaration.exchange_rate", d.ExchangeRate)
-			}),
+			moneyField("declaration", "customs_value", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.CustomsValue }),
+			moneyField("declaration", "invoice_value", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.InvoiceValue }),
+			moneyField("declaration", "fob_value", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.FOBValue }),
+			moneyField("declaration", "freight", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.Freight }),
+			moneyField("declaration", "insurance", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.Insurance }),
+			moneyField("declaration", "destination_handling", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.DestinationHandling }),
+			moneyField("declaration", "destination_inland", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.DestinationInland }),
+			moneyField("declaration", "exchange_rate", func(d *declarationValues) (*unvalued, exact.Dec) { return d.unvalued, d.ExchangeRate }),
 			objectField[declarationValues]{name: "customs_value_in_shipment_currency", typ: D, get: func(d *declarationValues) ref.Val {
 				return d.inShipmentCurrency()
 			}},

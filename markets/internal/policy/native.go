@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -203,29 +204,11 @@ func (lw *lowerer) selection(e ast.Expr) (lowered, error) {
 	// A field of a Go value is read as such, without a CEL value.
 	switch g := ot.typed[slot]; {
 	case g.str != nil:
-		return lowered{s: func(r *Run) (string, *types.Err) {
-			o, err := record(r)
-			if err != nil {
-				return "", err
-			}
-			return g.str(o.ptr), nil
-		}}, nil
+		return lowered{s: fieldOf(record, g.str)}, nil
 	case g.integer != nil:
-		return lowered{i: func(r *Run) (int64, *types.Err) {
-			o, err := record(r)
-			if err != nil {
-				return 0, err
-			}
-			return g.integer(o.ptr), nil
-		}}, nil
+		return lowered{i: fieldOf(record, g.integer)}, nil
 	case g.boolean != nil:
-		return lowered{b: func(r *Run) (bool, *types.Err) {
-			o, err := record(r)
-			if err != nil {
-				return false, err
-			}
-			return g.boolean(o.ptr), nil
-		}}, nil
+		return lowered{b: fieldOf(record, g.boolean)}, nil
 	case g.dec != nil:
 		return lowered{d: func(r *Run) (exact.Dec, *types.Err) {
 			o, err := record(r)
@@ -256,59 +239,31 @@ func (lw *lowerer) selection(e ast.Expr) (lowered, error) {
 	return lowerValue(read, lw.typeOf(e), lw.env.provider)
 }
 
+// fieldOf reads a field of the record that record gives with get.
+func fieldOf[T any](record func(*Run) (*objectVal, *types.Err), get func(any) T) func(*Run) (T, *types.Err) {
+	return func(r *Run) (T, *types.Err) {
+		o, err := record(r)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return get(o.ptr), nil
+	}
+}
+
 // lowerValue types a closure that gives a CEL value of type t.
 func lowerValue(read valFn, t *types.Type, p *modelProvider) (lowered, error) {
 	switch {
 	case t == nil:
 		return lowered{}, notLowered("untyped value")
 	case t.Kind() == types.BoolKind:
-		return lowered{b: func(r *Run) (bool, *types.Err) {
-			v, err := read(r)
-			if err != nil {
-				return false, err
-			}
-			b, ok := v.(types.Bool)
-			if !ok {
-				return false, mismatch(v, "bool")
-			}
-			return bool(b), nil
-		}}, nil
+		return lowered{b: unwrap(read, func(v ref.Val) (bool, bool) { b, ok := v.(types.Bool); return bool(b), ok }, "bool")}, nil
 	case t.Kind() == types.IntKind:
-		return lowered{i: func(r *Run) (int64, *types.Err) {
-			v, err := read(r)
-			if err != nil {
-				return 0, err
-			}
-			i, ok := v.(types.Int)
-			if !ok {
-				return 0, mismatch(v, "int")
-			}
-			return int64(i), nil
-		}}, nil
+		return lowered{i: unwrap(read, func(v ref.Val) (int64, bool) { i, ok := v.(types.Int); return int64(i), ok }, "int")}, nil
 	case t.Kind() == types.StringKind:
-		return lowered{s: func(r *Run) (string, *types.Err) {
-			v, err := read(r)
-			if err != nil {
-				return "", err
-			}
-			s, ok := v.(types.String)
-			if !ok {
-				return "", mismatch(v, "string")
-			}
-			return string(s), nil
-		}}, nil
+		return lowered{s: unwrap(read, func(v ref.Val) (string, bool) { s, ok := v.(types.String); return string(s), ok }, "string")}, nil
 	case isDecimal(t):
-		return lowered{d: func(r *Run) (exact.Dec, *types.Err) {
-			v, err := read(r)
-			if err != nil {
-				return exact.Dec{}, err
-			}
-			d, ok := asDecimal(v)
-			if !ok {
-				return exact.Dec{}, mismatch(v, "decimal")
-			}
-			return d, nil
-		}}, nil
+		return lowered{d: unwrap(read, asDecimal, "decimal")}, nil
 	case t.Kind() == types.StructKind:
 		ot := p.byName[t.TypeName()]
 		if ot == nil {
@@ -321,6 +276,23 @@ func lowerValue(read valFn, t *types.Type, p *modelProvider) (lowered, error) {
 	return lowered{}, notLowered("value of type " + t.String())
 }
 
+// unwrap turns read into a closure giving its value as a T (through as);
+// a value of another type is a mismatch, which the checker rules out.
+func unwrap[T any](read valFn, as func(ref.Val) (T, bool), want string) func(*Run) (T, *types.Err) {
+	return func(r *Run) (T, *types.Err) {
+		var zero T
+		v, err := read(r)
+		if err != nil {
+			return zero, err
+		}
+		x, ok := as(v)
+		if !ok {
+			return zero, mismatch(v, want)
+		}
+		return x, nil
+	}
+}
+
 // mismatch is the error for a value of an unexpected type, which the
 // checker rules out.
 func mismatch(v ref.Val, want string) *types.Err {
@@ -330,12 +302,7 @@ func mismatch(v ref.Val, want string) *types.Err {
 // taxRead lowers tax.name: the amount of an earlier tax of the group, read
 // by its position in the chain.
 func (lw *lowerer) taxRead(name string) (lowered, error) {
-	pos := -1
-	for i, n := range lw.taxNames {
-		if n == name {
-			pos = i
-		}
-	}
+	pos := slices.Index(lw.taxNames, name)
 	if pos < 0 {
 		return lowered{}, notLowered("tax." + name)
 	}
@@ -501,45 +468,33 @@ func not(a boolFn) (lowered, error) {
 }
 
 func conditional(cond boolFn, t, f lowered) (lowered, error) {
-	if cond == nil {
-		return lowered{}, notLowered("condition that is not bool")
-	}
 	switch {
+	case cond == nil:
+		return lowered{}, notLowered("condition that is not bool")
 	case t.d != nil && f.d != nil:
-		return lowered{d: func(r *Run) (exact.Dec, *types.Err) {
-			c, err := cond(r)
-			switch {
-			case err != nil:
-				return exact.Dec{}, err
-			case c:
-				return t.d(r)
-			}
-			return f.d(r)
-		}}, nil
+		return lowered{d: choose(cond, t.d, f.d)}, nil
 	case t.b != nil && f.b != nil:
-		return lowered{b: func(r *Run) (bool, *types.Err) {
-			c, err := cond(r)
-			switch {
-			case err != nil:
-				return false, err
-			case c:
-				return t.b(r)
-			}
-			return f.b(r)
-		}}, nil
+		return lowered{b: choose[bool](cond, t.b, f.b)}, nil
 	case t.s != nil && f.s != nil:
-		return lowered{s: func(r *Run) (string, *types.Err) {
-			c, err := cond(r)
-			switch {
-			case err != nil:
-				return "", err
-			case c:
-				return t.s(r)
-			}
-			return f.s(r)
-		}}, nil
+		return lowered{s: choose(cond, t.s, f.s)}, nil
 	}
 	return lowered{}, notLowered("conditional of this type")
+}
+
+// choose evaluates cond, then t or f as it holds; an error of cond is the
+// result.
+func choose[T any](cond boolFn, t, f func(*Run) (T, *types.Err)) func(*Run) (T, *types.Err) {
+	return func(r *Run) (T, *types.Err) {
+		c, err := cond(r)
+		switch {
+		case err != nil:
+			var zero T
+			return zero, err
+		case c:
+			return t(r)
+		}
+		return f(r)
+	}
 }
 
 // both evaluates two operands left to right, stopping at the first error,
@@ -557,42 +512,27 @@ func both[A, B any](r *Run, a func(*Run) (A, *types.Err), b func(*Run) (B, *type
 // compare lowers a binary comparison of two operands of the same type to
 // test applied to their order (-1, 0, 1).
 func compare(a, b lowered, test func(int) bool) (lowered, error) {
-	var f boolFn
 	switch {
 	case a.d != nil && b.d != nil:
-		f = func(r *Run) (bool, *types.Err) {
-			x, y, err := both(r, a.d, b.d)
-			return err == nil && test(x.Cmp(y)), err
-		}
+		return lowered{b: compareBy(a.d, b.d, exact.Dec.Cmp, test)}, nil
 	case a.i != nil && b.i != nil:
-		f = func(r *Run) (bool, *types.Err) {
-			x, y, err := both(r, a.i, b.i)
-			return err == nil && test(cmpOrdered(x, y)), err
-		}
+		return lowered{b: compareBy(a.i, b.i, cmp.Compare[int64], test)}, nil
 	case a.s != nil && b.s != nil:
-		f = func(r *Run) (bool, *types.Err) {
-			x, y, err := both(r, a.s, b.s)
-			return err == nil && test(strings.Compare(x, y)), err
-		}
+		return lowered{b: compareBy(a.s, b.s, strings.Compare, test)}, nil
 	case a.b != nil && b.b != nil:
-		f = func(r *Run) (bool, *types.Err) {
-			x, y, err := both(r, a.b, b.b)
-			return err == nil && test(cmpOrdered(boolInt(x), boolInt(y))), err
-		}
-	default:
-		return lowered{}, notLowered("comparison of these types")
+		byInt := func(x, y bool) int { return cmp.Compare(boolInt(x), boolInt(y)) }
+		return lowered{b: compareBy[bool](a.b, b.b, byInt, test)}, nil
 	}
-	return lowered{b: f}, nil
+	return lowered{}, notLowered("comparison of these types")
 }
 
-func cmpOrdered[T int | int64](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
+// compareBy evaluates a then b, stopping at the first error, and applies
+// test to their order.
+func compareBy[T any](a, b func(*Run) (T, *types.Err), order func(x, y T) int, test func(int) bool) boolFn {
+	return func(r *Run) (bool, *types.Err) {
+		x, y, err := both(r, a, b)
+		return err == nil && test(order(x, y)), err
 	}
-	return 0
 }
 
 func equality(negated bool, a, b lowered) (lowered, error) {
@@ -754,26 +694,6 @@ func toDecimal(a lowered) (lowered, error) {
 	return lowered{}, notLowered("decimal() of a value that is not a literal or an int")
 }
 
-// divide is div(a, b, places), with the interpreter's errors.
-func divide(a, b exact.Dec, p int64) (exact.Dec, *types.Err) {
-	places, errVal := checkPlaces(types.Int(p))
-	if errVal != nil {
-		return exact.Dec{}, errVal.(*types.Err)
-	}
-	if b.IsZero() {
-		return exact.Dec{}, types.NewErr("division by zero").(*types.Err)
-	}
-	return a.DivRound(b, places), nil
-}
-
-func roundPlaces(d exact.Dec, p int64, fn func(exact.Dec, int32) exact.Dec) (exact.Dec, *types.Err) {
-	places, errVal := checkPlaces(types.Int(p))
-	if errVal != nil {
-		return exact.Dec{}, errVal.(*types.Err)
-	}
-	return fn(d, places), nil
-}
-
 func decimalOp2(ls []lowered, fn func(exact.Dec, int64) (exact.Dec, *types.Err)) (lowered, error) {
 	if len(ls) != 2 || ls[0].d == nil || ls[1].i == nil {
 		return lowered{}, notLowered("decimal function of these types")
@@ -816,7 +736,7 @@ func extremum(isMax bool, ls []lowered) (lowered, error) {
 		if err != nil {
 			return exact.Dec{}, err
 		}
-		if c := x.Cmp(y); c >= 0 == isMax || c == 0 {
+		if firstWins(isMax, x, y) {
 			return x, nil
 		}
 		return y, nil

@@ -69,6 +69,17 @@ func decField[T any](name string, f func(*T) (exact.Dec, ref.Val)) objectField[T
 	return objectField[T]{name: name, typ: decimalType, dec: f}
 }
 
+// moneyField declares a money field of the record the policies call
+// record: read when the shipment could not be valued, it is the missing
+// fact record.name.
+func moneyField[T any](record, name string, f func(*T) (*unvalued, exact.Dec)) objectField[T] {
+	fact := record + "." + name
+	return decField(name, func(p *T) (exact.Dec, ref.Val) {
+		u, d := f(p)
+		return money(u, fact, d)
+	})
+}
+
 // valueGetter returns the field's getter of CEL values.
 func (f objectField[T]) valueGetter() func(*T) ref.Val {
 	switch {

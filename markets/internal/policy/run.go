@@ -224,19 +224,14 @@ func (r *Run) Groups() []*Group { return r.groups }
 // expression that fails must never let a shipment clear.
 func (r *Run) run(prg *program, ruleID, what string, lines []int) (ref.Val, *iorules.Reason) {
 	gaps := len(r.rec.gaps)
-	if n := prg.native; n != nil && !r.interpret {
-		if n.b != nil {
-			b, err := n.b(r)
-			if err != nil {
-				return nil, r.failure(err, gaps, ruleID, what, lines)
-			}
-			return types.Bool(b), nil
-		}
-		d, err := n.d(r)
+	// A lowered condition runs as Go; a decimal is evaluated by decimal,
+	// which reads the lowered value without a CEL value.
+	if n := prg.native; n != nil && n.b != nil && !r.interpret {
+		b, err := n.b(r)
 		if err != nil {
 			return nil, r.failure(err, gaps, ruleID, what, lines)
 		}
-		return newDec(d), nil
+		return types.Bool(b), nil
 	}
 	val, _, err := prg.cel.Eval(&r.act)
 	if err == nil {
