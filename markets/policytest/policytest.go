@@ -321,14 +321,7 @@ func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src [
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
-			for _, fr := range r.Decision.Fired {
-				fired[fr.Rule] = true
-			}
-			if x := r.Decision.Explanation; x != nil {
-				for _, tx := range x.Taxes {
-					fired[tx.Tax] = fired[tx.Tax] || tx.Applies
-				}
-			}
+			exercised(fired, r.Decision)
 			if r.Diff != "" {
 				t.Errorf("%s", r.Message())
 			}
@@ -343,6 +336,20 @@ func RunFile(t *testing.T, engine *markets.Engine, market iorules.Country, src [
 		}
 		if len(untested) > 0 {
 			t.Logf("rules no case fired and taxes no case applied: %s", strings.Join(untested, ", "))
+		}
+	}
+}
+
+// exercised adds to seen the rules d fired and the taxes whose condition
+// held for some group of d, by its explanation: a tax whose condition
+// held nowhere is listed at zero, but was not exercised.
+func exercised(seen map[string]bool, d markets.Decision) {
+	for _, fr := range d.Fired {
+		seen[fr.Rule] = true
+	}
+	if x := d.Explanation; x != nil {
+		for _, tx := range x.Taxes {
+			seen[tx.Tax] = seen[tx.Tax] || tx.Applies
 		}
 	}
 }

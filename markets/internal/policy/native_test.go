@@ -441,3 +441,13 @@ func TestLoweredChainsMatchInterpreter(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldWithoutGetterFailsItsReads: a field declared without a getter
+// fails every read, so a rule reading it fails closed, instead of the
+// environment panicking when it is built.
+func TestFieldWithoutGetterFailsItsReads(t *testing.T) {
+	f := objectField[lineValues]{name: "probe", typ: types.IntType}
+	v := f.valueGetter()(&lineValues{})
+	require.True(t, types.IsError(v), "got %v", v)
+	require.Equal(t, typedGetter{}, f.typedGetter())
+}
